@@ -1,0 +1,250 @@
+"""Facts: every figure the report states, under a stable Chinese key, with its wording.
+
+A notebook computes the facts of its section and saves them as JSON; the report reads only
+facts, so the .docx, the tables and the notebooks always agree. A fact keeps its raw value
+(for tables and comparisons) and its text (四舍五入 and wording already applied); a fact with
+no value has text None and is rendered 【待补充】.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+
+import pandas as pd
+
+from . import growth as growth_mod
+from . import schema, wording
+from .params import RATE_BASIS_NEEDING, Params
+from .rates import Resumption, count_by, count_resumption, return_to_work
+
+
+@dataclass(frozen=True)
+class Fact:
+    key: str
+    kind: str  # count | percent | money | growth | points | progress | date | text
+    value: int | float | str | None
+    text: str | None
+    label: str
+
+
+class FactSet:
+    """An ordered collection of facts; keys are unique."""
+
+    def __init__(self, facts: list[Fact] | None = None):
+        self._facts: dict[str, Fact] = {}
+        for fact in facts or []:
+            self._put(fact)
+
+    def _put(self, fact: Fact) -> None:
+        if fact.key in self._facts:
+            raise ValueError(f"duplicate fact key {fact.key!r}")
+        self._facts[fact.key] = fact
+
+    # --- adding, one method per kind so wording is applied in one place ---
+    def count(self, key: str, value, label: str) -> None:
+        missing = wording.is_missing(value)
+        self._put(Fact(key, "count", None if missing else int(value),
+                       wording.format_count(value), label))
+
+    def percent(self, key: str, value: Fraction | None, label: str, digits: int) -> None:
+        self._put(Fact(key, "percent", _num(value), wording.format_percent(value, digits), label))
+
+    def money(self, key: str, wan_yuan, label: str, unit: str = "自动") -> None:
+        if unit == "万元":
+            text = wording.format_money(wan_yuan, yi_threshold=float("inf"))
+        elif unit == "亿元":
+            text = wording.format_money(wan_yuan, yi_threshold=0)
+        else:
+            text = wording.format_money(wan_yuan)
+        self._put(Fact(key, "money", _num(wan_yuan), text, label))
+
+    def growth(self, key: str, value: Fraction | None, label: str, digits: int) -> None:
+        self._put(Fact(key, "growth", _num(value), wording.growth_phrase(value, digits), label))
+
+    def text(self, key: str, value: str | None, label: str, kind: str = "text") -> None:
+        self._put(Fact(key, kind, value, value, label))
+
+    def date(self, key: str, value: date | None, label: str) -> None:
+        self._put(Fact(key, "date", None if value is None else value.isoformat(),
+                       wording.format_date(value), label))
+
+    # --- reading ---
+    def __getitem__(self, key: str) -> Fact:
+        return self._facts[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._facts
+
+    def __iter__(self):
+        return iter(self._facts.values())
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+    def keys(self) -> list[str]:
+        return list(self._facts)
+
+    def merge(self, other: "FactSet") -> "FactSet":
+        return FactSet(list(self) + list(other))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The facts as a table for notebooks: 键, 说明, 数值, 报告文字."""
+        return pd.DataFrame(
+            [(f.key, f.label, f.value, f.text if f.text is not None else "【待补充】") for f in self],
+            columns=["键", "说明", "数值", "报告文字"],
+        )
+
+    # --- JSON ---
+    def to_json(self, path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = [asdict(f) for f in self]
+        path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+        return path
+
+    @classmethod
+    def from_json(cls, path: Path) -> "FactSet":
+        return cls([Fact(**item) for item in json.loads(path.read_text(encoding="utf-8"))])
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> "FactSet":
+        """All facts/<section>.json of a run folder, merged in file-name order."""
+        merged = cls()
+        for file in sorted(folder.glob("*.json")):
+            merged = merged.merge(cls.from_json(file))
+        return merged
+
+
+def _num(value) -> float | None:
+    return None if wording.is_missing(value) else float(value)
+
+
+def _resumption(facts: FactSet, prefix: str, counts: Resumption, params: Params,
+                words: tuple[str, str, str]) -> None:
+    """The standard counts and rate of one group. words: (正常, 长期停, 已复工) in its trade's terms."""
+    running, stopped, resumed = words
+    facts.count(f"{prefix}.企业数", counts.total, "企业（户）总数")
+    facts.count(f"{prefix}.{running}", counts.running, f"春节期间{running}户数")
+    facts.count(f"{prefix}.{stopped}", counts.long_stopped, f"{stopped}户数")
+    facts.count(f"{prefix}.需复工", counts.needing, "节后需复工户数（春节期间停产/停业放假）")
+    facts.count(f"{prefix}.{resumed}", counts.resumed, f"截止日期前{resumed}户数")
+    facts.count(f"{prefix}.未复工", counts.needing - counts.resumed, "需复工但尚未复工户数")
+    facts.percent(f"{prefix}.复工率", counts.rate(params.rate_basis),
+                  f"复工率（口径：{params.rate_basis}）", params.digits)
+
+
+def basis_note(basis: str) -> str:
+    """How the rate's denominator reads in the report."""
+    if basis == RATE_BASIS_NEEDING:
+        return "按节后需复工企业计算"
+    return "含春节期间正常生产（营业）企业，不含长期停产（停业）企业"
+
+
+def directory_date_text(day: date) -> str:
+    """'2022年末' for 12月31日 (the seed's "截止2022年末"), else the full date."""
+    if (day.month, day.day) == (12, 31):
+        return f"{day.year}年末"
+    return wording.format_date(day)
+
+
+def general_facts(params: Params) -> FactSet:
+    facts = FactSet()
+    facts.text("县名", params.county, "县名")
+    facts.text("报告单位", params.organisation, "报告单位")
+    facts.text("主送机关", params.addressee, "主送机关")
+    facts.text("名录截止", directory_date_text(params.directory_date), "名录截止日期（文字）")
+    facts.date("截止日期", params.as_of, "截止日期（截止目前）")
+    facts.date("报告日期", params.report_date, "成文日期")
+    facts.text("春节年份", str(params.spring_festival.year), "春节所在年份")
+    facts.text("复工率口径", basis_note(params.rate_basis), "复工率口径说明")
+    return facts
+
+
+def industry_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
+    """Figures of 一（一）工业复工复产情况."""
+    facts = FactSet()
+    words = ("正常生产", "长期停产", "已复工")
+    _resumption(facts, "工业", count_resumption(ledger, params.as_of), params, words)
+    by_scale = count_by(ledger, schema.SCALE, params.as_of)
+    empty = Resumption(0, 0, 0, 0, 0)
+    for scale in schema.SCALES:
+        _resumption(facts, f"工业.{scale}", by_scale.get(scale, empty), params, words)
+    _return_to_work(facts, "工业", ledger, params)
+    return facts
+
+
+def _return_to_work(facts: FactSet, prefix: str, ledger: pd.DataFrame, params: Params) -> None:
+    back = return_to_work(ledger)
+    facts.count(f"{prefix}.从业人员", back.staff if back.enterprises else None, "从业人员（人）")
+    facts.count(f"{prefix}.已返岗人数", back.returned if back.enterprises else None, "已返岗人数（人）")
+    facts.percent(f"{prefix}.返岗率", back.rate, "返岗率（报了两项人数的企业）", params.digits)
+
+
+def service_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
+    """Figures of 一（二）服务业复工营业情况."""
+    facts = FactSet()
+    words = ("坚持营业", "长期停业", "已复工")
+    by_category = count_by(ledger, schema.CATEGORY, params.as_of)
+    empty = Resumption(0, 0, 0, 0, 0)
+    retail = by_category.get(schema.RETAIL_ABOVE_QUOTA, empty)
+    individual = by_category.get(schema.BIG_INDIVIDUAL, empty)
+    services = by_category.get(schema.SERVICE_ABOVE_SCALE, empty)
+    _resumption(facts, "服务业", count_resumption(ledger, params.as_of), params, words)
+    _resumption(facts, "限上", retail, params, words)
+    _resumption(facts, "大个体", individual, params, words)
+    _resumption(facts, "限上和大个体", retail + individual, params, words)
+    _resumption(facts, "规上服务业", services, params, words)
+    by_trade = count_by(ledger, [schema.CATEGORY, schema.TRADE], params.as_of)
+    for trade in schema.RETAIL_TRADES:
+        facts.count(f"限上.{trade}", by_trade.get((schema.RETAIL_ABOVE_QUOTA, trade), empty).total,
+                    f"限上{trade}企业数")
+    present = [t for (c, t) in by_trade if c == schema.SERVICE_ABOVE_SCALE]
+    for sector in dict.fromkeys(list(schema.SERVICE_SECTORS) + present):
+        counts = by_trade.get((schema.SERVICE_ABOVE_SCALE, sector), empty)
+        facts.count(f"规上服务业.{sector}", counts.total, f"规上服务业中{sector}企业数")
+    _return_to_work(facts, "服务业", ledger, params)
+    return facts
+
+
+def indicator_facts(
+    indicators: pd.DataFrame | None, enterprise_rows: pd.DataFrame | None, params: Params
+) -> FactSet:
+    """Figures of 二（三）: values, growth, targets and 完成率 against 时序进度."""
+    facts = FactSet()
+    period_end = params.indicator_period
+    target_end = params.target_end
+    facts.text("指标期末月", f"{period_end.month}", "经济指标本期所到月份")
+    facts.text("指标期间", _period_text(period_end), "经济指标本期期间（文字）")
+    facts.text("目标截止月", None if target_end is None else f"{target_end.month}", "目标所指期末月份")
+    progress = None if target_end is None else growth_mod.schedule_progress(period_end, target_end)
+    facts.percent("时序进度", progress, "时序进度（本期已过时间占目标期）", params.digits)
+    rows = []
+    if indicators is not None:
+        rows = growth_mod.indicator_growth(
+            indicators, enterprise_rows,
+            same_period_target=target_end is not None and target_end == period_end,
+        )
+    by_name = {r.name: r for r in rows}
+    for name in dict.fromkeys(list(schema.SEED_INDICATORS) + list(by_name)):
+        row = by_name.get(name)
+        get = (lambda attr: getattr(row, attr)) if row else (lambda attr: None)
+        unit = params.money_unit
+        facts.money(f"{name}.本期", get("current"), f"{name}本期", unit)
+        facts.money(f"{name}.上年同期", get("last_year"), f"{name}上年同期", unit)
+        facts.growth(f"{name}.增速", get("growth"), f"{name}同比（{get('growth_source') or '无'}）",
+                     params.digits)
+        facts.percent(f"{name}.增速值", get("growth"), f"{name}同比（带符号数值）", params.digits)
+        facts.money(f"{name}.目标", get("target"), f"{name}目标（至目标截止）", unit)
+        facts.growth(f"{name}.目标增速", get("target_growth"), f"{name}目标同比", params.digits)
+        facts.percent(f"{name}.完成率", get("completion"), f"{name}本期占目标", params.digits)
+        facts.text(f"{name}.进度", wording.progress_phrase(get("completion"), progress, params.digits),
+                   f"{name}完成率对时序进度", kind="progress")
+    return facts
+
+
+def _period_text(period_end: date) -> str:
+    """'1月份' / '1-2月' for the months the 本期 figures cover."""
+    return f"{period_end.month}月份" if period_end.month == 1 else f"1-{period_end.month}月"

@@ -1,0 +1,226 @@
+"""The params file: one YAML per county and period, edited by the statistician (DESIGN §2).
+
+Loaded into a frozen, strict pydantic model: an unknown key is an error naming the key and the
+allowed ones. YAML is read with every scalar as text (`yaml.BaseLoader`), so the YAML 1.1 traps
+(`no` -> False, `0571` -> octal, `12:30` -> 750) cannot happen; pydantic then converts each value
+to the declared type, and dates must be real dates.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from . import schema
+from .exceptions import ParamsError
+
+RATE_BASIS_NEEDING = "需复工"
+RATE_BASIS_INCLUDING_RUNNING = "含正常生产"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=False)
+
+
+class LedgerSource(_Strict):
+    """One ledger file, with the sheet to read when the workbook has several."""
+
+    path: str = Field(alias="路径")
+    sheet: str | None = Field(default=None, alias="工作表")
+
+
+class DataFiles(_Strict):
+    industry: str | LedgerSource = Field(alias=schema.INDUSTRY)
+    service: str | LedgerSource = Field(alias=schema.SERVICE)
+    indicators: str | LedgerSource | None = Field(default=None, alias=schema.INDICATORS)
+    enterprise_indicators: str | LedgerSource | None = Field(
+        default=None, alias=schema.ENTERPRISE_INDICATORS
+    )
+
+
+class Fonts(_Strict):
+    """Font names of the .docx; many offices use plain 仿宋/楷体 instead of the GB2312 ones."""
+
+    title: str = Field(default="方正小标宋简体", alias="标题")
+    body: str = Field(default="仿宋_GB2312", alias="正文")
+    heading1: str = Field(default="黑体", alias="一级标题")
+    heading2: str = Field(default="楷体_GB2312", alias="二级标题")
+    page_number: str = Field(default="宋体", alias="页码")
+
+
+class Acknowledgement(_Strict):
+    """A 数据审核 warning the statistician has checked and explained (like 强制上报 with 说明)."""
+
+    rule: str = Field(alias="规则")
+    enterprise: str | None = Field(default=None, alias="企业")
+    note: str = Field(alias="说明", min_length=2)
+
+
+class Params(_Strict):
+    county: str = Field(alias="县名", min_length=1)
+    organisation: str = Field(alias="报告单位", min_length=1)
+    addressee: str = Field(default="县人大常委会", alias="主送机关")
+    directory_date: date = Field(alias="名录截止日期")
+    spring_festival: date = Field(alias="春节")
+    as_of: date = Field(alias="截止日期")
+    report_date: date = Field(alias="报告日期")
+    target_end: date | None = Field(default=None, alias="目标截止")
+    indicator_period_end: date | None = Field(default=None, alias="指标期末")
+    rate_basis: Literal["需复工", "含正常生产"] = Field(default=RATE_BASIS_NEEDING, alias="复工率口径")
+    digits: int = Field(default=1, ge=0, le=4, alias="小数位数")
+    money_unit: Literal["自动", "万元", "亿元"] = Field(default="自动", alias="金额单位")
+    data: DataFiles = Field(alias="数据")
+    narrative: str | None = Field(default=None, alias="叙述模板")
+    output_dir: str = Field(default="../outputs", alias="输出目录")
+    fonts: Fonts = Field(default_factory=Fonts, alias="字体")
+    acknowledged: tuple[Acknowledgement, ...] = Field(default=(), alias="审核说明")
+
+    # set by from_yaml: the folder paths are relative to, and the file itself
+    base_dir: Path = Field(default=Path("."), exclude=True)
+    source: Path | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self):
+        if self.as_of < self.spring_festival:
+            raise ValueError(
+                f"截止日期 {self.as_of} 早于春节 {self.spring_festival}：截止日期应在春节之后"
+            )
+        if self.report_date < self.as_of:
+            raise ValueError(f"报告日期 {self.report_date} 早于截止日期 {self.as_of}")
+        return self
+
+    # --- paths, resolved against the params file's folder ---
+    def resolve(self, relative: str) -> Path:
+        path = Path(relative)
+        return path if path.is_absolute() else (self.base_dir / path).resolve()
+
+    def ledger(self, kind: str) -> tuple[Path, str | None] | None:
+        """(path, sheet) of a ledger kind, or None when the params do not name one."""
+        field = {
+            schema.INDUSTRY: "industry",
+            schema.SERVICE: "service",
+            schema.INDICATORS: "indicators",
+            schema.ENTERPRISE_INDICATORS: "enterprise_indicators",
+        }[kind]
+        source = getattr(self.data, field)
+        if source is None:
+            return None
+        if isinstance(source, str):
+            return self.resolve(source), None
+        return self.resolve(source.path), source.sheet
+
+    @property
+    def indicator_period(self) -> date:
+        """End of the period 经济指标 本期 covers: 指标期末, else the month before 截止日期."""
+        if self.indicator_period_end is not None:
+            return self.indicator_period_end
+        return self.as_of.replace(day=1) - timedelta(days=1)
+
+    @property
+    def output_path(self) -> Path:
+        return self.resolve(self.output_dir)
+
+    @property
+    def narrative_path(self) -> Path | None:
+        return None if self.narrative is None else self.resolve(self.narrative)
+
+    @property
+    def report_title(self) -> str:
+        return f"{self.organisation}关于工业和服务业复工复产工作情况的报告"
+
+    def with_as_of(self, as_of: date) -> "Params":
+        """The same params for another as-of date (`fuchan run --as-of`)."""
+        if as_of < self.spring_festival:
+            raise ParamsError(f"截止日期 {as_of} 早于春节 {self.spring_festival}，请检查 --as-of")
+        report_date = max(self.report_date, as_of)
+        return self.model_copy(update={"as_of": as_of, "report_date": report_date})
+
+
+def _allowed_keys(model: type[BaseModel]) -> list[str]:
+    return [f.alias for n, f in model.model_fields.items() if f.alias and not f.exclude]
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The pydantic model that holds the key at `loc` (for listing allowed keys)."""
+    model: type[BaseModel] = Params
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = next((f for f in model.model_fields.values() if f.alias == part), None)
+        if field is None:
+            return None
+        candidates = [Acknowledgement, DataFiles, Fonts, LedgerSource]
+        model = next((m for m in candidates if m.__name__ in str(field.annotation)), None)
+        if model is None:
+            return None
+    return model
+
+
+def _describe(error: dict) -> str:
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p in ("str", "LedgerSource")))
+    loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith(("function-", "tagged-"))))
+    key = "·".join(str(p + 1) if isinstance(p, int) else p for p in loc) or "（整个文件）"
+    kind, value = error["type"], error.get("input")
+    if kind == "extra_forbidden":
+        model = _model_at(loc) or Params
+        return f"未知的参数“{key}”。允许的参数有：{'、'.join(_allowed_keys(model))}。请检查拼写"
+    if kind == "missing":
+        return f"缺少必填参数“{key}”，请补上"
+    if kind.startswith("date"):
+        return f"参数“{key}”的值“{value}”不是有效日期，请写成 2023-02-15 这样的日期"
+    if kind in ("literal_error", "enum"):
+        allowed = error.get("ctx", {}).get("expected", "")
+        return f"参数“{key}”的值“{value}”不在允许范围内，可选：{allowed}"
+    if kind.startswith("int") or kind.startswith("greater") or kind.startswith("less"):
+        return f"参数“{key}”的值“{value}”应为 0 到 4 之间的整数"
+    if kind == "value_error":
+        return str(error.get("ctx", {}).get("error", error["msg"]))
+    if kind.startswith("string_too_short"):
+        return f"参数“{key}”不能为空"
+    if kind in ("model_type", "dict_type", "model_attributes_type", "string_type"):
+        return f"参数“{key}”的写法不对（得到“{value}”），请对照示例参数文件"
+    return f"参数“{key}”有误：{error['msg']}（值：{value!r}）"
+
+
+def load_params(path: str | Path) -> Params:
+    """Read and validate a params YAML; every problem becomes one Chinese ParamsError."""
+    path = Path(path)
+    if not path.is_file():
+        raise ParamsError(f"找不到参数文件“{path}”。请检查路径，或先用示例 params/示例县_2023Q1.yaml 复制一份")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ParamsError(f"参数文件“{path.name}”不是 UTF-8 编码，请在编辑器中另存为 UTF-8") from None
+    try:
+        raw = yaml.load(text, Loader=yaml.BaseLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
+        raise ParamsError(
+            f"参数文件“{path.name}”{where}的 YAML 格式有误（{getattr(exc, 'problem', exc)}）。"
+            "请检查冒号后是否有空格、缩进是否对齐"
+        ) from None
+    if not isinstance(raw, dict):
+        raise ParamsError(f"参数文件“{path.name}”应是“键: 值”的列表，请对照示例参数文件")
+    try:
+        params = Params.model_validate(raw)
+    except ValidationError as exc:
+        problems = "；\n  ".join(_describe(e) for e in exc.errors())
+        raise ParamsError(f"参数文件“{path.name}”有误：\n  {problems}") from None
+    return params.model_copy(update={"base_dir": path.resolve().parent, "source": path.resolve()})
+
+
+def default_params_path() -> Path:
+    """The example county's params: in the working folder, else beside the installed package."""
+    name = Path("params") / "示例县_2023Q1.yaml"
+    for root in (Path.cwd(), Path(__file__).resolve().parent.parent):
+        if (root / name).is_file():
+            return root / name
+    raise ParamsError(
+        "没有指定参数文件，也找不到示例参数 params/示例县_2023Q1.yaml。"
+        "请写明参数文件，例如：fuchan run params/本县_2023Q1.yaml"
+    )

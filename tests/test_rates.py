@@ -1,0 +1,98 @@
+"""复工率 counts and both 口径 on small hand-made ledgers with known answers."""
+
+from datetime import date
+from fractions import Fraction
+
+import pandas as pd
+import pytest
+
+from fuchan_lib import schema
+from fuchan_lib.rates import (
+    Resumption, count_by, count_resumption, not_resumed, resumed_between, resumption_curve,
+    return_to_work,
+)
+
+AS_OF = date(2023, 2, 15)
+
+
+def ledger(rows):
+    """rows: (规模, 状态, 复工日期 or None, 从业人员, 已返岗人数, 乡镇)."""
+    return pd.DataFrame(
+        [
+            {schema.NAME: f"企业{i}", schema.SCALE: s, schema.STATUS: st,
+             schema.RESUMED_ON: pd.Timestamp(d) if d else pd.NaT, schema.STAFF: staff,
+             schema.RETURNED: back, schema.TOWN: town}
+            for i, (s, st, d, staff, back, town) in enumerate(rows)
+        ]
+    ).astype({schema.STAFF: "Int64", schema.RETURNED: "Int64"})
+
+
+SAMPLE = ledger([
+    ("规上", "正常生产", None, 100, 100, "城关镇"),
+    ("规上", "停产放假", "2023-01-30", 50, 45, "城关镇"),
+    ("规上", "停产放假", "2023-02-15", 40, 30, "城关镇"),  # on the as-of date: resumed
+    ("规上", "停产放假", "2023-02-16", 30, 5, "新华乡"),  # day after: not resumed
+    ("规下", "停产放假", None, 10, 0, "新华乡"),
+    ("规下", "长期停产", None, 8, None, None),
+    ("规下", "停产放假", "2023-02-01", None, 3, "新华乡"),
+])
+
+
+def test_counts_follow_the_as_of_rule():
+    counts = count_resumption(SAMPLE, AS_OF)
+    assert counts == Resumption(total=7, running=1, long_stopped=1, needing=5, resumed=3)
+
+
+def test_resumed_the_day_after_as_of_counts_as_not_resumed():
+    day_after = count_resumption(SAMPLE, date(2023, 2, 16))
+    assert day_after.resumed == 4
+    assert count_resumption(SAMPLE, AS_OF).resumed == 3
+
+
+@pytest.mark.parametrize(
+    "basis, expected",
+    [
+        ("需复工", Fraction(3, 5) * 100),  # 已复工 / 节后需复工
+        ("含正常生产", Fraction(1 + 3, 7 - 1) * 100),  # (正常 + 已复工) / (总数 − 长期停产)
+    ],
+)
+def test_both_rate_bases(basis, expected):
+    assert count_resumption(SAMPLE, AS_OF).rate(basis) == expected
+
+
+def test_zero_denominator_gives_no_rate():
+    only_running = Resumption(total=2, running=2, long_stopped=0, needing=0, resumed=0)
+    assert only_running.rate("需复工") is None
+    only_stopped = Resumption(total=2, running=0, long_stopped=2, needing=0, resumed=0)
+    assert only_stopped.rate("含正常生产") is None
+
+
+def test_unknown_basis_is_rejected():
+    with pytest.raises(ValueError, match="口径"):
+        Resumption(1, 0, 0, 1, 1).rate("全部")
+
+
+def test_counts_per_group_with_missing_town():
+    by_town = count_by(SAMPLE, schema.TOWN, AS_OF)
+    assert by_town["城关镇"] == Resumption(3, 1, 0, 2, 2)
+    assert by_town["新华乡"] == Resumption(3, 0, 0, 3, 1)
+    assert by_town["未填"] == Resumption(1, 0, 1, 0, 0)
+
+
+def test_return_to_work_uses_enterprises_reporting_both():
+    back = return_to_work(SAMPLE)
+    assert (back.enterprises, back.staff, back.returned) == (5, 230, 180)
+    assert back.rate == Fraction(180, 230) * 100
+
+
+def test_curve_is_cumulative_by_day_since_spring_festival():
+    curve = resumption_curve(SAMPLE, date(2023, 1, 22), 30)
+    # needing 5; resumed on days 8 (1-30), 10 (2-1), 24 (2-15), 25 (2-16)
+    assert curve[7] == 0 and curve[8] == 20 and curve[10] == 40
+    assert curve[24] == 60 and curve[25] == 80 and curve[30] == 80
+
+
+def test_new_resumptions_in_a_week_and_not_resumed_list():
+    week = resumed_between(SAMPLE, date(2023, 2, 8), date(2023, 2, 15))
+    assert list(week[schema.NAME]) == ["企业2"]
+    assert list(not_resumed(SAMPLE, AS_OF)[schema.NAME]) == ["企业3", "企业4"]
