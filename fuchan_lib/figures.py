@@ -1,0 +1,335 @@
+"""Report charts (DESIGN §4): PNGs with Chinese labels, 156 mm wide (the 公文 版心), 200 dpi.
+
+Owns the CJK font choice and the drawing. Uses `matplotlib.figure.Figure` with the Agg canvas,
+never pyplot, so it works the same under papermill, in JupyterLab and in tests, and leaves no
+open figures behind. Nothing happens at import: the font is registered by `use_cjk_font()`,
+which every plot function calls. Percent and growth labels come from `wording` (四舍五入).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import tempfile
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+
+from fuchan_lib.wording import format_percent, growth_phrase, is_missing
+
+WIDTH_IN = 156 / 25.4  # 版心 width, so the picture goes into the .docx at 100 %
+DPI = 200
+MISSING = "—"
+
+# system fonts by file name (lower case), best first; all single-face Simplified Chinese
+# or collections whose first face is Chinese (msyh.ttc: Microsoft YaHei)
+_SYSTEM_FONT_FILES = (
+    "msyh.ttc", "msyh.ttf", "simhei.ttf",
+    "notosanscjksc-regular.otf", "notosanssc-regular.otf", "notosanssc-regular.ttf",
+)
+_BUNDLED_FONT_FILE = "NotoSansCJKsc-Regular.otf"  # shipped in the PyPI package mplfonts
+
+_PALETTE = ("#1f5fa8", "#d9822b", "#3a8f4b", "#b23a48", "#6b4c9a", "#7f7f7f")
+
+
+def cjk_font_path() -> Path:
+    """The Chinese font file to draw with: a system YaHei/SimHei/Noto SC, else mplfonts' Noto SC.
+
+    Noto CJK *collections* (.ttc) are skipped: their first face is Japanese, and a path
+    cannot say which face to use.
+    """
+    from matplotlib import font_manager
+
+    by_name: dict[str, Path] = {}
+    for found in font_manager.findSystemFonts():
+        by_name.setdefault(Path(found).name.lower(), Path(found))
+    for name in _SYSTEM_FONT_FILES:
+        if name in by_name:
+            return by_name[name]
+
+    spec = importlib.util.find_spec("mplfonts")  # locate only: importing mplfonts has side effects
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(folder) / "fonts" / _BUNDLED_FONT_FILE
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(
+        "找不到中文字体：请安装微软雅黑、黑体或思源黑体（Noto Sans CJK SC），"
+        "或安装 Python 包 mplfonts（pip install mplfonts）"
+    )
+
+
+def use_cjk_font() -> str:
+    """Register the Chinese font with matplotlib and make it the default; return its family.
+
+    Idempotent: the font is added once; the rcParams are set on every call, so a notebook that
+    reset its style still gets Chinese glyphs.
+    """
+    import matplotlib
+    from matplotlib import font_manager
+
+    path = cjk_font_path()
+    if not any(Path(entry.fname) == path for entry in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(str(path))
+    family = font_manager.FontProperties(fname=str(path)).get_name()
+    others = [f for f in matplotlib.rcParams["font.sans-serif"] if f != family]
+    matplotlib.rcParams["font.family"] = ["sans-serif"]
+    matplotlib.rcParams["font.sans-serif"] = [family, *others]
+    matplotlib.rcParams["axes.unicode_minus"] = False  # the CJK font's U+2212 is not guaranteed
+    return family
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+def _plain_number(value):
+    """numpy scalars -> Python numbers (wording reads floats at their repr)."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def _pct_label(value) -> str:
+    """'81.3%' (四舍五入) or '—' when there is no value."""
+    return format_percent(_plain_number(value)) or MISSING
+
+
+def _growth_label(value) -> str:
+    """'增长5.3%' / '下降2.1%' / '持平', or '—' when there is no value."""
+    return growth_phrase(_plain_number(value)) or MISSING
+
+
+def _new_figure(height_in: float):
+    """A pyplot-free figure of report width with tight layout and the Chinese font."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    use_cjk_font()
+    fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, layout="tight")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _save(fig, path: Path) -> Path:
+    """Write the PNG atomically (temp file in the same folder, then rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".png", prefix=".tmp-", dir=path.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=DPI, format="png")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    finally:
+        fig.clear()
+    return path
+
+
+def _wrap(label, width: int) -> str:
+    """Break a long Chinese label into lines of at most `width` characters.
+
+    A parenthesised note ("限上批零住餐（含大个体）") goes on its own line first.
+    """
+    text = str(label)
+    if len(text) <= width:
+        return text
+    head, paren, tail = text.partition("（")
+    parts = [head, paren + tail] if paren and head else [text]
+    return "\n".join(line for part in parts for line in textwrap.wrap(part, max(width, 2)))
+
+
+def _style_axes(ax) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_axisbelow(True)
+
+
+def _value(x) -> float | None:
+    return None if is_missing(x) else float(x)
+
+
+# --- charts ----------------------------------------------------------------------------------
+
+def plot_resumption_curve(curves: pd.DataFrame, as_of_day: int, as_of_label: str,
+                          path: Path) -> Path:
+    """Cumulative 复工率 by day after 春节, one line per series, with the as-of day marked.
+
+    The legend carries each series' rate on the as-of day (or its last value before it).
+    """
+    fig = _new_figure(3.6)
+    ax = fig.add_subplot()
+    days = [int(d) for d in curves.index]
+    for i, name in enumerate(curves.columns):
+        series = pd.to_numeric(curves[name], errors="coerce").astype(float)
+        upto = series[[d <= as_of_day for d in days]].dropna()
+        latest = _pct_label(upto.iloc[-1]) if len(upto) else MISSING
+        ax.plot(days, series.to_numpy(), color=_PALETTE[i % len(_PALETTE)], linewidth=1.8,
+                label=f"{name}（{latest}）")
+    ax.axvline(as_of_day, color="#555555", linestyle="--", linewidth=1)
+    ax.annotate(as_of_label, xy=(as_of_day, 1.0), xycoords=("data", "axes fraction"),
+                xytext=(-4, -2), textcoords="offset points", ha="right", va="top", fontsize=9,
+                color="#333333")
+    ax.set_title("节后复工复产进度")
+    ax.set_xlabel("春节后天数")
+    ax.set_ylabel("复工率（%）")
+    ax.set_ylim(0, 112)  # headroom above 100 % for the as-of label
+    ax.set_yticks(range(0, 101, 20))
+    if days:
+        ax.set_xlim(min(days), max(max(days), as_of_day) + 0.5)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    _style_axes(ax)
+    if len(curves.columns):
+        ax.legend(loc="lower right", fontsize=8, frameon=False)
+    return _save(fig, path)
+
+
+def plot_category_rates(rates: pd.DataFrame, path: Path) -> Path:
+    """Vertical bars of 复工率 by 类别; a missing rate shows no bar and the label '—'."""
+    fig = _new_figure(3.2)
+    ax = fig.add_subplot()
+    n = len(rates)
+    labels = [_wrap(c, max(4, 48 // max(n, 1))) for c in rates["类别"]]
+    values = [_value(v) for v in rates["复工率"]]
+    xs = range(n)
+    ax.bar(xs, [v if v is not None else 0 for v in values], width=0.55,
+           color=[_PALETTE[0] if v is not None else "none" for v in values])
+    for x, v, raw in zip(xs, values, rates["复工率"]):
+        ax.annotate(_pct_label(raw), xy=(x, v or 0), xytext=(0, 3), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(list(xs), labels, fontsize=9)
+    ax.set_ylim(0, 112)
+    ax.set_ylabel("复工率（%）")
+    ax.set_title("分类别复工复产率")
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    _style_axes(ax)
+    return _save(fig, path)
+
+
+def plot_town_rates(rates: pd.DataFrame, path: Path) -> Path:
+    """Horizontal bars of 复工率 by 乡镇, highest at the top; towns without a rate last, '—'."""
+    ordered = rates.assign(_v=pd.to_numeric(rates["复工率"], errors="coerce")).sort_values(
+        "_v", ascending=False, na_position="last", kind="stable")
+    n = len(ordered)
+    fig = _new_figure(max(2.0, 0.8 + 0.28 * n))
+    ax = fig.add_subplot()
+    ys = list(range(n))[::-1]  # first (highest) row at the top
+    values = [_value(v) for v in ordered["_v"]]
+    ax.barh(ys, [v if v is not None else 0 for v in values], height=0.6,
+            color=[_PALETTE[0] if v is not None else "none" for v in values])
+    for y, v in zip(ys, values):
+        ax.annotate(_pct_label(v), xy=(v or 0, y), xytext=(3, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize=8)
+    ax.set_yticks(ys, [str(t) for t in ordered["乡镇"]], fontsize=9)
+    ax.set_xlim(0, 112)
+    ax.set_xlabel("复工率（%）")
+    ax.set_title("各乡镇（园区）复工复产率")
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    _style_axes(ax)
+    return _save(fig, path)
+
+
+def plot_indicators(ind: pd.DataFrame, path: Path) -> Path:
+    """Two panels: 本期 vs 上年同期 (万元) with the growth wording, and 完成率 vs 时序进度.
+
+    Amounts of different indicators differ by orders of magnitude; when the largest is more
+    than 20 times the smallest the amount axis is logarithmic (and says so).
+    """
+    n = len(ind)
+    fig = _new_figure(1.6 + 0.95 * max(n, 1))
+    top, bottom = fig.subplots(2, 1, height_ratios=[1.25, 1])
+    names = [_wrap(s, 9) for s in ind["指标"]]
+    ys = list(range(n))[::-1]
+    h = 0.36
+
+    current = [_value(v) for v in ind["本期"]]
+    last = [_value(v) for v in ind["上年同期"]]
+    top.barh([y + h / 2 for y in ys], [v or 0 for v in current], height=h, color=_PALETTE[0],
+             label="本期")
+    top.barh([y - h / 2 for y in ys], [v or 0 for v in last], height=h, color="#a9c4e4",
+             label="上年同期")
+    positive = [v for v in current + last if v is not None and v > 0]
+    if positive and max(positive) > 20 * min(positive):
+        from matplotlib.ticker import FuncFormatter, NullLocator
+
+        top.set_xscale("log")
+        top.xaxis.set_minor_locator(NullLocator())
+        top.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))
+        top.set_xlabel("金额（万元，对数刻度）")
+        right = max(positive) * 5
+        top.set_xlim(min(positive) / 2, right)
+    else:
+        top.set_xlabel("金额（万元）")
+        right = max(positive) * 1.35 if positive else 1
+        top.set_xlim(0, right)
+    for y, c, p, g in zip(ys, current, last, ind["增速"]):
+        top.annotate(_growth_label(g), xy=(max(c or 0, p or 0) or right / 100, y),
+                     xytext=(4, 0), textcoords="offset points", ha="left", va="center",
+                     fontsize=8)
+    top.set_yticks(ys, names, fontsize=8)
+    top.set_title("主要经济指标完成情况（本期与上年同期）", fontsize=11)
+    top.legend(loc="lower right", fontsize=8, frameon=False)
+    top.grid(axis="x", color="#dddddd", linewidth=0.6)
+    _style_axes(top)
+
+    done = [_value(v) for v in ind["完成率"]]
+    bottom.barh(ys, [v or 0 for v in done], height=0.5,
+                color=[_PALETTE[1] if v is not None else "none" for v in done])
+    for y, v in zip(ys, done):
+        bottom.annotate(_pct_label(v), xy=(v or 0, y), xytext=(3, 0), textcoords="offset points",
+                        ha="left", va="center", fontsize=8, zorder=5,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3})
+    schedule = [_value(v) for v in ind["时序进度"]]
+    known = {s for s in schedule if s is not None}
+    if len(known) == 1:
+        s = known.pop()
+        bottom.axvline(s, color="#b23a48", linestyle="--", linewidth=1.2,
+                       label=f"时序进度{_pct_label(s)}")
+    else:  # a different schedule per indicator: a short red tick on each bar
+        label = "时序进度"
+        for y, s in zip(ys, schedule):
+            if s is not None:
+                bottom.plot([s, s], [y - 0.35, y + 0.35], color="#b23a48", linewidth=1.5,
+                            label=label)
+                label = None
+    top_value = max([v for v in done + schedule if v is not None], default=100)
+    bottom.set_xlim(0, max(100, top_value) * 1.18)
+    bottom.set_yticks(ys, names, fontsize=8)
+    bottom.set_xlabel("目标完成率（%）")
+    bottom.set_title("目标完成率与时序进度", fontsize=11)
+    if any(s is not None for s in schedule):
+        bottom.legend(loc="lower right", fontsize=8, frameon=False)
+    bottom.grid(axis="x", color="#dddddd", linewidth=0.6)
+    _style_axes(bottom)
+    return _save(fig, path)
+
+
+def plot_rate_trend(trend: pd.DataFrame, path: Path) -> Path:
+    """复工率 of successive weekly runs, one line per series, dated '2月15日' on the axis."""
+    from matplotlib import dates as mdates
+
+    fig = _new_figure(3.2)
+    ax = fig.add_subplot()
+    stamps = [pd.Timestamp(d) for d in trend.index]
+    xs = mdates.date2num([s.to_pydatetime() for s in stamps]) if stamps else []
+    for i, name in enumerate(trend.columns):
+        values = pd.to_numeric(trend[name], errors="coerce").astype(float)
+        color = _PALETTE[i % len(_PALETTE)]
+        ax.plot(xs, values.to_numpy(), color=color, marker="o", markersize=4, linewidth=1.6,
+                label=str(name))
+        known = values.dropna()
+        if len(known):
+            last_x = xs[list(values.index).index(known.index[-1])]
+            ax.annotate(_pct_label(known.iloc[-1]), xy=(last_x, known.iloc[-1]),
+                        xytext=(5, 0), textcoords="offset points", ha="left", va="center",
+                        fontsize=8, color=color)
+    if len(xs):
+        ax.set_xticks(list(xs), [f"{s.month}月{s.day}日" for s in stamps], fontsize=8)
+        span = (max(xs) - min(xs)) or 7
+        ax.set_xlim(min(xs) - span * 0.05, max(xs) + span * 0.15)
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("复工率（%）")
+    ax.set_xlabel("截止日期")
+    ax.set_title("复工复产率逐周变化")
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    _style_axes(ax)
+    if len(trend.columns):
+        ax.legend(loc="lower right", fontsize=8, frameon=False)
+    return _save(fig, path)
