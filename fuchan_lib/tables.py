@@ -1,0 +1,221 @@
+"""附表 workbooks (DESIGN §4 tables/*.xlsx): DataFrames -> one formatted .xlsx sheet each.
+
+Owns how a table looks in Excel/WPS: bold filled Chinese header, frozen header row, column
+widths that fit Chinese text, percentages as real percent numbers, dates as dates, "—" for no
+value. Ledger text is always written as text, so an enterprise name such as "=HYPERLINK(…)"
+can never become a formula. The file appears atomically: a crash leaves no half-written .xlsx.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from numbers import Number
+from pathlib import Path
+
+import pandas as pd
+
+MISSING = "—"
+MAX_SHEET_TITLE = 31
+_BAD_TITLE_CHARS = re.compile(r"[\[\]:*?/\\]")
+# control characters Excel refuses (openpyxl raises IllegalCharacterError on them)
+_ILLEGAL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_MIN_WIDTH, _MAX_WIDTH = 6, 60
+_HEADER_FILL = "DDEBF7"
+
+
+def write_tables_xlsx(sheets: dict[str, pd.DataFrame], path: Path, *,
+                      percent_columns: Iterable[str] = (), date_columns: Iterable[str] = (),
+                      percent_decimals: int = 1) -> Path:
+    """Write each DataFrame to its own sheet of a new .xlsx at `path`; return the path.
+
+    `percent_columns` hold percent values (81.25 means 81.25 %); they are stored as the
+    fraction 0.8125 formatted '0.0%', so Excel shows 81.3 % and still computes with the number.
+    `date_columns` (and any datetime column) are written as dates 'yyyy-mm-dd'. A frame with a
+    meaningful index (named, or not a plain 0..n-1 range) keeps it as its first column(s).
+    """
+    from openpyxl import Workbook
+
+    if not sheets:
+        raise ValueError("没有要写入的表格：sheets 为空")
+    percent_columns, date_columns = set(percent_columns), set(date_columns)
+    percent_format = "0" + ("." + "0" * percent_decimals if percent_decimals > 0 else "") + "%"
+
+    wb = Workbook(write_only=True)
+    used: set[str] = set()
+    for name, frame in sheets.items():
+        frame = _with_index(frame)
+        ws = wb.create_sheet(_sheet_title(name, used))
+        headers = [_header_text(c) for c in frame.columns]
+        kinds = [_column_kind(frame[c], h, percent_columns, date_columns)
+                 for c, h in zip(frame.columns, headers)]
+        _set_widths(ws, frame, headers, kinds)
+        ws.freeze_panes = "A2"
+        ws.append([_header_cell(ws, h) for h in headers])
+        for row in frame.itertuples(index=False, name=None):
+            ws.append([_data_cell(ws, v, k, percent_format) for v, k in zip(row, kinds)])
+    return _save_atomically(wb, Path(path))
+
+
+# --- sheet names and headers -------------------------------------------------------------
+
+def _sheet_title(name, used: set[str]) -> str:
+    """An Excel-legal, unique sheet title: ≤ 31 chars, none of []:*?/\\, not quoted at ends."""
+    title = _BAD_TITLE_CHARS.sub("_", str(name)).strip().strip("'") or "Sheet"
+    title = title[:MAX_SHEET_TITLE]
+    candidate, n = title, 1
+    while candidate.casefold() in used:  # Excel compares titles case-insensitively
+        n += 1
+        suffix = f"({n})"
+        candidate = title[: MAX_SHEET_TITLE - len(suffix)] + suffix
+    used.add(candidate.casefold())
+    return candidate
+
+
+def _header_text(column) -> str:
+    if isinstance(column, tuple):  # MultiIndex columns: "一级_二级"
+        return "_".join(str(part) for part in column if str(part) and not _missing(part))
+    return _clean_text(str(column))
+
+
+def _with_index(frame: pd.DataFrame) -> pd.DataFrame:
+    default = isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 \
+        and frame.index.step == 1 and all(n is None for n in frame.index.names)
+    return frame if default else frame.reset_index()
+
+
+# --- cells ---------------------------------------------------------------------------------
+
+def _column_kind(series: pd.Series, header: str, percent_columns: set, date_columns: set) -> str:
+    if header in percent_columns or series.name in percent_columns:
+        return "percent"
+    if header in date_columns or series.name in date_columns \
+            or pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return "date"
+    return "plain"
+
+
+def _header_cell(ws, text: str):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"
+    cell.font = Font(bold=True)
+    cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    return cell
+
+
+def _data_cell(ws, value, kind: str, percent_format: str):
+    from openpyxl.cell import WriteOnlyCell
+
+    if _missing(value):
+        return _text_cell(ws, MISSING, center=True)
+    if isinstance(value, str):
+        return _text_cell(ws, value)
+    if hasattr(value, "item") and not isinstance(value, (pd.Timestamp, datetime, date)):
+        value = value.item()  # numpy scalar -> Python
+    if kind == "percent" and isinstance(value, Number) and not isinstance(value, bool):
+        cell = WriteOnlyCell(ws, value=_fraction_of_percent(value))
+        cell.number_format = percent_format
+        return cell
+    if isinstance(value, (pd.Timestamp, datetime, date)):
+        cell = WriteOnlyCell(ws, value=_naive(value))
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    if isinstance(value, (Decimal, Fraction)):
+        value = float(value)
+    if isinstance(value, (bool, int, float)):
+        return WriteOnlyCell(ws, value=value)
+    return _text_cell(ws, str(value))
+
+
+def _text_cell(ws, text: str, *, center: bool = False):
+    """Text stays text: data_type 's' even when it starts with '=' (no formula injection)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
+
+    cell = WriteOnlyCell(ws, value=_clean_text(text))
+    cell.data_type = "s"
+    if center:
+        cell.alignment = Alignment(horizontal="center")
+    return cell
+
+
+def _fraction_of_percent(value) -> float:
+    """81.25 -> 0.8125, via the decimal text so Excel's 四舍五入 display sees 0.8135, not …4999."""
+    if isinstance(value, Fraction):
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+    elif isinstance(value, float):
+        exact = Decimal(repr(value))
+    else:
+        exact = Decimal(value)
+    return float(exact / 100)
+
+
+def _naive(value):
+    """openpyxl cannot store time zones; pure dates stay dates."""
+    if isinstance(value, pd.Timestamp):
+        value = value.tz_localize(None) if value.tzinfo else value
+        return value.to_pydatetime()
+    if isinstance(value, datetime) and value.tzinfo:
+        return value.replace(tzinfo=None)
+    return value
+
+
+def _missing(value) -> bool:
+    if value is None or value is pd.NaT:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value) or math.isinf(value)
+    try:
+        return bool(pd.isna(value)) if not isinstance(value, (str, bytes)) else False
+    except (TypeError, ValueError):  # array-like values are not "missing"
+        return False
+
+
+def _clean_text(text: str) -> str:
+    return _ILLEGAL_CHARS.sub("", text)
+
+
+# --- layout --------------------------------------------------------------------------------
+
+def _display_width(text: str) -> int:
+    """Width in Excel character units: CJK and full-width characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _set_widths(ws, frame: pd.DataFrame, headers: list[str], kinds: list[str]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for i, (column, header, kind) in enumerate(zip(frame.columns, headers, kinds), start=1):
+        if kind == "percent":
+            body = 8
+        elif kind == "date":
+            body = 10
+        else:
+            texts = frame[column].map(lambda v: MISSING if _missing(v) else str(v))
+            body = max((_display_width(t) for t in texts.unique()), default=0)
+        width = min(max(_display_width(header) + 2, body + 2, _MIN_WIDTH), _MAX_WIDTH)
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def _save_atomically(wb, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=".tmp-", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
