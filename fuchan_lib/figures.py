@@ -177,7 +177,7 @@ def plot_resumption_curve(curves: pd.DataFrame, as_of_day: int, as_of_label: str
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     _style_axes(ax)
     if len(curves.columns):
-        ax.legend(loc="lower right", fontsize=8, frameon=False)
+        ax.legend(loc="best", fontsize=8, frameon=False)
     return _save(fig, path)
 
 
@@ -217,7 +217,7 @@ def plot_town_rates(rates: pd.DataFrame, path: Path) -> Path:
     for y, v in zip(ys, values):
         ax.annotate(_pct_label(v), xy=(v or 0, y), xytext=(3, 0), textcoords="offset points",
                     ha="left", va="center", fontsize=8)
-    ax.set_yticks(ys, [str(t) for t in ordered["乡镇"]], fontsize=9)
+    ax.set_yticks(ys, [_wrap(t, 10) for t in ordered["乡镇"]], fontsize=9)
     ax.set_xlim(0, 112)
     ax.set_xlabel("复工率（%）")
     ax.set_title("各乡镇（园区）复工复产率")
@@ -264,8 +264,10 @@ def plot_indicators(ind: pd.DataFrame, path: Path) -> Path:
                      xytext=(4, 0), textcoords="offset points", ha="left", va="center",
                      fontsize=8)
     top.set_yticks(ys, names, fontsize=8)
-    top.set_title("主要经济指标完成情况（本期与上年同期）", fontsize=11)
-    top.legend(loc="lower right", fontsize=8, frameon=False)
+    top.set_title("主要经济指标完成情况", fontsize=11, loc="left")
+    # above the plot area, so it never covers a bar or a growth label
+    top.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8, frameon=False,
+               borderaxespad=0.2)
     top.grid(axis="x", color="#dddddd", linewidth=0.6)
     _style_axes(top)
 
@@ -278,24 +280,22 @@ def plot_indicators(ind: pd.DataFrame, path: Path) -> Path:
                         bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3})
     schedule = [_value(v) for v in ind["时序进度"]]
     known = {s for s in schedule if s is not None}
+    title = "目标完成率与时序进度"
     if len(known) == 1:
         s = known.pop()
-        bottom.axvline(s, color="#b23a48", linestyle="--", linewidth=1.2,
-                       label=f"时序进度{_pct_label(s)}")
-    else:  # a different schedule per indicator: a short red tick on each bar
-        label = "时序进度"
+        bottom.axvline(s, color="#b23a48", linestyle="--", linewidth=1.2)
+        title += f"（红色虚线：时序进度{_pct_label(s)}）"
+    elif known:  # a different schedule per indicator: a short red mark on each bar
         for y, s in zip(ys, schedule):
             if s is not None:
-                bottom.plot([s, s], [y - 0.35, y + 0.35], color="#b23a48", linewidth=1.5,
-                            label=label)
-                label = None
+                bottom.plot([s, s], [y - 0.4, y + 0.4], color="#b23a48", linewidth=1.8,
+                            zorder=4)  # under the value labels' white boxes
+        title += "（红色竖线：各指标时序进度）"
     top_value = max([v for v in done + schedule if v is not None], default=100)
     bottom.set_xlim(0, max(100, top_value) * 1.18)
     bottom.set_yticks(ys, names, fontsize=8)
     bottom.set_xlabel("目标完成率（%）")
-    bottom.set_title("目标完成率与时序进度", fontsize=11)
-    if any(s is not None for s in schedule):
-        bottom.legend(loc="lower right", fontsize=8, frameon=False)
+    bottom.set_title(title, fontsize=11, loc="left")
     bottom.grid(axis="x", color="#dddddd", linewidth=0.6)
     _style_axes(bottom)
     return _save(fig, path)
@@ -331,5 +331,5 @@ def plot_rate_trend(trend: pd.DataFrame, path: Path) -> Path:
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     _style_axes(ax)
     if len(trend.columns):
-        ax.legend(loc="lower right", fontsize=8, frameon=False)
+        ax.legend(loc="best", fontsize=8, frameon=False)
     return _save(fig, path)

@@ -29,6 +29,7 @@ _BAD_TITLE_CHARS = re.compile(r"[\[\]:*?/\\]")
 _ILLEGAL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 _HEADER_FILL = "DDEBF7"
+_FORMULA_SIGNS = ("=", "+", "-", "@")
 
 
 def write_tables_xlsx(sheets: dict[str, pd.DataFrame], path: Path, *,
@@ -145,6 +146,8 @@ def _text_cell(ws, text: str, *, center: bool = False):
 
     cell = WriteOnlyCell(ws, value=_clean_text(text))
     cell.data_type = "s"
+    if text[:1] in _FORMULA_SIGNS:
+        cell.quotePrefix = True  # Excel keeps it text even after the user edits the cell
     if center:
         cell.alignment = Alignment(horizontal="center")
     return cell

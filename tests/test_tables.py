@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -51,8 +52,13 @@ def test_missing_values_are_a_dash_as_text(tmp_path):
 ])
 def test_ledger_text_starting_with_a_formula_sign_stays_text(tmp_path, name):
     frame = pd.DataFrame({"企业名称": [name], "未复工原因": ["=cmd|' /C calc'!A0"]})
-    ws = _read(write_tables_xlsx({"清单": frame}, tmp_path / "a.xlsx"))
+    path = write_tables_xlsx({"清单": frame}, tmp_path / "a.xlsx")
+    ws = _read(path)
     assert (ws["A2"].value, ws["A2"].data_type) == (name, "s")
+    assert ws["A2"].quotePrefix  # what Excel sets for text typed as '=…
+    with zipfile.ZipFile(path) as z:  # no formula element anywhere in the sheet XML
+        assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()
+    assert pd.read_excel(path, engine="calamine")["企业名称"].tolist() == [name]
     assert (ws["B2"].value, ws["B2"].data_type) == ("=cmd|' /C calc'!A0", "s")
 
 
