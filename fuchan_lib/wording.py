@@ -33,8 +33,10 @@ def to_decimal(value: Number) -> Decimal:
     if isinstance(value, Fraction):
         # enough digits that half-up rounding to a few places is exact in practice
         return Decimal(value.numerator) / Decimal(value.denominator)
-    if isinstance(value, float):
-        return Decimal(repr(value))
+    if isinstance(value, float):  # numpy.float64 too: float() first, its repr names the type
+        return Decimal(repr(float(value)))
+    if hasattr(value, "item"):  # numpy integers
+        return Decimal(value.item())
     return Decimal(value)
 
 

@@ -117,3 +117,10 @@ def test_chinese_dates_have_no_leading_zeros():
 def test_round_half_up_keeps_exact_decimals():
     assert wording.round_half_up(Decimal("81.25"), 1) == Decimal("81.3")
     assert wording.round_half_up(Fraction(13, 16) * 100, 1) == Decimal("81.3")
+
+
+def test_numpy_scalars_are_accepted():
+    import numpy as np
+
+    assert wording.format_percent(np.float64(81.25)) == "81.3%"
+    assert wording.ratio_percent(np.int64(13), np.int64(16)) == Fraction(1625, 20)

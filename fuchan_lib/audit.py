@@ -1,0 +1,231 @@
+"""数据审核 (logic checks) as a rule table: errors stop the run, warnings are listed.
+
+Each rule is one vectorised function over a clean ledger returning the offending rows. A warning
+can be acknowledged in params (`审核说明`, like 联网直报's 强制上报 with an explanation): it is
+then listed once as explained, not repeated as a warning. Errors cannot be acknowledged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Callable
+
+import pandas as pd
+
+from . import schema
+from .creditcode import valid_mask
+from .exceptions import AuditError
+from .params import Acknowledgement, Params
+
+ERROR, WARNING = "错误", "警告"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    level: str
+    file: str
+    sheet: str
+    row: int | None
+    enterprise: str
+    column: str
+    message: str
+    note: str | None = None  # the statistician's 说明 when acknowledged
+
+    def describe(self) -> str:
+        where = f"文件“{self.file}”" + (f"工作表“{self.sheet}”" if self.sheet else "")
+        where += f"第{self.row}行" if self.row is not None else ""
+        column = f"“{self.column}”列" if self.column else ""
+        return f"[{self.level}·{self.rule}] {where}{column}（{self.enterprise}）：{self.message}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    level: str
+    column: str
+    applies_to: tuple[str, ...]
+    select: Callable[[pd.DataFrame, Params], pd.Series]  # boolean mask of offending rows
+    message: Callable[[pd.Series], str]  # one offending row -> what is wrong and what to do
+
+
+def _dates(df: pd.DataFrame) -> pd.Series:
+    return pd.to_datetime(df[schema.RESUMED_ON])
+
+
+def _duplicate_codes(df: pd.DataFrame, _params: Params) -> pd.Series:
+    codes = df[schema.CREDIT_CODE]
+    return codes.notna() & codes.duplicated(keep=False)
+
+
+def _returned_over_staff(df: pd.DataFrame, _params: Params) -> pd.Series:
+    staff = pd.to_numeric(df[schema.STAFF], errors="coerce")
+    back = pd.to_numeric(df[schema.RETURNED], errors="coerce")
+    return (back > staff).fillna(False).astype(bool)
+
+
+def _long_stopped_with_date(df: pd.DataFrame, _params: Params) -> pd.Series:
+    return df[schema.STATUS].isin(schema.LONG_STOPPED) & _dates(df).notna()
+
+
+def _before_festival(df: pd.DataFrame, params: Params) -> pd.Series:
+    early = (_dates(df) < pd.Timestamp(params.spring_festival)).fillna(False).astype(bool)
+    return df[schema.STATUS].isin(schema.ON_HOLIDAY) & early
+
+
+def _trade_outside_category(df: pd.DataFrame, _params: Params) -> pd.Series:
+    retail = df[schema.CATEGORY].isin([schema.RETAIL_ABOVE_QUOTA, schema.BIG_INDIVIDUAL])
+    in_retail = df[schema.TRADE].isin(schema.RETAIL_TRADES)
+    services = df[schema.CATEGORY] == schema.SERVICE_ABOVE_SCALE
+    in_sectors = df[schema.TRADE].isin(schema.SERVICE_SECTORS)
+    return (retail & ~in_retail) | (services & ~in_sectors)
+
+
+def _bad_check_digit(df: pd.DataFrame, _params: Params) -> pd.Series:
+    codes = df[schema.CREDIT_CODE]
+    return codes.notna() & ~valid_mask(codes)
+
+
+def _town_missing(df: pd.DataFrame, _params: Params) -> pd.Series:
+    return df[schema.TOWN].isna()
+
+
+def _after_as_of(df: pd.DataFrame, params: Params) -> pd.Series:
+    late = (_dates(df) > pd.Timestamp(params.as_of)).fillna(False).astype(bool)
+    return df[schema.STATUS].isin(schema.ON_HOLIDAY) & late
+
+
+def _low_return(df: pd.DataFrame, params: Params) -> pd.Series:
+    staff = pd.to_numeric(df[schema.STAFF], errors="coerce")
+    back = pd.to_numeric(df[schema.RETURNED], errors="coerce")
+    resumed = df[schema.STATUS].isin(schema.ON_HOLIDAY) & (
+        _dates(df) <= pd.Timestamp(params.as_of)
+    ).fillna(False).astype(bool)
+    running = df[schema.STATUS].isin(schema.RUNNING)
+    low = (back * 10 < staff * 3).fillna(False).astype(bool) & (staff > 0).fillna(False)
+    return (resumed | running) & low
+
+
+def _running_with_date(df: pd.DataFrame, _params: Params) -> pd.Series:
+    return df[schema.STATUS].isin(schema.RUNNING) & _dates(df).notna()
+
+
+BOTH = (schema.INDUSTRY, schema.SERVICE)
+
+RULES: tuple[Rule, ...] = (
+    Rule("信用代码重复", ERROR, schema.CREDIT_CODE, BOTH, _duplicate_codes,
+         lambda r: f"统一社会信用代码 {r[schema.CREDIT_CODE]} 在本台账中出现不止一次，请删除重复行或改正代码"),
+    Rule("返岗人数超过从业人员", ERROR, schema.RETURNED, BOTH, _returned_over_staff,
+         lambda r: f"已返岗人数 {r[schema.RETURNED]} 大于从业人员 {r[schema.STAFF]}，请核实两项人数"),
+    Rule("长期停产却有复工日期", ERROR, schema.RESUMED_ON, BOTH, _long_stopped_with_date,
+         lambda r: f"春节期间状态为“{r[schema.STATUS]}”却填了复工日期 {_day(r)}；"
+                   "若已复工请把状态改为停产放假/停业放假，否则清空复工日期"),
+    Rule("复工日期早于春节", ERROR, schema.RESUMED_ON, BOTH, _before_festival,
+         lambda r: f"状态为“{r[schema.STATUS]}”，复工日期 {_day(r)} 却早于春节；"
+                   "请核实复工日期，或把状态改为正常生产/正常营业"),
+    Rule("行业与类别不符", ERROR, schema.TRADE, (schema.SERVICE,), _trade_outside_category,
+         lambda r: f"类别“{r[schema.CATEGORY]}”不应填行业“{r[schema.TRADE]}”"
+                   "（限上批零住餐、大个体填批发业/零售业/住宿业/餐饮业，规上服务业填国民经济行业门类）"),
+    Rule("信用代码校验位错误", WARNING, schema.CREDIT_CODE, BOTH, _bad_check_digit,
+         lambda r: f"统一社会信用代码 {r[schema.CREDIT_CODE]} 的校验位不符合 GB 32100，请核对营业执照"),
+    Rule("乡镇未填", WARNING, schema.TOWN, BOTH, _town_missing,
+         lambda r: "未填乡镇（园区），按乡镇的统计中计入“未填”"),
+    Rule("复工日期晚于截止日期", WARNING, schema.RESUMED_ON, BOTH, _after_as_of,
+         lambda r: f"复工日期 {_day(r)} 晚于截止日期，本期按未复工统计"),
+    Rule("返岗率低于30%", WARNING, schema.RETURNED, BOTH, _low_return,
+         lambda r: f"已复工但返岗 {r[schema.RETURNED]} 人、从业 {r[schema.STAFF]} 人，返岗率不足30%，请核实"),
+    Rule("正常生产却有复工日期", WARNING, schema.RESUMED_ON, BOTH, _running_with_date,
+         lambda r: f"春节期间“{r[schema.STATUS]}”的企业填了复工日期 {_day(r)}，计算时不使用该日期"),
+)
+
+FEWER_RESUMED = "已复工企业少于上次"
+
+
+def _day(row: pd.Series) -> str:
+    value = row[schema.RESUMED_ON]
+    return "" if pd.isna(value) else f"{value.year}年{value.month}月{value.day}日"
+
+
+def _findings(rule: Rule, ledger: pd.DataFrame, params: Params) -> list[Finding]:
+    mask = rule.select(ledger, params).to_numpy(dtype=bool)
+    return [
+        Finding(
+            rule=rule.name, level=rule.level, file=str(row[schema.SOURCE_FILE]),
+            sheet=str(row[schema.SOURCE_SHEET] or ""),
+            row=None if pd.isna(row[schema.SOURCE_ROW]) else int(row[schema.SOURCE_ROW]),
+            enterprise=str(row[schema.NAME]), column=rule.column, message=rule.message(row),
+        )
+        for _, row in ledger[mask].iterrows()
+    ]
+
+
+def _acknowledgement(finding: Finding, notes: tuple[Acknowledgement, ...]) -> str | None:
+    for ack in notes:
+        if ack.rule == finding.rule and ack.enterprise in (None, finding.enterprise):
+            return ack.note
+    return None
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == WARNING and f.note is None]
+
+    @property
+    def acknowledged(self) -> list[Finding]:
+        return [f for f in self.findings if f.note is not None]
+
+    def to_frame(self) -> pd.DataFrame:
+        """审核清单: file, sheet, row, enterprise, rule, level, message (and 说明 when explained)."""
+        columns = ["文件", "工作表", "行号", "企业名称", "规则", "级别", "问题", "说明"]
+        rows = [
+            (f.file, f.sheet, f.row, f.enterprise, f.rule,
+             f.level if f.note is None else "已说明", f.message, f.note or "")
+            for f in self.findings
+        ]
+        return pd.DataFrame(rows, columns=columns)
+
+    def summary(self) -> str:
+        return (f"审核：错误{len(self.errors)}条，警告{len(self.warnings)}条，"
+                f"已说明{len(self.acknowledged)}条")
+
+    def raise_for_errors(self, limit: int = 20) -> None:
+        """Stop the run when any error is found, listing them (the first `limit`)."""
+        if not self.errors:
+            return
+        shown = "\n".join(f"  {f.describe()}" for f in self.errors[:limit])
+        more = f"\n  ……另有{len(self.errors) - limit}条，见审核清单" if len(self.errors) > limit else ""
+        raise AuditError(
+            f"数据审核发现{len(self.errors)}条错误，请在台账中改正后重新运行：\n{shown}{more}",
+            findings=self.errors,
+        )
+
+
+def audit(
+    ledgers: dict[str, pd.DataFrame], params: Params, *, previous_resumed: dict[str, int] | None = None,
+    current_resumed: dict[str, int] | None = None,
+) -> AuditReport:
+    """Run every rule on every ledger; compare resumed counts with the previous run if given."""
+    found: list[Finding] = []
+    for rule in RULES:
+        for kind in rule.applies_to:
+            if kind in ledgers and ledgers[kind] is not None and len(ledgers[kind]):
+                found.extend(_findings(rule, ledgers[kind], params))
+    for kind, before in (previous_resumed or {}).items():
+        now = (current_resumed or {}).get(kind)
+        if now is not None and now < before:
+            found.append(Finding(
+                FEWER_RESUMED, WARNING, kind, "", None, "（全部企业）", schema.RESUMED_ON,
+                f"已复工企业 {now} 户，少于上次运行的 {before} 户；请核实是否有企业复工日期被删改或重新停产",
+            ))
+    found = [replace(f, note=_acknowledgement(f, params.acknowledged))
+             if f.level == WARNING else f for f in found]
+    return AuditReport(tuple(found))

@@ -1,0 +1,59 @@
+"""`fuchan check`: ingest and audit, then a short Chinese summary for the statistician."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from . import schema
+from .audit import AuditReport, audit
+from .inputs import Inputs, load_inputs
+from .rates import count_resumption
+from .wording import format_date
+
+
+def audit_inputs(inputs: Inputs, previous_resumed: dict[str, int] | None = None) -> AuditReport:
+    """The audit of this run's ledgers (with the previous run's resumed counts when known)."""
+    ledgers = {schema.INDUSTRY: inputs.industry, schema.SERVICE: inputs.service}
+    current = {kind: count_resumption(df, inputs.params.as_of).resumed for kind, df in ledgers.items()}
+    return audit(ledgers, inputs.params, previous_resumed=previous_resumed, current_resumed=current)
+
+
+def summarise(inputs: Inputs, report: AuditReport) -> str:
+    p = inputs.params
+    industry, service = inputs.industry, inputs.service
+    scales = industry[schema.SCALE].value_counts()
+    categories = service[schema.CATEGORY].value_counts()
+    lines = [
+        f"参数文件：{p.source}",
+        f"{p.county}　截止日期：{format_date(p.as_of)}　复工率口径：{p.rate_basis}",
+        f"工业企业台账：{len(industry)}户（规上{scales.get(schema.ABOVE_SCALE, 0)}户、"
+        f"规下{scales.get(schema.BELOW_SCALE, 0)}户）",
+        f"服务业企业台账：{len(service)}户（"
+        + "、".join(f"{c}{categories.get(c, 0)}户" for c in schema.CATEGORIES) + "）",
+    ]
+    if inputs.indicators is not None:
+        lines.append(f"经济指标：{len(inputs.indicators)}项")
+    if inputs.enterprise_indicators is not None:
+        lines.append(f"企业指标：{len(inputs.enterprise_indicators)}行")
+    lines.append(report.summary())
+    for finding in report.errors[:20] + report.warnings[:20]:
+        lines.append("  " + finding.describe())
+    hidden = max(0, len(report.errors) - 20) + max(0, len(report.warnings) - 20)
+    if hidden:
+        lines.append(f"  ……另有{hidden}条未列出，运行 fuchan run 后见“审核清单.xlsx”")
+    for finding in report.acknowledged:
+        lines.append(f"  [已说明·{finding.rule}] {finding.enterprise}：{finding.note}")
+    lines.append("检查未通过：请先改正上面的错误。" if report.errors else "检查通过。")
+    return "\n".join(lines)
+
+
+def check_inputs(params_path: Path, as_of: date | None = None) -> str:
+    """Read, audit and summarise; raises AuditError (exit 2) after printing when errors exist."""
+    inputs = load_inputs(params_path, as_of)
+    report = audit_inputs(inputs)
+    text = summarise(inputs, report)
+    if report.errors:
+        print(text)
+        report.raise_for_errors()
+    return text

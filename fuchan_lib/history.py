@@ -1,0 +1,134 @@
+"""Earlier runs: `fuchan list`, and the week-over-week comparison with the previous run.
+
+A run folder is a good run iff its manifest says 成功. The previous run of a run is the latest
+good run of the same county and 春节 (the same period) with an earlier as-of date. Each run keeps
+a snapshot of every enterprise's state (企业状态.csv) so the next week can name who changed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from . import schema
+from .facts import FactSet
+from .params import Params
+from .rates import _flags
+from .wording import format_percent, points_phrase
+
+MANIFEST = "manifest.json"
+SNAPSHOT = "企业状态.csv"
+GROUPS = ("工业", "工业.规上", "工业.规下", "限上和大个体", "规上服务业", "服务业")
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    folder: Path
+    county: str
+    as_of: date
+    spring_festival: str
+    created: str
+    headline: dict
+
+    @property
+    def resumed(self) -> dict[str, int]:
+        return {k: int(v) for k, v in self.headline.get("resumed", {}).items() if v is not None}
+
+
+def list_runs(output: Path) -> list[RunRecord]:
+    """Good runs in the output folder, newest as-of first (then newest made)."""
+    records = []
+    for manifest in output.glob(f"*/{MANIFEST}"):
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # an unreadable manifest is not a good run
+        if data.get("状态") != "成功":
+            continue
+        records.append(RunRecord(
+            folder=manifest.parent, county=data["县名"], as_of=date.fromisoformat(data["截止日期"]),
+            spring_festival=str(data.get("参数", {}).get("春节", "")), created=data.get("生成时间", ""),
+            headline=data.get("主要数字", {}),
+        ))
+    return sorted(records, key=lambda r: (r.as_of, r.created), reverse=True)
+
+
+def previous_run(output: Path, county: str, as_of: date, spring_festival: date | None = None) -> RunRecord | None:
+    for record in list_runs(output):
+        same_period = spring_festival is None or record.spring_festival == spring_festival.isoformat()
+        if record.county == county and same_period and record.as_of < as_of:
+            return record
+    return None
+
+
+def format_runs(records: list[RunRecord]) -> str:
+    if not records:
+        return "输出文件夹中还没有成功的运行。"
+    lines = ["截止日期    县名      工业复工率  规上工业  限上和大个体  规上服务业  生成时间             文件夹"]
+    for r in records:
+        rate = lambda k: format_percent(r.headline.get(k)) or "—"  # noqa: E731
+        lines.append(
+            f"{r.as_of}  {r.county:<6}  {rate('工业.复工率'):>8}  {rate('工业.规上.复工率'):>8}  "
+            f"{rate('限上和大个体.复工率'):>10}  {rate('规上服务业.复工率'):>8}  {r.created:<19}  {r.folder.name}"
+        )
+    return "\n".join(lines)
+
+
+def enterprise_snapshot(industry: pd.DataFrame, service: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """One row per enterprise: key, name, group and whether it counts as resumed (or running)."""
+    parts = []
+    for df, group in ((industry, df_scale_label(industry)), (service, service[schema.CATEGORY])):
+        flags = _flags(df, as_of)
+        key = df[schema.CREDIT_CODE].astype(object).where(df[schema.CREDIT_CODE].notna(), df[schema.NAME])
+        parts.append(pd.DataFrame({
+            "键": key.to_numpy(), "企业名称": df[schema.NAME].to_numpy(),
+            "乡镇（园区）": df[schema.TOWN].to_numpy(), "规模或类别": group.to_numpy(),
+            "在产": (flags["resumed"] | flags["running"]).to_numpy(),
+        }))
+    return pd.concat(parts, ignore_index=True)
+
+
+def df_scale_label(industry: pd.DataFrame) -> pd.Series:
+    return industry[schema.SCALE] + "工业"
+
+
+def changes_since(previous: pd.DataFrame, current: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(newly resumed, newly stopped) enterprises between two snapshots, matched by key."""
+    merged = current.merge(previous[["键", "在产"]], on="键", how="left", suffixes=("", "_上周"))
+    before = merged["在产_上周"].astype("boolean").fillna(False).astype(bool)
+    columns = ["企业名称", "乡镇（园区）", "规模或类别"]
+    newly_resumed = merged[merged["在产"] & ~before][columns]
+    newly_stopped = merged[~merged["在产"] & before][columns]
+    return newly_resumed.reset_index(drop=True), newly_stopped.reset_index(drop=True)
+
+
+def week_over_week_facts(current: FactSet, params: Params, previous: RunRecord | None,
+                         changes: tuple[pd.DataFrame, pd.DataFrame] | None) -> FactSet:
+    """周比 facts; without a previous run every one has no value, so the text says nothing."""
+    facts = FactSet()
+    facts.date("周比.上期截止日期", previous.as_of if previous else None, "上次运行的截止日期")
+    old = FactSet.from_json(previous.folder / "facts.json") if previous else None
+    for group in GROUPS:
+        key = f"{group}.复工率"
+        before = old[key].value if old is not None and key in old else None
+        phrase = points_phrase(current[key].value, before, params.digits) if before is not None else None
+        facts.text(f"周比.{group}.复工率变化", phrase, f"{group}复工率较上次运行的变化", kind="points")
+        resumed_key = f"{group}.已复工"
+        was = old[resumed_key].value if old is not None and resumed_key in old else None
+        now = current[resumed_key].value
+        facts.count(f"周比.{group}.新增复工", None if was is None else now - was,
+                    f"{group}已复工户数较上次运行的增加")
+    newly_resumed, newly_stopped = changes if changes else (None, None)
+    facts.count("周比.新复工企业数", None if newly_resumed is None else len(newly_resumed),
+                "上次运行后新复工（含新开业）的企业数")
+    facts.count("周比.新停产企业数", None if newly_stopped is None else len(newly_stopped),
+                "上次运行时在产、本次不在产的企业数")
+    return facts
+
+
+def read_snapshot(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, encoding="utf-8-sig", dtype={"键": str})

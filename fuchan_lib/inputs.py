@@ -1,0 +1,66 @@
+"""All inputs of one run: the params and the ledgers they name, read and validated once."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from . import schema
+from .exceptions import LedgerError
+from .ingest import read_ledger
+from .params import Params, load_params
+
+
+@dataclass(frozen=True)
+class Inputs:
+    params: Params
+    industry: pd.DataFrame
+    service: pd.DataFrame
+    indicators: pd.DataFrame | None
+    enterprise_indicators: pd.DataFrame | None
+
+    def files(self) -> list[Path]:
+        """The ledger files actually read, for the manifest."""
+        found = [self.params.ledger(kind) for kind in schema.COLUMNS_BY_KIND]
+        return [path for path, _sheet in filter(None, found)]
+
+
+def _read(params: Params, kind: str, required: bool) -> pd.DataFrame | None:
+    located = params.ledger(kind)
+    if located is None:
+        if required:
+            raise LedgerError(f"参数文件没有写{kind}的路径", fix=f"在“数据”下加上“{kind}: 文件路径”")
+        return None
+    path, sheet = located
+    if not path.is_file():
+        raise LedgerError(
+            f"找不到{kind}文件“{path}”",
+            fix=f"检查参数文件“数据·{kind}”的路径（相对于参数文件所在文件夹）",
+        )
+    return read_ledger(path, kind, sheet=sheet, year=params.spring_festival.year)
+
+
+def load_inputs(params_path: str | Path, as_of: str | date | None = None) -> Inputs:
+    """Read params (with an optional as-of override) and every ledger they name."""
+    params = load_params(params_path)
+    if as_of:
+        params = params.with_as_of(date.fromisoformat(str(as_of)))
+    return Inputs(
+        params=params,
+        industry=_read(params, schema.INDUSTRY, required=True),
+        service=_read(params, schema.SERVICE, required=True),
+        indicators=_read(params, schema.INDICATORS, required=False),
+        enterprise_indicators=_read(params, schema.ENTERPRISE_INDICATORS, required=False),
+    )
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,159 @@
+"""The narrative template: the report's words, written by the statistician, figures filled in.
+
+A plain-text file (a Markdown subset) editable in JupyterLab's editor without Python:
+
+    # 基本情况                      heading level 1 -> 一、   (numbered automatically)
+    ## 工业复工复产情况。截止…      level 2 -> （一）; text after the first "。" runs on in body type
+    ### …                          level 3 -> 1.
+    #### …                         level 4 -> （1）
+    any other line                  one paragraph (blank lines are ignored)
+    {工业.复工率}                   a computed figure (the keys are listed in facts.json / the notebooks)
+    [[较上周{周比.工业.复工率变化}]] an optional part: left out when any figure in it has no value
+    【待补充】                       a gap the statistician still has to fill; highlighted in the report
+    <!-- … -->                     a comment line, not printed
+    {{ and }}                       literal braces
+
+A figure with no value renders as a highlighted 【待补充】; an unknown placeholder is an error
+naming the template line and the names available.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .exceptions import TemplateError
+from .facts import FactSet
+from .gongwen import Heading, Paragraph, Run
+
+MISSING = "【待补充】"
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|【待补充】")
+_OPTIONAL = re.compile(r"\[\[(.*?)\]\]")
+
+
+@dataclass(frozen=True)
+class TemplateLine:
+    number: int
+    text: str
+
+
+def default_template_text() -> str:
+    """The built-in template that follows the seed report."""
+    return resources.files("fuchan_lib").joinpath("resources/narrative_default.md").read_text(
+        encoding="utf-8"
+    )
+
+
+def read_template(path: Path | None) -> tuple[str, str]:
+    """(template text, name for messages); the built-in default when no path is given."""
+    if path is None:
+        return default_template_text(), "内置默认叙述模板"
+    if not path.is_file():
+        raise TemplateError(f"找不到叙述模板“{path}”。请检查参数文件中的“叙述模板”，或删去该行使用内置默认模板")
+    try:
+        return path.read_text(encoding="utf-8-sig"), path.name
+    except UnicodeDecodeError:
+        raise TemplateError(f"叙述模板“{path.name}”不是 UTF-8 编码，请另存为 UTF-8") from None
+
+
+def _lines(text: str):
+    in_comment = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if in_comment or line.startswith("<!--"):
+            in_comment = "-->" not in line
+            continue
+        if line:
+            yield TemplateLine(number, line)
+
+
+def _unknown(key: str, line: TemplateLine, name: str, facts: FactSet) -> TemplateError:
+    close = difflib.get_close_matches(key, facts.keys(), n=5, cutoff=0.4)
+    hint = f"是不是想写：{'、'.join('{' + c + '}' for c in close)}？" if close else ""
+    return TemplateError(
+        f"叙述模板“{name}”第{line.number}行：没有名为“{{{key}}}”的数字。{hint}\n"
+        f"可用的名称有：{'、'.join(facts.keys())}"
+    )
+
+
+def _fill(text: str, line: TemplateLine, name: str, facts: FactSet) -> list[Run]:
+    """Replace placeholders in one piece of text; missing values become highlighted gaps."""
+    runs: list[Run] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(text):
+        runs.append(Run(text[position:match.start()]))
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            runs.append(Run(token[0]))
+        elif token == MISSING:
+            runs.append(Run(MISSING, missing=True))
+        else:
+            key = match.group(1).strip()
+            if key not in facts:
+                raise _unknown(key, line, name, facts)
+            value = facts[key].text
+            runs.append(Run(MISSING, missing=True) if value is None else Run(value))
+        position = match.end()
+    runs.append(Run(text[position:]))
+    return _merge([r for r in runs if r.text])
+
+
+def _merge(runs: list[Run]) -> list[Run]:
+    merged: list[Run] = []
+    for run in runs:
+        if merged and merged[-1].missing == run.missing:
+            merged[-1] = Run(merged[-1].text + run.text, run.missing)
+        else:
+            merged.append(run)
+    return merged
+
+
+def _resolve_optional(text: str, line: TemplateLine, name: str, facts: FactSet) -> str:
+    """Drop each [[…]] part whose figures lack a value; keep the others without brackets."""
+
+    def keep_or_drop(match: re.Match) -> str:
+        inner = match.group(1)
+        for key in re.findall(r"(?<!\{)\{([^{}]*)\}(?!\})", inner):
+            if key.strip() not in facts:
+                raise _unknown(key.strip(), line, name, facts)
+            if facts[key.strip()].text is None:
+                return ""
+        return inner
+
+    return _OPTIONAL.sub(keep_or_drop, text)
+
+
+def render_template(text: str, facts: FactSet, name: str = "叙述模板") -> list[Heading | Paragraph]:
+    """Template text + facts -> document blocks (headings and paragraphs)."""
+    blocks: list[Heading | Paragraph] = []
+    for line in _lines(text):
+        content = _resolve_optional(line.text, line, name, facts)
+        level = len(content) - len(content.lstrip("#"))
+        if level > 4:
+            raise TemplateError(f"叙述模板“{name}”第{line.number}行：标题最多四级（####），这里有{level}个 #")
+        if level == 0:
+            blocks.append(Paragraph(tuple(_fill(content, line, name, facts))))
+            continue
+        body = content[level:].strip()
+        head, stop, rest = body.partition("。")
+        if level == 1 or not rest.strip():
+            runs = _fill(body, line, name, facts)
+            blocks.append(Heading(level, "".join(r.text for r in runs)))
+        else:
+            title = _fill(head + stop, line, name, facts)
+            blocks.append(Heading(level, "".join(r.text for r in title),
+                                  tuple(_fill(rest, line, name, facts))))
+    return blocks
+
+
+def count_gaps(blocks) -> int:
+    """How many highlighted 【待补充】 gaps the rendered narrative still has."""
+    total = 0
+    for block in blocks:
+        runs = getattr(block, "runs", ()) or getattr(block, "body", ())
+        total += sum(1 for r in runs if r.missing)
+        total += getattr(block, "text", "").count(MISSING) if isinstance(block, Heading) else 0
+    return total

@@ -1,0 +1,104 @@
+"""The 报告 .docx: narrative template + facts + the run's 附表 and figures -> one 公文.
+
+Reads only what the notebooks saved in the run folder (facts/*.json, tables/*.xlsx,
+figures/*.png), so the report, the tables and the notebooks always agree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import gongwen
+from . import sections as sec
+from .facts import FactSet
+from .narrative import count_gaps, read_template, render_template
+from .params import Params
+from .wording import format_percent, is_missing
+
+PERCENT_COLUMNS = {"复工率", "增速", "目标增速", "完成率", "时序进度", "返岗率"}
+MONEY_COLUMNS = {"本期", "上年同期", "目标"}
+
+# (table file, sheet, attachment title)
+TABLE_ATTACHMENTS = (
+    (sec.TABLE_CATEGORY, "分类", "各类企业复工复产情况表"),
+    (sec.TABLE_TRADE, "行业", "服务业分行业复工营业情况表"),
+    (sec.TABLE_TOWN, "乡镇", "各乡镇（园区）复工复产情况表"),
+    (sec.TABLE_NOT_RESUMED, "未复工企业", "未复工企业清单"),
+)
+FIGURES = (
+    (sec.FIGURE_CURVE, "图1　节后复工复产进度"),
+    (sec.FIGURE_CATEGORY, "图2　各类企业复工率"),
+    (sec.FIGURE_TOWN, "图3　各乡镇（园区）复工率"),
+    (sec.FIGURE_INDICATORS, "图4　主要经济指标"),
+)
+FIGURE_ATTACHMENT_TITLE = "复工复产情况图表"
+
+
+def report_filename(params: Params) -> str:
+    as_of = params.as_of
+    return f"{params.report_title}（截至{as_of.year}年{as_of.month}月{as_of.day}日）.docx"
+
+
+def _cell(value, column: str) -> str:
+    if is_missing(value) or value == "":
+        return "—"
+    if column in PERCENT_COLUMNS and isinstance(value, (int, float)):
+        # the workbook stores 81.25 % as 0.8125; undo the ×0.01 without binary noise
+        return format_percent(round(float(value) * 100, 9))
+    if column in MONEY_COLUMNS and isinstance(value, (int, float)):
+        return f"{value:,.1f}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, pd.Timestamp):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return str(value)
+
+
+def table_block(frame: pd.DataFrame) -> gongwen.Table:
+    """A DataFrame read from a 附表 workbook as a 公文 table of display strings."""
+    columns = [str(c) for c in frame.columns]
+    rows = [[_cell(v, c) for v, c in zip(row, columns)]
+            for row in frame.itertuples(index=False, name=None)]
+    return gongwen.Table(header=tuple(columns), rows=rows)
+
+
+def _read_table(run_dir: Path, filename: str) -> pd.DataFrame:
+    return pd.read_excel(run_dir / sec.TABLES_DIR / filename, engine="calamine")
+
+
+def attachments(run_dir: Path) -> list[gongwen.Attachment]:
+    result = []
+    for number, (filename, _sheet, title) in enumerate(TABLE_ATTACHMENTS, start=1):
+        result.append(gongwen.Attachment(number, title, (table_block(_read_table(run_dir, filename)),)))
+    pictures = tuple(
+        gongwen.Figure(run_dir / sec.FIGURES_DIR / name, caption)
+        for name, caption in FIGURES if (run_dir / sec.FIGURES_DIR / name).is_file()
+    )
+    if pictures:
+        result.append(gongwen.Attachment(len(result) + 1, FIGURE_ATTACHMENT_TITLE, pictures))
+    return result
+
+
+def build_report(params: Params, run_dir: Path) -> tuple[Path, int]:
+    """Write the .docx into run_dir; return its path and the number of 【待补充】 gaps left."""
+    facts = FactSet.from_folder(run_dir / sec.FACTS_DIR)
+    text, name = read_template(params.narrative_path)
+    narrative = render_template(text, facts, name)
+    extra = attachments(run_dir)
+    fonts = gongwen.Fonts(
+        title=params.fonts.title, body=params.fonts.body, heading1=params.fonts.heading1,
+        heading2=params.fonts.heading2, page_number=params.fonts.page_number,
+    )
+    blocks = [
+        gongwen.Title(params.report_title),
+        gongwen.Addressee(params.addressee),
+        *narrative,
+        gongwen.AttachmentNote(tuple(a.title for a in extra)),
+        gongwen.Signature(params.organisation, params.report_date),
+        *extra,
+    ]
+    path = gongwen.write_gongwen(blocks, run_dir / report_filename(params), fonts=fonts,
+                                 title=params.report_title, author=params.organisation)
+    return path, count_gaps(narrative)

@@ -1,0 +1,160 @@
+"""What each section notebook produces: its facts, its 附表 and its figure, from the inputs.
+
+The notebooks call these functions and display the results; the report reads what they saved.
+Keeping the work here keeps the notebooks thin and the numbers testable without a kernel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import facts as facts_mod
+from . import schema
+from .growth import indicator_growth, schedule_progress
+from .inputs import Inputs
+from .rates import count_by, count_resumption, not_resumed, resumption_curve, resumption_table
+
+FACTS_DIR, TABLES_DIR, FIGURES_DIR = "facts", "tables", "figures"
+
+# the 附表 files the report attaches, in order, with their titles
+TABLE_CATEGORY = "复工率_分类.xlsx"
+TABLE_TRADE = "复工率_行业.xlsx"
+TABLE_TOWN = "复工率_乡镇.xlsx"
+TABLE_NOT_RESUMED = "未复工企业清单.xlsx"
+TABLE_INDICATORS = "经济指标.xlsx"
+TABLE_AUDIT = "审核清单.xlsx"
+FIGURE_CURVE = "1_复工进度曲线.png"
+FIGURE_CATEGORY = "2_分类复工率.png"
+FIGURE_TOWN = "3_乡镇复工率.png"
+FIGURE_INDICATORS = "4_经济指标.png"
+RATE_COLUMNS = ("复工率",)
+
+INDUSTRY_ABOVE, INDUSTRY_BELOW = "规上工业", "规下工业"
+RETAIL_WITH_INDIVIDUAL = "限上批零住餐（含大个体）"
+
+
+@dataclass
+class SectionResult:
+    """Facts, tables (file -> sheet -> frame) and figures (file -> path) of one notebook."""
+
+    facts: facts_mod.FactSet
+    tables: dict[str, dict[str, pd.DataFrame]] = field(default_factory=dict)
+    figures: dict[str, Path] = field(default_factory=dict)
+
+
+def category_groups(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    """The report's five enterprise categories, each a slice of one ledger."""
+    ind, svc = inputs.industry, inputs.service
+    return {
+        INDUSTRY_ABOVE: ind[ind[schema.SCALE] == schema.ABOVE_SCALE],
+        INDUSTRY_BELOW: ind[ind[schema.SCALE] == schema.BELOW_SCALE],
+        schema.RETAIL_ABOVE_QUOTA: svc[svc[schema.CATEGORY] == schema.RETAIL_ABOVE_QUOTA],
+        schema.BIG_INDIVIDUAL: svc[svc[schema.CATEGORY] == schema.BIG_INDIVIDUAL],
+        schema.SERVICE_ABOVE_SCALE: svc[svc[schema.CATEGORY] == schema.SERVICE_ABOVE_SCALE],
+    }
+
+
+def category_table(inputs: Inputs) -> pd.DataFrame:
+    """复工率 per category, plus the combined rows the report states."""
+    as_of, basis = inputs.params.as_of, inputs.params.rate_basis
+    groups = {name: count_resumption(df, as_of) for name, df in category_groups(inputs).items()}
+    groups["工业合计"] = groups[INDUSTRY_ABOVE] + groups[INDUSTRY_BELOW]
+    groups["限上批零住餐和大个体合计"] = groups[schema.RETAIL_ABOVE_QUOTA] + groups[schema.BIG_INDIVIDUAL]
+    groups["服务业合计"] = (groups[schema.RETAIL_ABOVE_QUOTA] + groups[schema.BIG_INDIVIDUAL]
+                        + groups[schema.SERVICE_ABOVE_SCALE])
+    return resumption_table(groups, "类别", basis)
+
+
+def trade_table(inputs: Inputs) -> pd.DataFrame:
+    """复工率 per 行业: industry by 规模, services by 类别 and 行业."""
+    as_of, basis = inputs.params.as_of, inputs.params.rate_basis
+    services = count_by(inputs.service, [schema.CATEGORY, schema.TRADE], as_of)
+    table = resumption_table({f"{c}·{t}": v for (c, t), v in services.items()}, "类别·行业", basis)
+    order = {c: i for i, c in enumerate(schema.CATEGORIES)}
+    table["_order"] = table["类别·行业"].str.split("·").str[0].map(order)
+    return table.sort_values(["_order", "类别·行业"], kind="stable").drop(columns="_order")
+
+
+def town_table(inputs: Inputs) -> pd.DataFrame:
+    """复工率 per 乡镇（园区）, industry and services together, best first."""
+    as_of, basis = inputs.params.as_of, inputs.params.rate_basis
+    both = pd.concat([inputs.industry, inputs.service], ignore_index=True)
+    table = resumption_table(count_by(both, schema.TOWN, as_of), "乡镇（园区）", basis)
+    return table.sort_values("复工率", ascending=False, na_position="last", kind="stable")
+
+
+def not_resumed_table(inputs: Inputs) -> pd.DataFrame:
+    """未复工企业清单: who still has not resumed, with the reason the township gave."""
+    as_of = inputs.params.as_of
+    parts = []
+    for label_column, df in ((schema.SCALE, inputs.industry), (schema.CATEGORY, inputs.service)):
+        late = not_resumed(df, as_of)
+        parts.append(pd.DataFrame({
+            "企业名称": late[schema.NAME],
+            "乡镇（园区）": late[schema.TOWN],
+            "规模或类别": late[label_column].map(lambda v: v + "工业" if v in schema.SCALES else v),
+            "行业": late[schema.TRADE] if schema.TRADE in late else "工业",
+            "未复工原因": late[schema.REASON],
+        }))
+    table = pd.concat(parts, ignore_index=True)
+    return table.sort_values(["乡镇（园区）", "规模或类别", "企业名称"], na_position="last", kind="stable")
+
+
+def curve_frame(inputs: Inputs) -> tuple[pd.DataFrame, int]:
+    """Cumulative 复工率 by day since 春节 for the four series, and the as-of day."""
+    p = inputs.params
+    as_of_day = (p.as_of - p.spring_festival).days
+    groups = category_groups(inputs)
+    retail = pd.concat([groups[schema.RETAIL_ABOVE_QUOTA], groups[schema.BIG_INDIVIDUAL]])
+    series = {
+        INDUSTRY_ABOVE: groups[INDUSTRY_ABOVE], INDUSTRY_BELOW: groups[INDUSTRY_BELOW],
+        RETAIL_WITH_INDIVIDUAL: retail, schema.SERVICE_ABOVE_SCALE: groups[schema.SERVICE_ABOVE_SCALE],
+    }
+    curves = pd.DataFrame({name: resumption_curve(df, p.spring_festival, as_of_day, p.rate_basis)
+                           for name, df in series.items()})
+    return curves, as_of_day
+
+
+def indicator_table(inputs: Inputs) -> pd.DataFrame:
+    """经济指标 with the growth the report states and where it comes from (万元)."""
+    p = inputs.params
+    columns = ["指标", "本期", "上年同期", "增速", "增速来源", "目标", "目标增速", "完成率", "时序进度"]
+    if inputs.indicators is None:
+        return pd.DataFrame(columns=columns)
+    same_period = p.target_end is not None and p.target_end == p.indicator_period
+    progress = None if p.target_end is None else schedule_progress(p.indicator_period, p.target_end)
+    rows = indicator_growth(inputs.indicators, inputs.enterprise_indicators,
+                            same_period_target=same_period)
+
+    def num(value):
+        return float("nan") if value is None else float(value)
+
+    return pd.DataFrame(
+        [(r.name, num(r.current), num(r.last_year), num(r.growth), r.growth_source, num(r.target),
+          num(r.target_growth), num(r.completion), num(progress)) for r in rows],
+        columns=columns,
+    )
+
+
+# --- saving into a run folder (the notebooks call these; the report reads what they wrote) ---
+
+def save_facts(run_dir: str | Path, section: str, facts: facts_mod.FactSet) -> Path:
+    return facts.to_json(Path(run_dir) / FACTS_DIR / f"{section}.json")
+
+
+def save_table(run_dir: str | Path, filename: str, sheets: dict[str, pd.DataFrame]) -> Path:
+    from .tables import write_tables_xlsx
+
+    folder = Path(run_dir) / TABLES_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_tables_xlsx(sheets, folder / filename, percent_columns=RATE_COLUMNS + (
+        "增速", "目标增速", "完成率", "时序进度", "返岗率"))
+
+
+def figure_path(run_dir: str | Path, filename: str) -> Path:
+    folder = Path(run_dir) / FIGURES_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / filename
