@@ -219,6 +219,7 @@ class _Workbook:
                     fix="请确认文件没有损坏：用 Excel 或 WPS 打开后另存为 .xlsx 文件",
                 ) from None
         self.names = list(self.book.sheet_names)
+        self._sheets: dict[str, python_calamine.CalamineSheet] = {}
         self.visible = [
             m.name for m in self.book.sheets_metadata
             if m.visible == python_calamine.SheetVisibleEnum.Visible
@@ -227,8 +228,9 @@ class _Workbook:
     def rows(self, name: str, nrows: int | None = None) -> list[list]:
         """Cells of a sheet from A1 (so list positions are Excel positions)."""
         try:
-            sheet = self.book.get_sheet_by_name(name)
-            return sheet.to_python(skip_empty_area=False, nrows=nrows)
+            if name not in self._sheets:  # loading parses the whole sheet: do it once
+                self._sheets[name] = self.book.get_sheet_by_name(name)
+            return self._sheets[name].to_python(skip_empty_area=False, nrows=nrows)
         except python_calamine.CalamineError as err:
             raise LedgerError(
                 f"工作表无法读取（{err}）", file=self.file, sheet=name,

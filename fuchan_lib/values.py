@@ -73,6 +73,7 @@ _SPACES = r"[\s\u3000\u00a0\u2000-\u200a\u202f\u205f]+"
 _INVISIBLE = r"[\u200b-\u200d\u2060\ufeff]"
 _CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
 _BETWEEN_CJK = rf"(?<={_CJK}) (?={_CJK})"
+_DIRTY = rf"_x00|{_CONTROL}|{_SPACES}|{_INVISIBLE}"  # anything `_clean_strings` would change
 
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
 _YMD = re.compile(
@@ -129,6 +130,16 @@ def _as_text(value) -> str:
 
 def _clean_strings(texts: pd.Series) -> pd.Series:
     """Vectorised clean-up of str values (object Series); blank -> None."""
+    dirty = texts.str.contains(_DIRTY, regex=True).to_numpy(dtype=bool)
+    if not dirty.all():  # most cells are clean: clean only the others
+        out = texts.where(texts != "", None).astype(object)
+        if dirty.any():
+            out[dirty] = _clean_strings_fully(texts[dirty])
+        return out
+    return _clean_strings_fully(texts)
+
+
+def _clean_strings_fully(texts: pd.Series) -> pd.Series:
     s = texts.str.replace(_ESCAPES, " ", regex=True)
     s = s.str.replace(_INVISIBLE, "", regex=True)
     s = s.str.replace(_CONTROL, " ", regex=True)
