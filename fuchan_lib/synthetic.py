@@ -25,51 +25,66 @@ import pandas as pd
 
 from fuchan_lib import creditcode, schema
 
-REGION_CODE = "369901"  # 行政区划码 of the fictitious county (36 = 江西; 99xx is not a real county)
-TOWNS = ("城关镇", "工业园区", "东山镇", "西河镇", "南岭乡", "北坪镇", "石桥镇", "龙口镇", "新田乡", "高坪乡")
+REGION_CODE = "369901"  # 行政区划码 of the fictitious county (36 = 江西; 3699xx is not real)
+TOWNS = tuple("城关镇 工业园区 东山镇 西河镇 南岭乡 北坪镇 石桥镇 龙口镇 新田乡 高坪乡".split())
 
 # 字号 characters: two of them (three or more for huge ledgers) make a unique 字号 per enterprise
 _ZIHAO_CHARS = tuple(dict.fromkeys(
-    "鑫达华盛恒泰宏源兴隆昌顺丰瑞祥福康宁安永佳信诚明辉光正中和新金银宝德利民众联合创远通海天"
-    "山川江河湖森林绿青蓝红东南北春秋阳晨星月龙凤鹏腾飞跃升荣旺发富贵嘉豪雅博智睿航宇晟昊坤乾"
-    "元亨锦绣鸿运景峰泉溪岭竹松梅兰禾田润泽汇聚邦成业美家乐平友谊好百万吉如意广益久亿洪振建骏"
+    "鑫达华盛恒泰宏源兴隆昌顺丰瑞祥福康宁安永佳信诚明辉光正中和新金银宝德利民众联合"
+    "创远通海天山川江河湖森林绿青蓝红东南北春秋阳晨星月龙凤鹏腾飞跃升荣旺发富贵嘉豪"
+    "雅博智睿航宇晟昊坤乾元亨锦绣鸿运景峰泉溪岭竹松梅兰禾田润泽汇聚邦成业美家乐平友"
+    "谊好百万吉如意广益久亿洪振建骏"
 ))
 _COMPANY = ("有限公司", "有限责任公司", "股份有限公司")
-_INDUSTRY_WORDS = (
-    "机械制造", "装备制造", "新型建材", "水泥", "商品混凝土", "砂石", "食品", "生态食品", "农产品开发",
-    "茶业", "米业", "酒业", "饮品", "药业", "生物科技", "电子科技", "光电科技", "新材料", "化工",
-    "塑料制品", "纺织", "服饰", "鞋业", "家具", "竹木制品", "五金制品", "金属制品", "矿业", "陶瓷",
-    "印刷包装", "电力设备", "汽车配件", "环保科技", "石材", "再生资源",
-)
+_INDUSTRY_WORDS = tuple("""
+    机械制造 装备制造 新型建材 水泥 商品混凝土 砂石 食品 生态食品 农产品开发 茶业 米业 酒业
+    饮品 药业 生物科技 电子科技 光电科技 新材料 化工 塑料制品 纺织 服饰 鞋业 家具 竹木制品
+    五金制品 金属制品 矿业 陶瓷 印刷包装 电力设备 汽车配件 环保科技 石材 再生资源
+""".split())
+
+
+def _tails(words: str, suffix: str = "有限公司") -> tuple[str, ...]:
+    """Name endings from space-separated words; a word ending in "!" takes no suffix."""
+    return tuple(w[:-1] if w.endswith("!") else w + suffix for w in words.split())
+
+
 # endings per (类别, 行业); every ending is a complete tail, so names are county + 字号 + ending
+_QUOTA, _INDIVIDUAL, _ABOVE = schema.RETAIL_ABOVE_QUOTA, schema.BIG_INDIVIDUAL, schema.SERVICE_ABOVE_SCALE
 _SERVICE_ENDINGS = {
-    (schema.RETAIL_ABOVE_QUOTA, "批发业"): ("商贸有限公司", "贸易有限公司", "物资有限公司", "医药有限公司", "农资有限公司", "粮油贸易有限公司"),
-    (schema.RETAIL_ABOVE_QUOTA, "零售业"): ("超市有限公司", "百货有限公司", "购物广场有限公司", "汽车销售服务有限公司", "大药房有限公司", "家电有限公司"),
-    (schema.RETAIL_ABOVE_QUOTA, "住宿业"): ("酒店有限公司", "大酒店有限公司", "宾馆有限公司", "酒店管理有限公司", "度假村有限公司"),
-    (schema.RETAIL_ABOVE_QUOTA, "餐饮业"): ("餐饮有限公司", "餐饮管理有限公司", "饮食服务有限公司", "食府有限公司"),
-    (schema.BIG_INDIVIDUAL, "批发业"): ("商行", "批发部", "粮油批发部", "建材经营部"),
-    (schema.BIG_INDIVIDUAL, "零售业"): ("超市", "便利店", "副食商店", "家电商场", "药店", "日杂店"),
-    (schema.BIG_INDIVIDUAL, "住宿业"): ("宾馆", "旅社", "客栈", "民宿"),
-    (schema.BIG_INDIVIDUAL, "餐饮业"): ("饭店", "餐馆", "酒楼", "小吃店", "火锅店", "农家乐"),
-    (schema.SERVICE_ABOVE_SCALE, "交通运输、仓储和邮政业"): ("物流有限公司", "运输有限公司", "公共交通有限公司", "客运有限公司"),
-    (schema.SERVICE_ABOVE_SCALE, "信息传输、软件和信息技术服务业"): ("网络科技有限公司", "信息技术有限公司", "软件有限公司"),
-    (schema.SERVICE_ABOVE_SCALE, "房地产业"): ("物业服务有限公司", "物业管理有限公司", "房产经纪有限公司"),
-    (schema.SERVICE_ABOVE_SCALE, "租赁和商务服务业"): ("人力资源有限公司", "商务咨询有限公司", "企业管理有限公司", "广告有限公司", "设备租赁有限公司", "旅行社有限公司"),
-    (schema.SERVICE_ABOVE_SCALE, "科学研究和技术服务业"): ("工程设计有限公司", "检测有限公司", "勘察设计有限公司", "技术服务有限公司"),
-    (schema.SERVICE_ABOVE_SCALE, "水利、环境和公共设施管理业"): ("环卫有限公司", "园林绿化有限公司", "水务有限公司", "旅游开发有限公司"),
-    (schema.SERVICE_ABOVE_SCALE, "居民服务、修理和其他服务业"): ("家政服务有限公司", "汽车维修有限公司", "洗涤服务有限公司", "殡葬服务有限公司"),
-    (schema.SERVICE_ABOVE_SCALE, "教育"): ("职业技能培训学校", "教育科技有限公司", "培训学校有限公司"),
-    (schema.SERVICE_ABOVE_SCALE, "卫生和社会工作"): ("医院", "医院有限公司", "养老服务有限公司", "康复中心有限公司"),
-    (schema.SERVICE_ABOVE_SCALE, "文化、体育和娱乐业"): ("文化传媒有限公司", "影城有限公司", "体育发展有限公司", "文化旅游有限公司"),
+    (_QUOTA, "批发业"): _tails("商贸 贸易 物资 医药 农资 粮油贸易"),
+    (_QUOTA, "零售业"): _tails("超市 百货 购物广场 汽车销售服务 大药房 家电"),
+    (_QUOTA, "住宿业"): _tails("酒店 大酒店 宾馆 酒店管理 度假村"),
+    (_QUOTA, "餐饮业"): _tails("餐饮 餐饮管理 饮食服务 食府"),
+    (_INDIVIDUAL, "批发业"): _tails("商行 批发部 粮油批发部 建材经营部", ""),
+    (_INDIVIDUAL, "零售业"): _tails("超市 便利店 副食商店 家电商场 药店 日杂店", ""),
+    (_INDIVIDUAL, "住宿业"): _tails("宾馆 旅社 客栈 民宿", ""),
+    (_INDIVIDUAL, "餐饮业"): _tails("饭店 餐馆 酒楼 小吃店 火锅店 农家乐", ""),
+    (_ABOVE, "交通运输、仓储和邮政业"): _tails("物流 运输 公共交通 客运"),
+    (_ABOVE, "信息传输、软件和信息技术服务业"): _tails("网络科技 信息技术 软件"),
+    (_ABOVE, "房地产业"): _tails("物业服务 物业管理 房产经纪"),
+    (_ABOVE, "租赁和商务服务业"): _tails("人力资源 商务咨询 企业管理 广告 设备租赁 旅行社"),
+    (_ABOVE, "科学研究和技术服务业"): _tails("工程设计 检测 勘察设计 技术服务"),
+    (_ABOVE, "水利、环境和公共设施管理业"): _tails("环卫 园林绿化 水务 旅游开发"),
+    (_ABOVE, "居民服务、修理和其他服务业"): _tails("家政服务 汽车维修 洗涤服务 殡葬服务"),
+    (_ABOVE, "教育"): _tails("职业技能培训学校! 教育科技 培训学校"),
+    (_ABOVE, "卫生和社会工作"): _tails("医院! 医院 养老服务 康复中心"),
+    (_ABOVE, "文化、体育和娱乐业"): _tails("文化传媒 影城 体育发展 文化旅游"),
 }
 
-INDUSTRY_REASONS = ("订单不足", "原材料短缺", "设备检修", "用工不足", "资金困难", "用电受限", "技术改造", "环保整改")
-SERVICE_REASONS = ("客流不足", "用工不足", "店面装修", "资金困难", "经营者返乡未归", "租约到期", "货源不足")
+INDUSTRY_REASONS = tuple("订单不足 原材料短缺 设备检修 用工不足 资金困难 用电受限 技术改造 环保整改".split())
+SERVICE_REASONS = tuple("客流不足 用工不足 店面装修 资金困难 经营者返乡未归 租约到期 货源不足".split())
 INDUSTRY_LONG_STOP_REASONS = ("经营困难", "停产整顿", "拟注销", "订单不足", "厂房搬迁")
 SERVICE_LONG_STOP_REASONS = ("经营困难", "停业整顿", "拟注销", "拟转让", "店面拆迁")
 # reason weights per group (rows as the groups below, columns as the reason tuples)
-_INDUSTRY_REASON_W = np.array([[2.0, 1.5, 1.5, 1.0, 1.0, 3.0, 1.0, 0.5], [3.0, 1.5, 1.2, 1.5, 1.5, 1.0, 0.5, 0.5]])
-_SERVICE_REASON_W = np.array([[2.0, 1.5, 1.0, 1.0, 0.5, 0.5, 1.0], [2.0, 1.5, 1.0, 1.5, 1.5, 1.0, 0.5], [1.0, 2.0, 0.5, 1.5, 0.5, 0.5, 0.5]])
+_INDUSTRY_REASON_W = np.array([
+    [2.0, 1.5, 1.5, 1.0, 1.0, 3.0, 1.0, 0.5],  # 规上: power limits hit the big plants
+    [3.0, 1.5, 1.2, 1.5, 1.5, 1.0, 0.5, 0.5],
+])
+_SERVICE_REASON_W = np.array([
+    [2.0, 1.5, 1.0, 1.0, 0.5, 0.5, 1.0],
+    [2.0, 1.5, 1.0, 1.5, 1.5, 1.0, 0.5],
+    [1.0, 2.0, 0.5, 1.5, 0.5, 0.5, 0.5],
+])
 
 # --- per-group behaviour. Groups: industry 0 = 规上, 1 = 规下; service = index in CATEGORIES ---
 # 春节期间状态 probabilities (正常, 放假, 长期)
@@ -85,7 +100,10 @@ class _Resumption:
         self.shift, self.theta = shift, theta
 
 
-_INDUSTRY_RESUMPTION = (_Resumption(0.02, 0.02, 0.35, 0.08, 3, 1.6), _Resumption(0.09, 0.03, 0.22, 0.10, 4, 2.6))
+_INDUSTRY_RESUMPTION = (
+    _Resumption(0.02, 0.02, 0.35, 0.08, 3, 1.6),
+    _Resumption(0.09, 0.03, 0.22, 0.10, 4, 2.6),
+)
 _SERVICE_RESUMPTION = (
     _Resumption(0.04, 0.02, 0.30, 0.08, 2, 1.8),
     _Resumption(0.09, 0.03, 0.22, 0.10, 3, 2.4),
@@ -137,8 +155,10 @@ def make_county(
         raise ValueError(f"截止日期 {as_of} 早于春节 {spring_festival}")
     festival = np.datetime64(spring_festival, "D")
     cutoff = np.datetime64(as_of, "D")
-    industry = _make_industry(np.random.default_rng([seed, _STREAM_INDUSTRY]), n_industry, festival, cutoff, county)
-    service = _make_service(np.random.default_rng([seed, _STREAM_SERVICE]), n_service, festival, cutoff, county)
+    rng_industry = np.random.default_rng([seed, _STREAM_INDUSTRY])
+    rng_service = np.random.default_rng([seed, _STREAM_SERVICE])
+    industry = _make_industry(rng_industry, n_industry, festival, cutoff, county)
+    service = _make_service(rng_service, n_service, festival, cutoff, county)
     rng = np.random.default_rng([seed, _STREAM_INDICATORS])
     enterprise = _make_enterprise_indicators(rng, industry)
     indicators = _make_indicators(rng, enterprise)
@@ -350,7 +370,7 @@ def _unique_zihao(rng, n) -> np.ndarray:
 def _credit_codes(rng, n, kind, *, id_offset, ma_share) -> np.ndarray:
     """n distinct valid codes: 9 (市场监管) + kind + region + 主体标识码 + check digit."""
     charset = creditcode.CHARSET
-    ids = rng.choice(50_000_000, n, replace=False).astype(np.int64) + id_offset if n else np.zeros(0, np.int64)
+    ids = rng.choice(50_000_000, n, replace=False).astype(np.int64) + id_offset
     ma = rng.random(n) < ma_share  # newer registrations: "MA" + 6 base-31 characters
     body = np.empty((n, 8), dtype=np.uint8)  # 主体标识码 body as charset values
     rest = ids.copy()
