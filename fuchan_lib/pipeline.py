@@ -71,6 +71,7 @@ def _execute(notebook: Path, run_dir: Path, parameters: dict) -> float:
         papermill.execute_notebook(
             str(notebook), str(target), parameters=parameters, progress_bar=False,
             kernel_name="python3", cwd=str(notebook.parent), start_timeout=120,
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],  # no TCP warning on the console
         )
     except papermill.PapermillExecutionError as exc:
         raise NotebookError(

@@ -75,7 +75,8 @@ def trade_table(inputs: Inputs) -> pd.DataFrame:
     table = resumption_table({f"{c}·{t}": v for (c, t), v in services.items()}, "类别·行业", basis)
     order = {c: i for i, c in enumerate(schema.CATEGORIES)}
     table["_order"] = table["类别·行业"].str.split("·").str[0].map(order)
-    return table.sort_values(["_order", "类别·行业"], kind="stable").drop(columns="_order")
+    table = table.sort_values(["_order", "类别·行业"], kind="stable").drop(columns="_order")
+    return table.reset_index(drop=True)
 
 
 def town_table(inputs: Inputs) -> pd.DataFrame:
@@ -83,7 +84,8 @@ def town_table(inputs: Inputs) -> pd.DataFrame:
     as_of, basis = inputs.params.as_of, inputs.params.rate_basis
     both = pd.concat([inputs.industry, inputs.service], ignore_index=True)
     table = resumption_table(count_by(both, schema.TOWN, as_of), "乡镇（园区）", basis)
-    return table.sort_values("复工率", ascending=False, na_position="last", kind="stable")
+    table = table.sort_values("复工率", ascending=False, na_position="last", kind="stable")
+    return table.reset_index(drop=True)
 
 
 def not_resumed_table(inputs: Inputs) -> pd.DataFrame:
@@ -100,7 +102,8 @@ def not_resumed_table(inputs: Inputs) -> pd.DataFrame:
             "未复工原因": late[schema.REASON],
         }))
     table = pd.concat(parts, ignore_index=True)
-    return table.sort_values(["乡镇（园区）", "规模或类别", "企业名称"], na_position="last", kind="stable")
+    table = table.sort_values(["乡镇（园区）", "规模或类别", "企业名称"], na_position="last", kind="stable")
+    return table.reset_index(drop=True)
 
 
 def curve_frame(inputs: Inputs) -> tuple[pd.DataFrame, int]:
