@@ -768,8 +768,10 @@ def write_gongwen(
     writer = _Writer(doc, fonts)
     for block in blocks:
         writer.add(block)
-    if blocks and isinstance(blocks[-1], Table):
-        writer.paragraph(S_TABLE)  # Word wants a paragraph after a final table
+    last = doc.element.body.find(qn("w:sectPr")).getprevious()
+    last_style = last.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") if last is not None else None
+    if last_style is not None and last_style.get(qn("w:val")) in writer.tables:
+        writer.paragraph(S_TABLE)  # the body must not end with a table: Word adds a paragraph
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = clean_text(title), clean_text(author), ""
     props.language, props.comments, props.revision = LANG, "", 1

@@ -38,8 +38,9 @@ def _copy_for_libreoffice(docx_path: Path, target: Path) -> None:
                 data = re.sub(rb'(<w:docGrid [^>]*) w:charSpace="-?\d+"', rb"\1", data)
             elif squeezed and item.filename == "word/styles.xml":
                 spacing = f'<w:spacing w:val="{_CONDENSE_TWENTIETHS}"/>'.encode()
-                data = re.sub(rb"(<w:rPrDefault>\s*<w:rPr>.*?)(<w:sz )", rb"\1" + spacing + rb"\2",
-                              data, count=1, flags=re.S)
+                # w:spacing follows w:rFonts (and precedes w:kern, w:sz) in CT_RPr
+                data = re.sub(rb"(<w:rPrDefault>\s*<w:rPr>\s*<w:rFonts [^>]*/>)",
+                              rb"\1" + spacing, data, count=1)
             zout.writestr(item, data)
 
 

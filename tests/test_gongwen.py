@@ -469,3 +469,9 @@ def test_libreoffice_renders_two_a4_pages_with_text_and_page_numbers(rendered):
     assert "附件" in pages[1] and "情况表" in pages[1]
     body_lines = [re.sub(r"\s", "", ln) for ln in pages[0].splitlines() if "甲乙" in ln or "癸" in ln]
     assert [len(ln) for ln in body_lines] == [26, 28, 6]  # 28 characters per line
+
+
+def test_a_document_ending_with_a_table_ends_with_a_paragraph(tmp_path):
+    blocks = [Attachment(1, "表", (Table(("a",), [("1",)]),))]
+    body = Document(str(write_gongwen(blocks, tmp_path / "a.docx", title="t", author="a"))).element.body
+    assert [el.tag[len(W):] for el in body][-3:] == ["tbl", "p", "sectPr"]
