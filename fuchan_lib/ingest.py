@@ -43,6 +43,7 @@ _FOOTER = re.compile(
 )
 _UNIT_PARENS = re.compile(r"\([^()]*\)$")
 _MAX_LISTED = 5
+_SHEET_HINT = "在参数文件“数据”下把该台账写成“路径: 文件名”和“工作表: 工作表名”两行"
 
 
 class _Header(NamedTuple):
@@ -285,7 +286,7 @@ def _pick_sheet(book: _Workbook, kind: str, sheet: str | None):
         raise LedgerError(
             f"有多个工作表都像是{kind}：{'、'.join(fitting)}，无法确定用哪一个",
             file=book.file,
-            fix="请删除或改名多余的工作表（只保留本期的），或在参数中指明工作表名",
+            fix=f"请删除多余的工作表（只保留本期的），或{_SHEET_HINT}",
         )
     if len(fitting) == 1:
         name = fitting[0]
@@ -304,7 +305,7 @@ def _pick_sheet(book: _Workbook, kind: str, sheet: str | None):
     raise LedgerError(
         f"没有一个工作表像是{kind}（需要 {required} 等列）：{details}",
         file=book.file,
-        fix=f"现有工作表：{'、'.join(book.names)}；请检查表头名称，或在参数中指明工作表名",
+        fix=f"现有工作表：{'、'.join(book.names)}；请检查表头名称，或{_SHEET_HINT}",
     )
 
 

@@ -48,7 +48,9 @@ from fuchan_lib import schema
 # placeholders that mean "no value" in number and date columns
 BLANK_MARKS = frozenset({"-", "--", "—", "——", "–", "/", "\\", "无", "暂无", "空"})
 # extra blanks in a date column: "not resumed yet"
-DATE_BLANK_MARKS = BLANK_MARKS | {"未复工", "未复产", "未复工复产", "未营业", "未复业", "未开工", "否"}
+DATE_BLANK_MARKS = BLANK_MARKS | {
+    "未复工", "未复产", "未复工复产", "未营业", "未复业", "未开工", "否",
+}
 
 # unit suffixes a number may carry, by canonical column; the number is taken as is
 UNIT_SUFFIXES: dict[str, tuple[str, ...]] = {
@@ -207,7 +209,7 @@ def parse_choice(raw: pd.Series, column: schema.Column) -> Parsed:
     return Parsed(pd.Series(values, index=raw.index, dtype=object), bad)
 
 
-def _unique_numbers(uniques: np.ndarray, suffixes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+def _unique_numbers(uniques: np.ndarray, suffixes: tuple[str, ...]):
     """Float value (NaN = blank) and bad flag of each unique raw value."""
     n = len(uniques)
     out = np.full(n, np.nan)
@@ -302,16 +304,16 @@ def parse_date(raw: pd.Series, *, year: int | None = None) -> Parsed:
     """Dates in any of the accepted forms -> datetime64[ns] (midnight); blank -> NaT."""
     codes, uniques = _factorize(raw)
     parsed = [_one_date(u, year) for u in uniques]
+    nat = np.datetime64("NaT", "ns")
     days = np.array(
-        [np.datetime64(d, "ns") if d is not None else np.datetime64("NaT", "ns") for d, _ in parsed],
-        dtype="datetime64[ns]",
+        [np.datetime64(d, "ns") if d is not None else nat for d, _ in parsed], dtype="datetime64[ns]"
     )
     bad = np.array([b for _, b in parsed], dtype=bool)
     values, bad = _spread(codes, days, bad, np.datetime64("NaT", "ns"))
     return Parsed(pd.Series(values, index=raw.index, dtype="datetime64[ns]"), bad)
 
 
-def parse_column(raw: pd.Series, column: schema.Column, *, year: int | None = None):
+def parse_column(raw: pd.Series, column: schema.Column, *, year: int | None = None) -> Parsed:
     """Dispatch on the column kind; text never has bad cells."""
     if column.kind == "text":
         return Parsed(clean_text(raw), np.zeros(len(raw), dtype=bool))
