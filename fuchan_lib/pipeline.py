@@ -82,6 +82,10 @@ def _execute(notebook: Path, run_dir: Path, parameters: dict) -> float:
             f"无法启动 Python 内核运行“{notebook.name}”（{exc}）。"
             "请在本环境中安装 ipykernel：python -m pip install ipykernel"
         ) from exc
+    finally:
+        from jupyter_core.utils import ensure_event_loop
+
+        ensure_event_loop().close()  # papermill leaves this worker thread's event loop open
     return time.perf_counter() - started
 
 

@@ -1,0 +1,160 @@
+"""`fuchan run` end to end: the run folder, the report's figures, failures and history.
+
+Each run executes the four notebooks under papermill (a few seconds each), so this module
+keeps the number of runs small and shares them through module-scoped fixtures.
+"""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import docx
+import nbformat
+import pandas as pd
+import pytest
+
+from fuchan_lib import pipeline
+from fuchan_lib.exceptions import NotebookError
+from fuchan_lib.facts import FactSet
+from fuchan_lib.history import list_runs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def report_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    return "\n".join(parts)
+
+
+def tree_digest(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def two_weeks(tmp_path_factory):
+    """Two runs of the example county a week apart, in a private output folder."""
+    base = tmp_path_factory.mktemp("county")
+    for folder in ("params", "data/example", "narrative"):
+        shutil.copytree(ROOT / folder, base / folder)
+    params = base / "params" / "示例县_2023Q1.yaml"
+    first = pipeline.run_pipeline(params, as_of=date(2023, 2, 8), say=lambda _: None)
+    second = pipeline.run_pipeline(params, say=lambda _: None)
+    return params, first, second
+
+
+def test_run_folder_holds_every_output(two_weeks):
+    _, _, run = two_weeks
+    folder = run.run_dir
+    assert run.report.is_file() and run.report.name.endswith("（截至2023年2月15日）.docx")
+    assert {p.name for p in (folder / "figures").glob("*.png")} >= {
+        "1_复工进度曲线.png", "2_分类复工率.png", "3_乡镇复工率.png", "4_经济指标.png"}
+    assert {p.name for p in (folder / "tables").glob("*.xlsx")} >= {
+        "复工率_分类.xlsx", "复工率_行业.xlsx", "复工率_乡镇.xlsx", "未复工企业清单.xlsx", "审核清单.xlsx"}
+    assert {p.name for p in (folder / "notebooks").glob("*.ipynb")} == set(pipeline.SECTION_NOTEBOOKS)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["状态"] == "成功" and manifest["截止日期"] == "2023-02-15"
+    assert len(manifest["输入文件"]) == 4 and all(len(f["sha256"]) == 64 for f in manifest["输入文件"])
+    assert manifest["参数"]["县名"] == "示例县" and "pandas" in manifest["版本"]
+    assert not list(folder.parent.glob(".运行中-*"))
+
+
+def test_report_states_every_fact_and_no_placeholder_junk(two_weeks):
+    _, _, run = two_weeks
+    text = report_text(run.report)
+    facts = FactSet.from_json(run.run_dir / "facts.json")
+    template = (ROOT / "narrative" / "示例县.md").read_text(encoding="utf-8")
+    template = re.sub(r"<!--.*?-->", "", template, flags=re.S)
+    used = set(re.findall(r"\{([^{}]+)\}", template))
+    for key in used:
+        fact = facts[key]
+        assert fact.text is not None, key
+        assert fact.text in text, key
+    for junk in ("*", "nan", "None", "增长-", "下降-", "【待补充】", "{", "}"):
+        assert junk not in text, junk
+
+
+def test_week_over_week_is_stated_only_with_a_previous_run(two_weeks):
+    _, first, second = two_weeks
+    assert "较上周" not in report_text(first.report)
+    old = FactSet.from_json(first.run_dir / "facts.json")
+    new = FactSet.from_json(second.run_dir / "facts.json")
+    gain = new["工业.已复工"].value - old["工业.已复工"].value
+    assert gain > 0
+    text = report_text(second.report)
+    assert f"本周新增复工复产企业{gain}户" in text
+    assert re.search(r"较上周(提高|回落)\d+\.\d个百分点", text)
+    changed = pd.read_excel(second.run_dir / "tables" / "本周变化企业.xlsx", sheet_name=None, engine="calamine")
+    assert set(changed) == {"新复工", "新停产"}
+
+
+def test_runs_are_listed_newest_first(two_weeks):
+    params, first, second = two_weeks
+    runs = list_runs(params.parent.parent / "outputs")
+    assert [r.folder for r in runs] == [second.run_dir, first.run_dir]
+
+
+def test_same_inputs_give_the_same_figures_and_tables(two_weeks, tmp_path):
+    params, _, second = two_weeks
+    again = pipeline.run_pipeline(params, say=lambda _: None)
+    assert again.run_dir != second.run_dir
+    facts = lambda run: [(f.key, f.value, f.text) for f in FactSet.from_json(run.run_dir / "facts.json")]  # noqa: E731
+    assert facts(again) == facts(second)
+    for table in (second.run_dir / "tables").glob("*.xlsx"):
+        before = pd.read_excel(table, sheet_name=None, engine="calamine")
+        after = pd.read_excel(again.run_dir / "tables" / table.name, sheet_name=None, engine="calamine")
+        assert before.keys() == after.keys()
+        for sheet in before:
+            pd.testing.assert_frame_equal(before[sheet], after[sheet])
+
+
+def test_failing_notebook_is_kept_and_earlier_runs_are_untouched(two_weeks, tmp_path, monkeypatch):
+    params, first, second = two_weeks
+    before = {run: tree_digest(run.run_dir) for run in (first, second)}
+    good_runs = len(list_runs(params.parent.parent / "outputs"))
+    broken = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", broken)
+    book = nbformat.read(broken / "2_服务业.ipynb", as_version=4)
+    book.cells.append(nbformat.v4.new_code_cell("raise ValueError('台账列被改坏了')"))
+    nbformat.write(book, broken / "2_服务业.ipynb")
+    monkeypatch.setattr(pipeline, "notebooks_dir", lambda: broken)
+
+    with pytest.raises(NotebookError, match=r"(?s)“2_服务业.ipynb”的第\d+个代码单元出错：ValueError: 台账列被改坏了"
+                                             r".*已执行的笔记本保存在") as caught:
+        pipeline.run_pipeline(params, say=lambda _: None)
+    kept = Path(re.search(r"保存在：(.+?)（", str(caught.value)).group(1))
+    assert (kept / "2_服务业.ipynb").is_file() and kept.parent.parent.name == pipeline.FAILED_DIR
+    assert len(list_runs(params.parent.parent / "outputs")) == good_runs
+    assert {run: tree_digest(run.run_dir) for run in (first, second)} == before
+
+
+def test_two_runs_started_together_both_succeed(county):
+    command = [sys.executable, "-m", "fuchan_lib.cli", "run", str(county)]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             encoding="utf-8") for _ in range(2)]
+    results = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], results
+    reports = {Path(out.strip().splitlines()[-1]) for out, _ in results}
+    assert len(reports) == 2 and all(p.is_file() for p in reports)
+
+
+def test_changing_one_resumption_date_changes_the_report(county):
+    ledger = county.parent.parent / "data" / "example" / "工业企业台账.xlsx"
+    df = pd.read_excel(ledger, engine="calamine")
+    waiting = df.index[(df["春节期间状态"] == "停产放假") & df["复工日期"].isna()][0]
+    df.loc[waiting, "复工日期"] = pd.Timestamp("2023-02-10")
+    df["复工日期"] = pd.to_datetime(df["复工日期"])
+    df.to_excel(ledger, index=False)
+    run = pipeline.run_pipeline(county, say=lambda _: None)
+    facts = FactSet.from_json(run.run_dir / "facts.json")
+    original = pd.read_excel(ROOT / "data" / "example" / "工业企业台账.xlsx", engine="calamine")
+    needing = (original["春节期间状态"] == "停产放假")
+    resumed_before = int((needing & (pd.to_datetime(original["复工日期"]) <= "2023-02-15")).sum())
+    assert facts["工业.已复工"].value == resumed_before + 1
+    assert f"已复工复产企业{resumed_before + 1}户" in report_text(run.report)
