@@ -1,0 +1,160 @@
+"""fuchan new-period: the next params file, edited as text, validated, never overwriting."""
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from fuchan_lib.cli import main
+from fuchan_lib.exceptions import OutputExistsError, ParamsError
+from fuchan_lib.narrative import default_template_text
+from fuchan_lib.params import load_params
+from fuchan_lib.period import edit_text, new_period, parse_quarter
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "params" / "示例县_2023Q1.yaml"
+NARRATIVE = ROOT / "narrative" / "示例县.md"
+
+
+@pytest.fixture()
+def county(tmp_path):
+    """A copy of the example layout: params/ and narrative/ side by side."""
+    (tmp_path / "params").mkdir()
+    (tmp_path / "narrative").mkdir()
+    shutil.copy(EXAMPLE, tmp_path / "params" / EXAMPLE.name)
+    shutil.copy(NARRATIVE, tmp_path / "narrative" / NARRATIVE.name)
+    return tmp_path / "params" / EXAMPLE.name
+
+
+def changed_lines(old: Path, new: Path) -> list[tuple[str, str]]:
+    a = old.read_text(encoding="utf-8").splitlines()
+    b = new.read_text(encoding="utf-8").splitlines()
+    assert len(a) == len(b)
+    return [(x, y) for x, y in zip(a, b) if x != y]
+
+
+def test_a_new_quarter_moves_the_dates_and_keeps_the_comments(county):
+    summary = new_period(county, quarter="2023Q2")
+    target = county.with_name("示例县_2023Q2.yaml")
+    assert summary.splitlines()[-1] == str(target)
+    assert changed_lines(county, target) == [
+        ("# 示例县 2023年一季度 复工复产周报参数。每季度复制一份，改日期和叙述模板即可。",
+         "# 示例县 2023年二季度 复工复产周报参数。每季度复制一份，改日期和叙述模板即可。"),
+        ("名录截止日期: 2022-12-31      # 报告中“截止2022年末”",
+         "名录截止日期: 2023-03-31      # 报告中“截止2023年3月31日”"),
+        ("截止日期: 2023-02-15          # “截止目前”：复工日期不晚于此日的企业算已复工",
+         "截止日期: 2023-05-15          # “截止目前”：复工日期不晚于此日的企业算已复工"),
+        ("报告日期: 2023-02-16          # 成文日期", "报告日期: 2023-05-16          # 成文日期"),
+        ("目标截止: 2023-03-31          # “力争3月底前，完成……”：经济指标中“目标”所指的期末",
+         "目标截止: 2023-06-30          # “力争6月底前，完成……”：经济指标中“目标”所指的期末"),
+        ("指标期末: 2023-01-31          # 经济指标“本期”所到的日期（1月份数据）",
+         "指标期末: 2023-04-30          # 经济指标“本期”所到的日期（4月份数据）"),
+        ("叙述模板: ../narrative/示例县.md", "叙述模板: ../narrative/示例县_2023Q2.md"),
+    ]
+    params = load_params(target)
+    assert (params.as_of, params.report_date, params.target_end, params.indicator_period,
+            params.directory_date, params.spring_festival) == (
+        date(2023, 5, 15), date(2023, 5, 16), date(2023, 6, 30), date(2023, 4, 30),
+        date(2023, 3, 31), date(2023, 1, 22),
+    )
+    copy = county.parent.parent / "narrative" / "示例县_2023Q2.md"
+    assert params.narrative_path == copy.resolve()
+    assert copy.read_text(encoding="utf-8") == NARRATIVE.read_text(encoding="utf-8")
+    assert "春节 2023-01-22（同一年的春节不变）" in summary
+    assert county.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
+
+
+def test_q1_of_another_year_takes_that_years_spring_festival(county):
+    new_period(county, quarter="2026Q1")
+    params = load_params(county.with_name("示例县_2026Q1.yaml"))
+    # 春节 2026-02-17 falls after the 15th: the as-of date is a week after it
+    assert (params.spring_festival, params.as_of, params.report_date, params.directory_date,
+            params.target_end, params.indicator_period) == (
+        date(2026, 2, 17), date(2026, 2, 24), date(2026, 2, 25), date(2025, 12, 31),
+        date(2026, 3, 31), date(2026, 1, 31),
+    )
+    assert "截止2025年末" in county.with_name("示例县_2026Q1.yaml").read_text(encoding="utf-8")
+
+
+def test_a_new_as_of_date_changes_only_the_two_dates(county):
+    summary = new_period(county, as_of=date(2023, 2, 22))
+    target = county.with_name("示例县_2023Q1_0222.yaml")
+    assert summary.splitlines()[-1] == str(target)
+    assert changed_lines(county, target) == [
+        ("截止日期: 2023-02-15          # “截止目前”：复工日期不晚于此日的企业算已复工",
+         "截止日期: 2023-02-22          # “截止目前”：复工日期不晚于此日的企业算已复工"),
+        ("报告日期: 2023-02-16          # 成文日期", "报告日期: 2023-02-23          # 成文日期"),
+    ]
+    assert load_params(target).as_of == date(2023, 2, 22)
+    assert sorted(p.name for p in (county.parent.parent / "narrative").iterdir()) == ["示例县.md"]
+
+
+def test_file_names_follow_the_period(county):
+    new_period(county, as_of=date(2023, 2, 22))
+    weekly = county.with_name("示例县_2023Q1_0222.yaml")
+    assert new_period(weekly, as_of=date(2023, 3, 1)).endswith("示例县_2023Q1_0301.yaml")
+    assert new_period(weekly, quarter="2023Q2").endswith("示例县_2023Q2.yaml")
+
+
+def test_an_as_of_date_in_another_quarter_points_to_quarter(county):
+    with pytest.raises(ParamsError, match="不在本期参数的季度（2023Q1）内.*--quarter 2023Q2"):
+        new_period(county, as_of=date(2023, 4, 5))
+
+
+def test_an_invalid_result_is_not_written(county):
+    with pytest.raises(ParamsError, match="(?s)未通过校验.*早于春节") as caught:
+        new_period(county, as_of=date(2023, 1, 10))
+    assert ".tmp" not in str(caught.value)
+    assert sorted(p.name for p in county.parent.iterdir()) == [county.name]
+
+
+@pytest.mark.parametrize("text", ["2023Q5", "2023Q0", "23Q1", "2023-2", "", "二季度"])
+def test_a_bad_quarter_is_a_params_error(text):
+    with pytest.raises(ParamsError, match="季度.*写法不对"):
+        parse_quarter(text)
+
+
+def test_the_cli_rejects_a_bad_quarter_with_exit_code_2(county, capsys):
+    assert main(["new-period", str(county), "--quarter", "2023Q5"]) == 2
+    assert "季度“2023Q5”的写法不对" in capsys.readouterr().err
+
+
+def test_an_existing_params_file_is_never_overwritten(county, capsys):
+    assert main(["new-period", str(county), "--as-of", "2023-02-22"]) == 0
+    target = county.with_name("示例县_2023Q1_0222.yaml")
+    target.write_text("# 我改过的\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["new-period", str(county), "--as-of", "2023-02-22"]) == 2
+    err = capsys.readouterr().err
+    assert "示例县_2023Q1_0222.yaml" in err and "已存在" in err
+    assert target.read_text(encoding="utf-8") == "# 我改过的\n"
+
+
+def test_an_existing_narrative_is_never_overwritten(county):
+    copy = county.parent.parent / "narrative" / "示例县_2023Q2.md"
+    copy.write_text("本季度已写好的叙述", encoding="utf-8")
+    with pytest.raises(OutputExistsError, match="叙述模板.*示例县_2023Q2.md.*已存在"):
+        new_period(county, quarter="2023Q2")
+    assert copy.read_text(encoding="utf-8") == "本季度已写好的叙述"
+    assert not county.with_name("示例县_2023Q2.yaml").exists()
+
+
+def test_without_a_narrative_the_default_is_copied_and_referenced(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8").replace("叙述模板: ../narrative/示例县.md\n", "")
+    (tmp_path / "params").mkdir()
+    source = tmp_path / "params" / "本县.yaml"
+    source.write_text(text, encoding="utf-8")
+    new_period(source, quarter="2023Q3")
+    params = load_params(tmp_path / "params" / "本县_2023Q3.yaml")
+    assert params.narrative == "../narrative/示例县_2023Q3.md"
+    assert params.narrative_path.read_text(encoding="utf-8") == default_template_text()
+    assert (params.as_of, params.directory_date) == (date(2023, 8, 15), date(2023, 6, 30))
+
+
+def test_editing_keeps_quotes_line_endings_and_nested_keys():
+    text = '截止日期: "2023-02-15"  # 注\r\n审核说明:\r\n  - 截止日期: x\r\n报告日期: 2023-02-16'
+    edited = edit_text(text, {"截止日期": "2023-02-22", "报告日期": "2023-02-23"})
+    assert edited == (
+        '截止日期: "2023-02-22"  # 注\r\n审核说明:\r\n  - 截止日期: x\r\n报告日期: 2023-02-23'
+    )
