@@ -186,7 +186,7 @@ def _validation(column: schema.Column, list_range: str | None) -> DataValidation
 
 def _column_width(column: schema.Column, choices: tuple[str, ...]) -> float:
     by_kind = {"text": 16, "code": 22, "date": 13, "int": 12, "number": 14, "choice": 10}
-    width = max(by_kind[column.kind], _display_width(column.name), *map(_display_width, choices or ("",)))
+    width = max([by_kind[column.kind], _display_width(column.name), *map(_display_width, choices)])
     if column.name == schema.NAME:
         width = 36
     elif column.name == schema.REASON:

@@ -56,6 +56,7 @@ _LINE = re.compile(
 )
 
 DATE_KEYS = ("名录截止日期", "春节", "截止日期", "报告日期", "目标截止", "指标期末")
+OPTIONAL_DATE_KEYS = ("目标截止", "指标期末")
 NARRATIVE_KEY = "叙述模板"
 
 
@@ -287,8 +288,9 @@ def new_period(
     else:
         new_quarter = parse_quarter(quarter)
         new_dates, notes = _quarter_dates(params, new_quarter)
-        new_dates = {k: v for k, v in new_dates.items() if k in ("名录截止日期", "春节", "截止日期",
-                                                                 "报告日期") or old_dates[k] is not None}
+        # optional dates are moved only where the file has them (absent 指标期末 follows 截止日期)
+        new_dates = {k: v for k, v in new_dates.items()
+                     if k not in OPTIONAL_DATE_KEYS or old_dates[k] is not None}
         target = params_path.with_name(_quarter_name(stem, new_quarter) + suffix)
         narrative = _narrative_target(params, params_path, new_quarter)
         label = f"{new_quarter.words}的"
