@@ -1,0 +1,520 @@
+"""Performance ratios against floors measured in the same run, on the same machine (DESIGN §7).
+
+Absolute seconds depend on the machine and on whatever else runs on it; a ratio to a floor
+measured minutes apart in the same process does not (much). Each measure is paired with the
+cheapest thing that does the same kind of work with public tools, and only the ratio is judged:
+
+1. weekly run   `fuchan run` on the example county  ÷ papermill running one notebook that
+                imports pandas + matplotlib and saves one PNG (median of 3 each, interleaved)
+2. size         all facts and section tables on 10^4 / 10^5 / 10^6 industrial enterprises
+                ÷ one `groupby("乡镇（园区）").size()` on the same frame; peak memory of the
+                child process (ru_maxrss); time per row
+3. reading      `ingest.read_ledger` on a 10^5-row .xlsx ÷ `pandas.read_excel` on the same file
+4. report       `gongwen.write_gongwen` with a 10^4-row table ÷ openpyxl writing the same rows
+
+Usage (from the project folder, in the project's environment):
+
+    python benchmarks/run.py                      # everything; rewrites the results block
+                                                  # of docs/performance.md
+    python benchmarks/run.py --only weekly size   # a subset; prints only
+    python benchmarks/run.py --no-write           # print only
+
+Each size runs in its own child process so that its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PARAMS = ROOT / "params" / "示例县_2023Q1.yaml"
+DOC = ROOT / "docs" / "performance.md"
+BEGIN, END = "<!-- benchmark results: begin -->", "<!-- benchmark results: end -->"
+SIZES = (10_000, 100_000, 1_000_000)
+SERVICE_ROWS = 2_000  # "small service": the size sweep is about the industry ledger
+READ_ROWS = 100_000
+TABLE_ROWS = 10_000
+REPEATS = 3
+GIB = 1024 ** 3
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def median_time(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def venv_tool(name: str) -> list[str]:
+    """The console script of this interpreter's environment (the same venv as PYTHON)."""
+    script = Path(PYTHON).parent / name
+    if script.exists():
+        return [str(script)]
+    return [PYTHON, "-m", {"fuchan": "fuchan_lib.cli"}.get(name, name)]
+
+
+def run_child(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds of the whole child tree, stdout); fails loudly."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, encoding="utf-8")
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"command failed ({done.returncode}): {' '.join(cmd)}\n"
+                         f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done.stdout
+
+
+def machine() -> dict:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 ** 2:.1f} GiB"
+                break
+    except OSError:
+        pass
+    try:
+        load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = "unknown"
+    return {
+        "cpus": os.cpu_count(),
+        "usable cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "cpu model": model,
+        "memory": memory,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load average at start (1/5/15 min)": load,
+    }
+
+
+def versions() -> dict:
+    from importlib import metadata
+
+    found = {}
+    for name in ("pandas", "numpy", "matplotlib", "papermill", "ipykernel", "nbformat",
+                 "openpyxl", "python-calamine", "python-docx"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+class Results:
+    """Rows of the final table plus free-form notes, printed and written to the doc."""
+
+    def __init__(self):
+        self.rows: list[dict] = []
+        self.notes: list[str] = []
+
+    def add(self, measure, value, floor, target, unit="s", lower_is_better=True):
+        ratio = value / floor if floor else float("nan")
+        met = None if target is None else (ratio <= target if lower_is_better else ratio >= target)
+        self.rows.append(dict(measure=measure, value=value, floor=floor, ratio=ratio,
+                              target=target, met=met, unit=unit))
+        print(f"  {measure}: {value:.3f} {unit} / {floor:.3f} {unit} = {ratio:.2f}"
+              + ("" if target is None else f" (target ≤ {target})"), flush=True)
+
+    def add_absolute(self, measure, value, limit, unit):
+        """A measure judged against an absolute limit (peak memory), not a floor."""
+        self.rows.append(dict(measure=measure, value=value, floor=None, ratio=None,
+                              target=limit, met=value < limit, unit=unit))
+        print(f"  {measure}: {value:.0f} {unit} (target < {limit:.0f} {unit})", flush=True)
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+        print(f"  · {text}", flush=True)
+
+    def table(self) -> str:
+        head = "| measure | value | floor | ratio | target | met? |\n|---|---:|---:|---:|---:|:-:|"
+        lines = [head]
+        for r in self.rows:
+            if r["ratio"] is None:
+                lines.append(f"| {r['measure']} | {r['value']:.0f} {r['unit']} | — | — | "
+                             f"< {r['target']:.0f} {r['unit']} | {'yes' if r['met'] else 'NO'} |")
+                continue
+            value = _fmt(r["value"], r["unit"])
+            floor = _fmt(r["floor"], r["unit"])
+            target = "—" if r["target"] is None else f"≤ {r['target']}"
+            met = "—" if r["met"] is None else ("yes" if r["met"] else "NO")
+            lines.append(f"| {r['measure']} | {value} | {floor} | {r['ratio']:.2f} | {target} | {met} |")
+        return "\n".join(lines)
+
+
+def _fmt(x: float, unit: str) -> str:
+    if unit == "s":
+        return f"{x * 1000:.1f} ms" if x < 1 else f"{x:.2f} s"
+    return f"{x:.3g} {unit}"
+
+
+# --------------------------------------------------------------------------- 1. weekly run
+
+FLOOR_NOTEBOOK_CODE = """\
+import pandas as pd
+import matplotlib
+matplotlib.use("Agg")
+from matplotlib.figure import Figure
+
+fig = Figure(figsize=(6, 4))
+fig.subplots().plot(pd.Series([3, 1, 4, 1, 5, 9, 2, 6]))
+fig.savefig("floor.png", dpi=150)
+"""
+
+
+def write_floor_notebook(folder: Path) -> Path:
+    """A minimal valid nbformat-4 notebook, written as plain JSON (no nbformat in this process)."""
+    notebook = {
+        "cells": [{"cell_type": "code", "execution_count": None, "id": "floor", "metadata": {},
+                   "outputs": [], "source": FLOOR_NOTEBOOK_CODE.splitlines(keepends=True)}],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                    "name": "python3"},
+                     "language_info": {"name": "python"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }
+    path = folder / "floor.ipynb"
+    path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def write_temp_params(folder: Path) -> Path:
+    """The example params with every path made absolute and 输出目录 pointing into folder.
+
+    Paths in a params file are relative to the file itself, so a copy elsewhere must resolve
+    them against the original's folder. Loaded with BaseLoader (all strings), as fuchan does.
+    """
+    import yaml
+
+    raw = yaml.load(PARAMS.read_text(encoding="utf-8-sig"), Loader=yaml.BaseLoader)
+
+    def absolute(value: str) -> str:
+        return str((PARAMS.parent / value).resolve())
+
+    data = {}
+    for kind, source in raw["数据"].items():
+        if isinstance(source, dict):
+            data[kind] = {**source, "路径": absolute(source["路径"])}
+        else:
+            data[kind] = absolute(source)
+    raw["数据"] = data
+    if "叙述模板" in raw:
+        raw["叙述模板"] = absolute(raw["叙述模板"])
+    raw["输出目录"] = str(folder / "outputs")
+    path = folder / PARAMS.name
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def bench_weekly(results: Results) -> None:
+    print("1. weekly run (fuchan run vs papermill floor notebook)", flush=True)
+    with tempfile.TemporaryDirectory(prefix="fuchan-bench-") as tmp:
+        tmp = Path(tmp)
+        floor_nb = write_floor_notebook(tmp)
+        params = write_temp_params(tmp)
+        floor_cmd = venv_tool("papermill") + [str(floor_nb), str(tmp / "floor_out.ipynb"),
+                                              "--no-progress-bar", "-k", "python3", "--cwd", str(tmp)]
+        run_cmd = venv_tool("fuchan") + ["run", str(params)]
+        floors, runs = [], []
+        for _ in range(REPEATS):  # interleaved, so a busy spell hits both sides
+            floors.append(run_child(floor_cmd, cwd=tmp)[:2])
+            runs.append(run_child(run_cmd, cwd=tmp)[:2])
+        if not (tmp / "floor.png").is_file():
+            raise SystemExit("the floor notebook did not write floor.png")
+        manifests = sorted((tmp / "outputs").glob("*/manifest.json"))
+        if len(manifests) != REPEATS:
+            raise SystemExit(f"expected {REPEATS} run folders, found {len(manifests)}")
+        steps = json.loads(manifests[-1].read_text(encoding="utf-8"))["耗时秒"]
+    wall_floor = statistics.median(w for w, _ in floors)
+    wall_run = statistics.median(w for w, _ in runs)
+    cpu_floor = statistics.median(c for _, c in floors)
+    cpu_run = statistics.median(c for _, c in runs)
+    results.add("weekly run, wall (median of 3)", wall_run, wall_floor, 2.0)
+    results.add("weekly run, CPU of all processes", cpu_run, cpu_floor, None)
+    results.note("fuchan run steps in its last manifest (s, notebooks run concurrently): "
+                 + ", ".join(f"{k} {v:.2f}" for k, v in steps.items()))
+    results.note(f"weekly wall times: fuchan run {', '.join(f'{w:.2f}' for w, _ in runs)}; "
+                 f"floor {', '.join(f'{w:.2f}' for w, _ in floors)}")
+
+
+# --------------------------------------------------------------------------- 2. size
+
+
+def as_ingested(frame, kind: str, file: str, sheet: str):
+    """A synthetic (clean) frame in the exact dtype shape `ingest.read_ledger` returns.
+
+    read_ledger gives every canonical column in schema order: text/code/choice as object with
+    None for blanks, dates as datetime64[ns], int as Int64, number as Float64, then _文件 and
+    _工作表 (object) and _行号 (int64, the Excel row; header on row 1).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from fuchan_lib import schema
+
+    n = len(frame)
+    out = pd.DataFrame(index=pd.RangeIndex(n))
+    for column in schema.COLUMNS_BY_KIND[kind]:
+        values = frame[column.name] if column.name in frame else pd.Series([None] * n)
+        if column.kind == "date":
+            out[column.name] = pd.to_datetime(values).to_numpy(dtype="datetime64[ns]")
+        elif column.kind == "int":
+            out[column.name] = pd.array(values.to_numpy(dtype=object), dtype="Int64")
+        elif column.kind == "number":
+            out[column.name] = pd.array(values.to_numpy(dtype=object), dtype="Float64")
+        else:
+            text = np.array(values.astype(object), dtype=object)
+            text[pd.isna(text)] = None
+            out[column.name] = pd.Series(text, dtype=object)
+    out[schema.SOURCE_FILE] = pd.Series([file] * n, dtype=object)
+    out[schema.SOURCE_SHEET] = pd.Series([sheet] * n, dtype=object)
+    out[schema.SOURCE_ROW] = np.arange(2, n + 2, dtype="int64")
+    return out
+
+
+def check_shape_against_ingest(frames: dict, tmp: Path) -> None:
+    """The shaped frames equal what read_ledger returns for the same data written as CSV."""
+    import pandas as pd
+
+    from fuchan_lib import schema, synthetic
+    from fuchan_lib.ingest import read_ledger
+
+    for kind in (schema.INDUSTRY, schema.SERVICE):
+        [path] = synthetic.write_county({kind: frames[kind]}, tmp, fmt="csv")
+        read = read_ledger(path, kind, year=2023)
+        shaped = as_ingested(frames[kind], kind, path.name, "")
+        pd.testing.assert_frame_equal(shaped, read, check_dtype=True)
+
+
+def load_example_params():
+    from fuchan_lib.params import load_params
+
+    return load_params(PARAMS)
+
+
+def child_size(n: int) -> dict:
+    """Runs in a child process: build n industrial enterprises, time all facts vs a groupby."""
+    from fuchan_lib import facts, schema, sections, synthetic
+    from fuchan_lib.inputs import Inputs
+
+    params = load_example_params()
+    started = time.perf_counter()
+    county = synthetic.make_county(n, SERVICE_ROWS)
+    build = time.perf_counter() - started
+    if n <= 10_000:
+        with tempfile.TemporaryDirectory(prefix="fuchan-bench-") as tmp:
+            check_shape_against_ingest(county, Path(tmp))
+    frames = {kind: as_ingested(frame, kind, f"{kind}.xlsx", kind) for kind, frame in county.items()}
+    del county
+    inputs = Inputs(params, frames[schema.INDUSTRY], frames[schema.SERVICE],
+                    frames[schema.INDICATORS], frames[schema.ENTERPRISE_INDICATORS])
+    rss_inputs = _current_rss()
+
+    def all_facts():
+        facts.industry_facts(inputs.industry, params)
+        facts.service_facts(inputs.service, params)
+        sections.category_table(inputs)
+        sections.trade_table(inputs)
+        sections.town_table(inputs)
+        sections.not_resumed_table(inputs)
+        sections.curve_frame(inputs)
+
+    all_facts()  # warm-up: first-call imports and caches are not what grows with size
+    facts_s = median_time(all_facts, REPEATS)
+    floor_s = median_time(lambda: inputs.industry.groupby(schema.TOWN).size(), 2 * REPEATS + 1)
+    return {
+        "n": n, "build_s": build, "facts_s": facts_s, "floor_s": floor_s,
+        "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_inputs_mib": rss_inputs,
+        "frame_mib": inputs.industry.memory_usage(deep=True).sum() / 2 ** 20,
+    }
+
+
+def _current_rss() -> float | None:
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
+
+
+def bench_size(results: Results) -> None:
+    print(f"2. size (all facts vs one groupby; {', '.join(f'{n:,}' for n in SIZES)} rows)",
+          flush=True)
+    found = []
+    for n in SIZES:
+        _, _, out = run_child([PYTHON, str(Path(__file__).resolve()), "--child-size", str(n)])
+        found.append(json.loads(out.strip().splitlines()[-1]))
+    for r in found:
+        results.add(f"facts at {r['n']:,} rows", r["facts_s"], r["floor_s"], 10)
+    big = found[-1]
+    results.add_absolute(f"peak memory at {big['n']:,} rows (child ru_maxrss)",
+                         big["maxrss_mib"], GIB / 2 ** 20, "MiB")
+    growth = "; ".join(
+        f"{r['n']:,}: {r['facts_s'] / r['n'] * 1e6:.2f} µs/row facts, "
+        f"{r['floor_s'] / r['n'] * 1e6:.3f} µs/row groupby" for r in found)
+    results.note(f"time per row — {growth}")
+    results.note("memory — " + "; ".join(
+        f"{r['n']:,}: peak {r['maxrss_mib']:.0f} MiB, after building inputs "
+        f"{r['rss_inputs_mib']:.0f} MiB, industry frame {r['frame_mib']:.0f} MiB (deep)"
+        for r in found))
+    results.note("synthetic build (make_county) — " + "; ".join(
+        f"{r['n']:,}: {r['build_s']:.2f} s" for r in found))
+
+
+# --------------------------------------------------------------------------- 3. reading
+
+
+def bench_reading(results: Results) -> None:
+    print(f"3. reading ({READ_ROWS:,}-row .xlsx: read_ledger vs pandas.read_excel)", flush=True)
+    import pandas as pd
+
+    from fuchan_lib import schema, synthetic
+    from fuchan_lib.ingest import read_ledger
+
+    county = synthetic.make_county(READ_ROWS, 0)
+    with tempfile.TemporaryDirectory(prefix="fuchan-bench-") as tmp:
+        [path] = synthetic.write_county({schema.INDUSTRY: county[schema.INDUSTRY]}, Path(tmp))
+        ours = median_time(lambda: read_ledger(path, schema.INDUSTRY, year=2023), 2)
+        with warnings.catch_warnings():  # pandas 3 announces calamine as the future default
+            warnings.simplefilter("ignore")
+            floor = median_time(lambda: pd.read_excel(path), 1)
+        engine = pd.get_option("io.excel.xlsx.reader")
+        rows = len(read_ledger(path, schema.INDUSTRY, year=2023))
+        size = path.stat().st_size
+    if rows != READ_ROWS:
+        raise SystemExit(f"read_ledger returned {rows} rows, expected {READ_ROWS}")
+    results.add(f"read_ledger, {READ_ROWS:,}-row .xlsx ({size / 2 ** 20:.1f} MiB)", ours, floor, 0.5)
+    results.note(f"pandas.read_excel ran with its default engine (io.excel.xlsx.reader={engine!r}, "
+                 "i.e. openpyxl in pandas 3.x); read_ledger reads with python-calamine")
+
+
+# --------------------------------------------------------------------------- 4. report
+
+
+def bench_report(results: Results) -> None:
+    print(f"4. report ({TABLE_ROWS:,}-row table: write_gongwen vs openpyxl)", flush=True)
+    import openpyxl
+
+    from fuchan_lib import gongwen, synthetic
+
+    industry = synthetic.make_county(TABLE_ROWS, 0)["工业企业台账"]
+    header = ("企业名称", "乡镇（园区）", "企业规模", "春节期间状态", "复工日期", "未复工原因")
+    rows = [tuple("" if v is None or v != v else str(v)[:10] if k == "复工日期" else str(v)
+                  for k, v in zip(header, record))
+            for record in industry[list(header)].astype(object).itertuples(index=False)]
+    with tempfile.TemporaryDirectory(prefix="fuchan-bench-") as tmp:
+        tmp = Path(tmp)
+
+        def docx():
+            blocks = [gongwen.Title("附表"), gongwen.Table(header=header, rows=rows)]
+            gongwen.write_gongwen(blocks, tmp / "report.docx", title="附表", author="统计局")
+
+        def xlsx():
+            book = openpyxl.Workbook()
+            sheet = book.active
+            sheet.append(header)
+            for row in rows:
+                sheet.append(row)
+            book.save(tmp / "rows.xlsx")
+
+        docx()  # warm-up (imports, template)
+        ours = median_time(docx, REPEATS)
+        floor = median_time(xlsx, REPEATS)
+    results.add(f"write_gongwen, {TABLE_ROWS:,}-row table", ours, floor, 2.0)
+
+
+# --------------------------------------------------------------------------- main
+
+BENCHES = {"weekly": bench_weekly, "size": bench_size, "reading": bench_reading,
+           "report": bench_report}
+
+
+def write_doc(results: Results, info: dict, started: datetime, seconds: float, argv: list[str]) -> None:
+    block = "\n".join([
+        BEGIN,
+        f"Measured {started:%Y-%m-%d %H:%M} in {seconds:.0f} s with:",
+        "",
+        "```bash",
+        f"python benchmarks/run.py {' '.join(argv)}".rstrip(),
+        "```",
+        "",
+        "Machine: " + "; ".join(f"{k}: {v}" for k, v in info["machine"].items()) + ".",
+        "",
+        "Versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()) + ".",
+        "",
+        results.table(),
+        "",
+        *[f"- {note}" for note in results.notes],
+        END,
+    ])
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n\n"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + block + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    DOC.write_text(text, encoding="utf-8")
+    print(f"wrote {DOC}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", nargs="+", choices=list(BENCHES), help="run these measures only")
+    parser.add_argument("--no-write", action="store_true", help=f"do not update {DOC.relative_to(ROOT)}")
+    parser.add_argument("--child-size", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child_size:
+        print(json.dumps(child_size(args.child_size)))
+        return 0
+    if shutil.which("papermill", path=str(Path(PYTHON).parent)) is None:
+        print("note: no papermill script beside the interpreter; using python -m papermill")
+    started_at, started = datetime.now(), time.perf_counter()
+    info = {"machine": machine(), "versions": versions()}
+    for key, value in info["machine"].items():
+        print(f"{key}: {value}")
+    results = Results()
+    for name in args.only or BENCHES:
+        BENCHES[name](results)
+    seconds = time.perf_counter() - started
+    print()
+    print(results.table())
+    print(f"\ntotal {seconds:.0f} s")
+    if not args.no_write and not args.only:
+        write_doc(results, info, started_at, seconds, argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
