@@ -1,0 +1,118 @@
+"""数据审核 rules on hand-made ledgers: each rule fires where it should and nowhere else."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from fuchan_lib import schema
+from fuchan_lib.audit import audit
+from fuchan_lib.creditcode import check_digit
+from fuchan_lib.exceptions import AuditError
+from fuchan_lib.params import Acknowledgement, Params
+
+PARAMS = Params.model_validate({
+    "县名": "测试县", "报告单位": "测试县工信局", "名录截止日期": "2022-12-31", "春节": "2023-01-22",
+    "截止日期": "2023-02-15", "报告日期": "2023-02-16",
+    "数据": {"工业企业台账": "a.xlsx", "服务业企业台账": "b.xlsx"},
+})
+GOOD = "91350100M000100Y43"
+
+
+def code(n: int) -> str:
+    body = f"9135010000000{n:04d}"
+    return body + check_digit(body)
+
+
+def industry(*rows):
+    """rows: dicts overriding a valid resumed 规上 enterprise."""
+    base = {schema.NAME: "甲", schema.CREDIT_CODE: None, schema.TOWN: "城关镇", schema.SCALE: "规上",
+            schema.STATUS: "停产放假", schema.RESUMED_ON: pd.Timestamp("2023-02-01"), schema.STAFF: 100,
+            schema.RETURNED: 90, schema.REASON: None, schema.SOURCE_FILE: "工业.xlsx",
+            schema.SOURCE_SHEET: "台账", schema.SOURCE_ROW: 0}
+    frame = pd.DataFrame([base | {schema.SOURCE_ROW: i + 2} | r for i, r in enumerate(rows)])
+    return frame.astype({schema.STAFF: "Int64", schema.RETURNED: "Int64"})
+
+
+def rules(ledger, params=PARAMS, **kwargs):
+    report = audit({schema.INDUSTRY: ledger}, params, **kwargs)
+    return [(f.rule, f.level, f.row) for f in report.findings]
+
+
+def test_a_clean_ledger_has_no_findings():
+    assert rules(industry({schema.CREDIT_CODE: GOOD}, {schema.NAME: "乙", schema.CREDIT_CODE: code(1)})) == []
+
+
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        ({schema.RETURNED: 101}, ("返岗人数超过从业人员", "错误", 2)),
+        ({schema.STATUS: "长期停产"}, ("长期停产却有复工日期", "错误", 2)),
+        ({schema.RESUMED_ON: pd.Timestamp("2023-01-21")}, ("复工日期早于春节", "错误", 2)),
+        ({schema.CREDIT_CODE: "91350100M000100Y44"}, ("信用代码校验位错误", "警告", 2)),
+        ({schema.TOWN: None}, ("乡镇未填", "警告", 2)),
+        ({schema.RESUMED_ON: pd.Timestamp("2023-02-16")}, ("复工日期晚于截止日期", "警告", 2)),
+        ({schema.RETURNED: 29}, ("返岗率低于30%", "警告", 2)),
+        ({schema.STATUS: "正常生产"}, ("正常生产却有复工日期", "警告", 2)),
+    ],
+)
+def test_each_rule_fires_on_its_case(row, expected):
+    assert rules(industry(row)) == [expected]
+
+
+def test_boundaries_do_not_fire():
+    # returned == staff, resumed on 春节 day itself, on the as-of date, 30% exactly
+    ledger = industry({schema.RETURNED: 100}, {schema.RESUMED_ON: pd.Timestamp("2023-01-22")},
+                      {schema.RESUMED_ON: pd.Timestamp("2023-02-15")}, {schema.RETURNED: 30})
+    assert rules(ledger) == []
+
+
+def test_duplicate_credit_codes_name_every_row():
+    ledger = industry({schema.CREDIT_CODE: GOOD}, {schema.NAME: "乙", schema.CREDIT_CODE: GOOD})
+    assert rules(ledger) == [("信用代码重复", "错误", 2), ("信用代码重复", "错误", 3)]
+
+
+def test_trade_must_fit_the_category():
+    service = pd.DataFrame([{
+        schema.NAME: "丙", schema.CREDIT_CODE: None, schema.TOWN: "城关镇", schema.CATEGORY: "规上服务业",
+        schema.TRADE: "零售业", schema.STATUS: "正常营业", schema.RESUMED_ON: pd.NaT, schema.STAFF: None,
+        schema.RETURNED: None, schema.REASON: None, schema.SOURCE_FILE: "服务业.xlsx",
+        schema.SOURCE_SHEET: "", schema.SOURCE_ROW: 7}])
+    report = audit({schema.SERVICE: service}, PARAMS)
+    assert [(f.rule, f.row, f.file) for f in report.findings] == [("行业与类别不符", 7, "服务业.xlsx")]
+
+
+def test_errors_stop_the_run_with_file_row_and_enterprise():
+    report = audit({schema.INDUSTRY: industry({schema.RETURNED: 120})}, PARAMS)
+    with pytest.raises(AuditError, match=r"(?s)1条错误.*文件“工业.xlsx”工作表“台账”第2行“已返岗人数”列（甲）"):
+        report.raise_for_errors()
+
+
+def test_fewer_resumed_than_last_run_is_a_warning():
+    report = audit({schema.INDUSTRY: industry({})}, PARAMS, previous_resumed={schema.INDUSTRY: 5},
+                   current_resumed={schema.INDUSTRY: 4})
+    assert [(f.rule, f.level) for f in report.findings] == [("已复工企业少于上次", "警告")]
+
+
+def test_acknowledged_warning_is_listed_once_as_explained():
+    note = Acknowledgement.model_validate({"规则": "乡镇未填", "企业": "甲", "说明": "该企业已迁出，乡镇待核"})
+    params = PARAMS.model_copy(update={"acknowledged": (note,)})
+    report = audit({schema.INDUSTRY: industry({schema.TOWN: None}, {schema.NAME: "乙", schema.TOWN: None})},
+                   params)
+    assert [f.enterprise for f in report.warnings] == ["乙"]
+    assert [(f.enterprise, f.note) for f in report.acknowledged] == [("甲", "该企业已迁出，乡镇待核")]
+    frame = report.to_frame()
+    assert list(frame.columns) == ["文件", "工作表", "行号", "企业名称", "规则", "级别", "问题", "说明"]
+    assert list(frame["级别"]) == ["已说明", "警告"]
+
+
+def test_errors_cannot_be_acknowledged():
+    note = Acknowledgement.model_validate({"规则": "返岗人数超过从业人员", "说明": "确认无误"})
+    params = PARAMS.model_copy(update={"acknowledged": (note,)})
+    report = audit({schema.INDUSTRY: industry({schema.RETURNED: 120})}, params)
+    assert len(report.errors) == 1 and report.acknowledged == []
+
+
+def test_as_of_moves_the_late_warning():
+    later = PARAMS.model_copy(update={"as_of": date(2023, 2, 20)})
+    assert rules(industry({schema.RESUMED_ON: pd.Timestamp("2023-02-16")}), later) == []
