@@ -19,6 +19,23 @@ def audit_inputs(inputs: Inputs, previous_resumed: dict[str, int] | None = None)
     return audit(ledgers, inputs.params, previous_resumed=previous_resumed, current_resumed=current)
 
 
+def validate_narrative(inputs: Inputs) -> int:
+    """Render the narrative template against this run's facts before any notebook runs, so a
+    misspelt placeholder fails fast; returns the number of 【待补充】 gaps it will leave."""
+    from . import facts as facts_mod
+    from .history import week_over_week_facts
+    from .narrative import count_gaps, read_template, render_template
+
+    p = inputs.params
+    known = (facts_mod.general_facts(p)
+             .merge(facts_mod.industry_facts(inputs.industry, p))
+             .merge(facts_mod.service_facts(inputs.service, p))
+             .merge(facts_mod.indicator_facts(inputs.indicators, inputs.enterprise_indicators, p)))
+    known = known.merge(week_over_week_facts(known, p, None, None))
+    text, name = read_template(p.narrative_path)
+    return count_gaps(render_template(text, known, name))
+
+
 def summarise(inputs: Inputs, report: AuditReport) -> str:
     p = inputs.params
     industry, service = inputs.industry, inputs.service
@@ -51,6 +68,7 @@ def summarise(inputs: Inputs, report: AuditReport) -> str:
 def check_inputs(params_path: Path, as_of: date | None = None) -> str:
     """Read, audit and summarise; raises AuditError (exit 2) after printing when errors exist."""
     inputs = load_inputs(params_path, as_of)
+    validate_narrative(inputs)
     report = audit_inputs(inputs)
     text = summarise(inputs, report)
     if report.errors:

@@ -19,7 +19,7 @@ import pandas as pd
 from . import growth as growth_mod
 from . import schema, wording
 from .params import RATE_BASIS_NEEDING, Params
-from .rates import Resumption, count_by, count_resumption, return_to_work
+from .rates import Resumption, count_by, return_to_work
 
 
 @dataclass(frozen=True)
@@ -167,9 +167,10 @@ def industry_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
     """Figures of 一（一）工业复工复产情况."""
     facts = FactSet()
     words = ("正常生产", "长期停产", "已复工")
-    _resumption(facts, "工业", count_resumption(ledger, params.as_of), params, words)
     by_scale = count_by(ledger, schema.SCALE, params.as_of)
     empty = Resumption(0, 0, 0, 0, 0)
+    # every row is in exactly one group (a blank 规模 is grouped as 未填): one pass, not two
+    _resumption(facts, "工业", sum(by_scale.values(), empty), params, words)
     for scale in schema.SCALES:
         _resumption(facts, f"工业.{scale}", by_scale.get(scale, empty), params, words)
     _return_to_work(facts, "工业", ledger, params)
@@ -192,7 +193,7 @@ def service_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
     retail = by_category.get(schema.RETAIL_ABOVE_QUOTA, empty)
     individual = by_category.get(schema.BIG_INDIVIDUAL, empty)
     services = by_category.get(schema.SERVICE_ABOVE_SCALE, empty)
-    _resumption(facts, "服务业", count_resumption(ledger, params.as_of), params, words)
+    _resumption(facts, "服务业", sum(by_category.values(), empty), params, words)
     _resumption(facts, "限上", retail, params, words)
     _resumption(facts, "大个体", individual, params, words)
     _resumption(facts, "限上和大个体", retail + individual, params, words)

@@ -132,3 +132,23 @@ def week_over_week_facts(current: FactSet, params: Params, previous: RunRecord |
 
 def read_snapshot(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, encoding="utf-8-sig", dtype={"键": str})
+
+
+TREND_SERIES = {"工业.复工率": "工业", "工业.规上.复工率": "规上工业", "工业.规下.复工率": "规下工业",
+                "限上和大个体.复工率": "限上批零住餐和大个体", "规上服务业.复工率": "规上服务业"}
+
+
+def rate_trend(output: Path, params: Params, current: FactSet) -> pd.DataFrame:
+    """复工率 (percent) of every earlier good run of this county and period, plus this run.
+
+    One row per as-of date (the newest run of a date wins), index 截止日期."""
+    rows: dict[date, dict] = {}
+    for record in reversed(list_runs(output)):  # oldest first, so newer runs of a date overwrite
+        if (record.county == params.county and record.as_of < params.as_of
+                and record.spring_festival == params.spring_festival.isoformat()):
+            rows[record.as_of] = {name: record.headline.get(key) for key, name in TREND_SERIES.items()}
+    rows[params.as_of] = {name: current[key].value for key, name in TREND_SERIES.items()}
+    frame = pd.DataFrame.from_dict(rows, orient="index").sort_index().astype(float)
+    frame.index = pd.to_datetime(frame.index)
+    frame.index.name = "截止日期"
+    return frame

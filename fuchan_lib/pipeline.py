@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import __version__, schema
 from . import sections as sec
-from .checking import audit_inputs
+from .checking import audit_inputs, validate_narrative
 from .exceptions import FuchanError, NotebookError
 from .facts import FactSet
 from .history import previous_run
@@ -189,6 +189,7 @@ def run_pipeline(params_path: Path, *, as_of: date | None = None, pdf: bool = Fa
     started = time.perf_counter()
     inputs = load_inputs(params_path, as_of)
     p = inputs.params
+    validate_narrative(inputs)
     previous = previous_run(p.output_path, p.county, p.as_of, p.spring_festival)
     audit = audit_inputs(inputs, previous.resumed if previous else None)
     audit.raise_for_errors()

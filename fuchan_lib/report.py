@@ -32,6 +32,7 @@ FIGURES = (
     (sec.FIGURE_CATEGORY, "图2　各类企业复工率"),
     (sec.FIGURE_TOWN, "图3　各乡镇（园区）复工率"),
     (sec.FIGURE_INDICATORS, "图4　主要经济指标"),
+    (sec.FIGURE_TREND, "图5　历次统计的复工率"),
 )
 FIGURE_ATTACHMENT_TITLE = "复工复产情况图表"
 
@@ -72,6 +73,16 @@ def attachments(run_dir: Path) -> list[gongwen.Attachment]:
     result = []
     for number, (filename, _sheet, title) in enumerate(TABLE_ATTACHMENTS, start=1):
         result.append(gongwen.Attachment(number, title, (table_block(_read_table(run_dir, filename)),)))
+    changes = run_dir / sec.TABLES_DIR / sec.TABLE_CHANGES
+    if changes.is_file():  # only when there is a previous run to compare with
+        sheets = pd.read_excel(changes, sheet_name=None, engine="calamine")
+        blocks = []
+        for sheet, caption in (("新复工", "上次统计以来新复工（营业）的企业"), ("新停产", "上次统计时在产、本次不在产的企业")):
+            frame = sheets.get(sheet)
+            blocks.append(gongwen.Paragraph((gongwen.Run(f"{caption}：{0 if frame is None else len(frame)}户"),)))
+            if frame is not None and len(frame):
+                blocks.append(table_block(frame))
+        result.append(gongwen.Attachment(len(result) + 1, "本周复工变化企业名单", tuple(blocks)))
     pictures = tuple(
         gongwen.Figure(run_dir / sec.FIGURES_DIR / name, caption)
         for name, caption in FIGURES if (run_dir / sec.FIGURES_DIR / name).is_file()

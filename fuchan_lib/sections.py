@@ -15,7 +15,7 @@ from . import facts as facts_mod
 from . import schema
 from .growth import indicator_growth, schedule_progress
 from .inputs import Inputs
-from .rates import count_by, count_resumption, not_resumed, resumption_curve, resumption_table
+from .rates import Resumption, count_by, not_resumed, resumption_curve, resumption_table
 
 FACTS_DIR, TABLES_DIR, FIGURES_DIR = "facts", "tables", "figures"
 
@@ -30,6 +30,8 @@ FIGURE_CURVE = "1_复工进度曲线.png"
 FIGURE_CATEGORY = "2_分类复工率.png"
 FIGURE_TOWN = "3_乡镇复工率.png"
 FIGURE_INDICATORS = "4_经济指标.png"
+FIGURE_TREND = "5_复工率趋势.png"
+TABLE_CHANGES = "本周变化企业.xlsx"
 RATE_COLUMNS = ("复工率",)
 
 INDUSTRY_ABOVE, INDUSTRY_BELOW = "规上工业", "规下工业"
@@ -45,9 +47,16 @@ class SectionResult:
     figures: dict[str, Path] = field(default_factory=dict)
 
 
-def category_groups(inputs: Inputs) -> dict[str, pd.DataFrame]:
-    """The report's five enterprise categories, each a slice of one ledger."""
+def category_groups(inputs: Inputs, columns: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """The report's five enterprise categories, each a slice of one ledger.
+
+    `columns` keeps only those columns (plus the grouping one), so a caller that needs a few
+    columns does not copy whole ledgers (a million rows of text) into five slices.
+    """
     ind, svc = inputs.industry, inputs.service
+    if columns is not None:
+        ind = ind[[schema.SCALE, *[c for c in columns if c != schema.SCALE]]]
+        svc = svc[[schema.CATEGORY, *[c for c in columns if c != schema.CATEGORY]]]
     return {
         INDUSTRY_ABOVE: ind[ind[schema.SCALE] == schema.ABOVE_SCALE],
         INDUSTRY_BELOW: ind[ind[schema.SCALE] == schema.BELOW_SCALE],
@@ -60,7 +69,14 @@ def category_groups(inputs: Inputs) -> dict[str, pd.DataFrame]:
 def category_table(inputs: Inputs) -> pd.DataFrame:
     """复工率 per category, plus the combined rows the report states."""
     as_of, basis = inputs.params.as_of, inputs.params.rate_basis
-    groups = {name: count_resumption(df, as_of) for name, df in category_groups(inputs).items()}
+    # one grouping pass per ledger instead of five slices (same counts: count_by is exact)
+    empty = Resumption(0, 0, 0, 0, 0)
+    by_scale = count_by(inputs.industry, schema.SCALE, as_of)
+    by_category = count_by(inputs.service, schema.CATEGORY, as_of)
+    groups = {INDUSTRY_ABOVE: by_scale.get(schema.ABOVE_SCALE, empty),
+              INDUSTRY_BELOW: by_scale.get(schema.BELOW_SCALE, empty)}
+    groups |= {c: by_category.get(c, empty) for c in
+               (schema.RETAIL_ABOVE_QUOTA, schema.BIG_INDIVIDUAL, schema.SERVICE_ABOVE_SCALE)}
     groups["工业合计"] = groups[INDUSTRY_ABOVE] + groups[INDUSTRY_BELOW]
     groups["限上批零住餐和大个体合计"] = groups[schema.RETAIL_ABOVE_QUOTA] + groups[schema.BIG_INDIVIDUAL]
     groups["服务业合计"] = (groups[schema.RETAIL_ABOVE_QUOTA] + groups[schema.BIG_INDIVIDUAL]
@@ -82,7 +98,8 @@ def trade_table(inputs: Inputs) -> pd.DataFrame:
 def town_table(inputs: Inputs) -> pd.DataFrame:
     """复工率 per 乡镇（园区）, industry and services together, best first."""
     as_of, basis = inputs.params.as_of, inputs.params.rate_basis
-    both = pd.concat([inputs.industry, inputs.service], ignore_index=True)
+    needed = [schema.TOWN, schema.STATUS, schema.RESUMED_ON]  # not whole ledgers
+    both = pd.concat([inputs.industry[needed], inputs.service[needed]], ignore_index=True)
     table = resumption_table(count_by(both, schema.TOWN, as_of), "乡镇（园区）", basis)
     table = table.sort_values("复工率", ascending=False, na_position="last", kind="stable")
     return table.reset_index(drop=True)
@@ -97,7 +114,8 @@ def not_resumed_table(inputs: Inputs) -> pd.DataFrame:
         parts.append(pd.DataFrame({
             "企业名称": late[schema.NAME],
             "乡镇（园区）": late[schema.TOWN],
-            "规模或类别": late[label_column].map(lambda v: v + "工业" if v in schema.SCALES else v),
+            "规模或类别": late[label_column].where(
+                ~late[label_column].isin(schema.SCALES), late[label_column] + "工业").infer_objects(),
             "行业": late[schema.TRADE] if schema.TRADE in late else "工业",
             "未复工原因": late[schema.REASON],
         }))
@@ -110,7 +128,7 @@ def curve_frame(inputs: Inputs) -> tuple[pd.DataFrame, int]:
     """Cumulative 复工率 by day since 春节 for the four series, and the as-of day."""
     p = inputs.params
     as_of_day = (p.as_of - p.spring_festival).days
-    groups = category_groups(inputs)
+    groups = category_groups(inputs, columns=[schema.STATUS, schema.RESUMED_ON])
     retail = pd.concat([groups[schema.RETAIL_ABOVE_QUOTA], groups[schema.BIG_INDIVIDUAL]])
     series = {
         INDUSTRY_ABOVE: groups[INDUSTRY_ABOVE], INDUSTRY_BELOW: groups[INDUSTRY_BELOW],

@@ -84,3 +84,30 @@ def test_run_prints_the_report_path_last(county):
     assert last.endswith("（截至2023年2月15日）.docx") and "outputs" in last
     listing = fuchan("list", county)
     assert listing.returncode == 0 and "2023-02-15" in listing.stdout and "88.8%" in listing.stdout
+
+
+def test_misspelt_placeholder_fails_before_any_notebook_runs(county):
+    template = county.parent.parent / "narrative" / "示例县.md"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("{工业.规上.企业数}", "{工业.规上企业数}"), encoding="utf-8")
+    result = fuchan("run", county)
+    assert result.returncode == 2
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "{工业.规上.企业数}" in l)
+    assert f"叙述模板“示例县.md”第{line}行：没有名为“{{工业.规上企业数}}”的数字" in result.stderr
+    assert "{工业.规上.企业数}" in result.stderr  # suggested
+    assert not (county.parent.parent / "outputs").exists() or not any(
+        (county.parent.parent / "outputs").glob("*/manifest.json"))
+
+
+def test_added_placeholder_appears_in_the_report(county):
+    import docx
+
+    template = county.parent.parent / "narrative" / "示例县.md"
+    template.write_text(template.read_text(encoding="utf-8") + "全县工业企业返岗率{工业.返岗率}。\n",
+                        encoding="utf-8")
+    result = fuchan("run", county)
+    assert result.returncode == 0, result.stderr
+    text = "\n".join(p.text for p in docx.Document(result.stdout.strip().splitlines()[-1]).paragraphs)
+    import re
+
+    assert re.search(r"全县工业企业返岗率\d+\.\d%。", text)
