@@ -301,6 +301,14 @@ def plot_indicators(ind: pd.DataFrame, path: Path) -> Path:
     return _save(fig, path)
 
 
+def _spread_labels(values: list[float], gap: float = 4.5) -> list[float]:
+    """Label heights for sorted values, pushed apart so neighbouring labels never overlap."""
+    heights: list[float] = []
+    for value in values:
+        heights.append(max(value, heights[-1] + gap) if heights else value)
+    return heights
+
+
 def plot_rate_trend(trend: pd.DataFrame, path: Path) -> Path:
     """复工率 of successive weekly runs, one line per series, dated '2月15日' on the axis."""
     from matplotlib import dates as mdates
@@ -309,6 +317,7 @@ def plot_rate_trend(trend: pd.DataFrame, path: Path) -> Path:
     ax = fig.add_subplot()
     stamps = [pd.Timestamp(d) for d in trend.index]
     xs = mdates.date2num([s.to_pydatetime() for s in stamps]) if stamps else []
+    ends = []  # (value, label, colour, x) of each line's last point, labelled after the loop
     for i, name in enumerate(trend.columns):
         values = pd.to_numeric(trend[name], errors="coerce").astype(float)
         color = _PALETTE[i % len(_PALETTE)]
@@ -317,14 +326,17 @@ def plot_rate_trend(trend: pd.DataFrame, path: Path) -> Path:
         known = values.dropna()
         if len(known):
             last_x = xs[list(values.index).index(known.index[-1])]
-            ax.annotate(_pct_label(known.iloc[-1]), xy=(last_x, known.iloc[-1]),
-                        xytext=(5, 0), textcoords="offset points", ha="left", va="center",
-                        fontsize=8, color=color)
+            ends.append((known.iloc[-1], _pct_label(known.iloc[-1]), color, last_x))
+    for (value, label, color, x), y in zip(sorted(ends), _spread_labels([e[0] for e in sorted(ends)])):
+        ax.annotate(label, xy=(x, value), xytext=(x, y), textcoords="data", ha="left", va="center",
+                    fontsize=8, color=color)
     if len(xs):
         ax.set_xticks(list(xs), [f"{s.month}月{s.day}日" for s in stamps], fontsize=8)
         span = (max(xs) - min(xs)) or 7
         ax.set_xlim(min(xs) - span * 0.05, max(xs) + span * 0.15)
-    ax.set_ylim(0, 105)
+        for text in ax.texts:  # labels sit a little right of the last point
+            text.set_x(text.xy[0] + span * 0.015)
+    ax.set_ylim(0, max(105, *(t.get_position()[1] + 3 for t in ax.texts)) if ax.texts else 105)
     ax.set_ylabel("复工率（%）")
     ax.set_xlabel("截止日期")
     ax.set_title("复工复产率逐周变化")
