@@ -644,7 +644,7 @@ def _column_widths_twips(block: Table, n_cols: int) -> list[int]:
         for j in range(n_cols):
             sample = [block.header[j]] + [r[j] for r in list(block.rows[:200])]
             content = max(estimated_width(clean_text(s)) for s in sample)
-            natural.append(max(content, 2) * char_mm + 3)  # + cell margins
+            natural.append(max(content, 2) * char_mm + 4.5)  # + cell margins and font slack
         widths = _fit_widths(natural, TEXT_W_MM)
     return [round(w / 25.4 * 1440) for w in widths]
 

@@ -172,6 +172,7 @@ class RunResult:
     pdf: Path | None
     gaps: int
     audit_summary: str
+    pdf_note: str | None = None
 
     def __str__(self) -> str:
         lines = [f"运行文件夹：{self.run_dir}", self.audit_summary]
@@ -179,6 +180,8 @@ class RunResult:
             lines.append(f"提示：报告中还有{self.gaps}处【待补充】（黄色标出），请在叙述模板或 Word 中补写。")
         if self.pdf:
             lines.append(f"PDF：{self.pdf}")
+        if self.pdf_note:
+            lines.append(self.pdf_note)
         lines.append(str(self.report))
         return "\n".join(lines)
 
@@ -210,11 +213,15 @@ def run_pipeline(params_path: Path, *, as_of: date | None = None, pdf: bool = Fa
         facts.to_json(staging / FACTS_FILE)
         report, gaps = build_report(p, staging)
         timings["报告"] = time.perf_counter() - step
-        pdf_path = None
+        pdf_path, pdf_note = None, None
         if pdf:
-            from .render import render_pdf
+            from .render import find_soffice, render_pdf
 
-            pdf_path = render_pdf(report, staging)
+            if find_soffice() is None:
+                pdf_note = ("未生成 PDF：本机没有安装 LibreOffice（soffice）。"
+                            "请安装 LibreOffice 后重试，或用 Word/WPS 打开报告另存为 PDF")
+            else:
+                pdf_path = render_pdf(report, staging)
         timings["合计"] = time.perf_counter() - started
         manifest = _manifest(inputs, run_name, timings, facts, report, gaps, audit)
         (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
@@ -230,4 +237,4 @@ def run_pipeline(params_path: Path, *, as_of: date | None = None, pdf: bool = Fa
         raise
     final = _move_into_place(staging, output, run_name)
     return RunResult(final, final / report.name, final / pdf_path.name if pdf_path else None,
-                     gaps, audit.summary())
+                     gaps, audit.summary(), pdf_note)

@@ -161,3 +161,43 @@ def test_changing_one_resumption_date_changes_the_report(county):
     resumed_before = int((needing & (pd.to_datetime(original["复工日期"]) <= "2023-02-15")).sum())
     assert facts["工业.已复工"].value == resumed_before + 1
     assert f"已复工复产企业{resumed_before + 1}户" in report_text(run.report)
+
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                                   reason="LibreOffice (soffice) and poppler-utils are not installed")
+
+
+@needs_soffice
+def test_libreoffice_renders_the_report_as_a_gongwen(two_weeks, tmp_path):
+    from fuchan_lib.render import render_pdf
+
+    _, _, run = two_weeks
+    pdf = render_pdf(run.report, tmp_path)
+    assert pdf.is_file()
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "595.3" in info and "841.8" in info  # A4 in points
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert pages >= 8  # body, then one page or more per 附件
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    first = text.split("\f")[0]
+    compact = re.sub(r"\s+", "", first)
+    assert "关于工业和服务业复工复产工作情况的报告" in compact and "县人大常委会：" in compact
+    assert "一、基本情况" in compact and "—1—" in compact
+    facts = FactSet.from_json(run.run_dir / "facts.json")
+    assert f"复工复产率达{facts['工业.复工率'].text}" in compact
+    assert "附件1" in re.sub(r"\s+", "", text)
+
+
+def test_run_with_pdf_says_when_libreoffice_is_missing(county, monkeypatch):
+    from fuchan_lib import render
+
+    monkeypatch.setattr(render, "find_soffice", lambda: None)
+    result = pipeline.run_pipeline(county, pdf=True, say=lambda _: None)
+    assert result.pdf is None and "没有安装 LibreOffice" in str(result)
+    assert result.report.is_file()
+
+
+@needs_soffice
+def test_run_with_pdf_writes_the_pdf(county):
+    result = pipeline.run_pipeline(county, pdf=True, say=lambda _: None)
+    assert result.pdf.is_file() and result.pdf.parent == result.run_dir
