@@ -54,11 +54,18 @@ def summarise(inputs: Inputs, report: AuditReport) -> str:
     if inputs.enterprise_indicators is not None:
         lines.append(f"企业指标：{len(inputs.enterprise_indicators)}行")
     lines.append(report.summary())
-    for finding in report.errors[:20] + report.warnings[:20]:
+    for finding in report.errors[:20]:
         lines.append("  " + finding.describe())
-    hidden = max(0, len(report.errors) - 20) + max(0, len(report.warnings) - 20)
-    if hidden:
-        lines.append(f"  ……另有{hidden}条未列出，运行 fuchan run 后见“审核清单.xlsx”")
+    if len(report.errors) > 20:
+        lines.append(f"  ……另有{len(report.errors) - 20}条错误未列出")
+    by_rule: dict[str, list] = {}
+    for finding in report.warnings:
+        by_rule.setdefault(finding.rule, []).append(finding)
+    for rule, found in by_rule.items():
+        lines.append(f"  警告“{rule}”{len(found)}条，例如：")
+        lines.extend("    " + f.describe() for f in found[:3])
+    if report.warnings:
+        lines.append("  全部警告见运行文件夹中的“tables/审核清单.xlsx”。")
     for finding in report.acknowledged:
         lines.append(f"  [已说明·{finding.rule}] {finding.enterprise}：{finding.note}")
     lines.append("检查未通过：请先改正上面的错误。" if report.errors else "检查通过。")
