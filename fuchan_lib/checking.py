@@ -66,8 +66,12 @@ def summarise(inputs: Inputs, report: AuditReport) -> str:
         lines.extend("    " + f.describe() for f in found[:3])
     if report.warnings:
         lines.append("  全部警告见运行文件夹中的“tables/审核清单.xlsx”。")
+    explained: dict[tuple[str, str], list[str]] = {}
     for finding in report.acknowledged:
-        lines.append(f"  [已说明·{finding.rule}] {finding.enterprise}：{finding.note}")
+        explained.setdefault((finding.rule, finding.note), []).append(finding.enterprise)
+    for (rule, note), names in explained.items():
+        shown = "、".join(names[:3]) + (f"等{len(names)}户" if len(names) > 3 else "")
+        lines.append(f"  已说明“{rule}”{len(names)}条（{shown}）：{note}")
     lines.append("检查未通过：请先改正上面的错误。" if report.errors else "检查通过。")
     return "\n".join(lines)
 
