@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import schema
 from .creditcode import valid_mask
-from .exceptions import AuditError
+from .exceptions import AuditError, ParamsError
 from .params import Acknowledgement, Params
 
 ERROR, WARNING = "错误", "警告"
@@ -214,6 +214,13 @@ def audit(
     current_resumed: dict[str, int] | None = None,
 ) -> AuditReport:
     """Run every rule on every ledger; compare resumed counts with the previous run if given."""
+    warning_rules = [r.name for r in RULES if r.level == WARNING] + [FEWER_RESUMED]
+    for ack in params.acknowledged:
+        if ack.rule not in warning_rules:
+            raise ParamsError(
+                f"参数“审核说明”中的规则“{ack.rule}”不是可以说明的警告。可以说明的有：{'、'.join(warning_rules)}"
+                "（错误必须在台账中改正）"
+            )
     found: list[Finding] = []
     for rule in RULES:
         for kind in rule.applies_to:

@@ -116,3 +116,13 @@ def test_errors_cannot_be_acknowledged():
 def test_as_of_moves_the_late_warning():
     later = PARAMS.model_copy(update={"as_of": date(2023, 2, 20)})
     assert rules(industry({schema.RESUMED_ON: pd.Timestamp("2023-02-16")}), later) == []
+
+
+def test_acknowledging_an_unknown_or_error_rule_is_refused():
+    from fuchan_lib.exceptions import ParamsError
+
+    for rule in ("乡镇没填", "返岗人数超过从业人员"):
+        note = Acknowledgement.model_validate({"规则": rule, "说明": "确认无误"})
+        params = PARAMS.model_copy(update={"acknowledged": (note,)})
+        with pytest.raises(ParamsError, match=f"规则“{rule}”不是可以说明的警告.*乡镇未填"):
+            audit({schema.INDUSTRY: industry({})}, params)
