@@ -106,13 +106,6 @@ def test_acknowledged_warning_is_listed_once_as_explained():
     assert list(frame["级别"]) == ["已说明", "警告"]
 
 
-def test_errors_cannot_be_acknowledged():
-    note = Acknowledgement.model_validate({"规则": "返岗人数超过从业人员", "说明": "确认无误"})
-    params = PARAMS.model_copy(update={"acknowledged": (note,)})
-    report = audit({schema.INDUSTRY: industry({schema.RETURNED: 120})}, params)
-    assert len(report.errors) == 1 and report.acknowledged == []
-
-
 def test_as_of_moves_the_late_warning():
     later = PARAMS.model_copy(update={"as_of": date(2023, 2, 20)})
     assert rules(industry({schema.RESUMED_ON: pd.Timestamp("2023-02-16")}), later) == []
