@@ -40,6 +40,8 @@ from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # measure the checkout this script is in, not another install
+    sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 PARAMS = ROOT / "params" / "示例县_2023Q1.yaml"
 DOC = ROOT / "docs" / "performance.md"
