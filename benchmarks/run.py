@@ -194,11 +194,6 @@ fig.savefig("floor.png", dpi=150)
 """
 
 
-NO_RFC3987_RUN = (
-    "import sys; sys.modules['rfc3987_syntax'] = None; "
-    "from fuchan_lib.cli import main; sys.exit(main(sys.argv[1:]))"
-)
-
 
 def write_floor_notebook(folder: Path) -> Path:
     """A minimal valid nbformat-4 notebook, written as plain JSON (no nbformat in this process)."""
@@ -252,18 +247,14 @@ def bench_weekly(results: Results) -> None:
         floor_cmd = venv_tool("papermill") + [str(floor_nb), str(tmp / "floor_out.ipynb"),
                                               "--no-progress-bar", "-k", "python3", "--cwd", str(tmp)]
         run_cmd = venv_tool("fuchan") + ["run", str(params)]
-        # the recommended pipeline change, emulated: jsonschema's optional IRI checker
-        # (rfc3987_syntax, pulled in by nbformat's validator) made unimportable in fuchan's process
-        unblocked_cmd = [PYTHON, "-c", NO_RFC3987_RUN, "run", str(params)]
-        floors, runs, fixed = [], [], []
+        floors, runs = [], []
         for _ in range(REPEATS):  # interleaved, so a busy spell hits all sides
             floors.append(run_child(floor_cmd, cwd=tmp)[:2])
             runs.append(run_child(run_cmd, cwd=tmp)[:2])
-            fixed.append(run_child(unblocked_cmd, cwd=tmp)[:2])
         if not (tmp / "floor.png").is_file():
             raise SystemExit("the floor notebook did not write floor.png")
         manifests = sorted((tmp / "outputs").glob("*/manifest.json"))
-        if len(manifests) != 2 * REPEATS:
+        if len(manifests) != REPEATS:
             raise SystemExit(f"expected {REPEATS} run folders, found {len(manifests)}")
         steps = json.loads(manifests[0].read_text(encoding="utf-8"))["耗时秒"]
     wall_floor = statistics.median(w for w, _ in floors)
@@ -272,12 +263,9 @@ def bench_weekly(results: Results) -> None:
     cpu_run = statistics.median(c for _, c in runs)
     results.add("weekly run, wall (median of 3)", wall_run, wall_floor, 2.0)
     results.add("weekly run, CPU of all processes", cpu_run, cpu_floor, None)
-    results.add("weekly run without rfc3987_syntax (recommended pipeline change, emulated)",
-                statistics.median(w for w, _ in fixed), wall_floor, 2.0)
     results.note("fuchan run steps in the first run's manifest (s, notebooks run concurrently): "
                  + ", ".join(f"{k} {v:.2f}" for k, v in steps.items()))
     results.note(f"weekly wall times (s): fuchan run {', '.join(f'{w:.2f}' for w, _ in runs)}; "
-                 f"without rfc3987_syntax {', '.join(f'{w:.2f}' for w, _ in fixed)}; "
                  f"floor {', '.join(f'{w:.2f}' for w, _ in floors)}")
 
 

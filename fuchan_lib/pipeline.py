@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import shutil
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -89,7 +90,22 @@ def _execute(notebook: Path, run_dir: Path, parameters: dict) -> float:
     return time.perf_counter() - started
 
 
+def import_papermill_lean():
+    """Import papermill once, in this thread, without jupyterlab's rfc3987-syntax.
+
+    nbformat's validator imports jsonschema's format checkers, which load rfc3987-syntax
+    (~1.3 s, a jupyterlab dependency) when it is installed; notebook validation uses none of
+    its formats, and jsonschema treats a failed import as "format not checked". Marking the
+    module absent keeps every run from paying for it; threads then share the one import.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)
+    import papermill
+
+    return papermill
+
+
 def _run_notebooks(run_dir: Path, parameters: dict, say) -> dict[str, float]:
+    import_papermill_lean()
     folder = notebooks_dir()
     (run_dir / "notebooks").mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
