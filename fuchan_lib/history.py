@@ -17,7 +17,7 @@ import pandas as pd
 from . import schema
 from .facts import FactSet
 from .params import Params
-from .rates import _flags
+from .rates import status_flags
 from .wording import format_percent, points_phrase
 
 MANIFEST = "manifest.json"
@@ -82,18 +82,18 @@ def enterprise_snapshot(industry: pd.DataFrame, service: pd.DataFrame, as_of: da
     """One row per enterprise: key, name, group and whether it counts as resumed (or running)."""
     parts = []
     for df, group in ((industry, df_scale_label(industry)), (service, service[schema.CATEGORY])):
-        flags = _flags(df, as_of)
+        flags = status_flags(df, as_of)
         key = df[schema.CREDIT_CODE].astype(object).where(df[schema.CREDIT_CODE].notna(), df[schema.NAME])
         parts.append(pd.DataFrame({
             "键": key.to_numpy(), "企业名称": df[schema.NAME].to_numpy(),
             "乡镇（园区）": df[schema.TOWN].to_numpy(), "规模或类别": group.to_numpy(),
-            "在产": (flags["resumed"] | flags["running"]).to_numpy(),
+            "在产": flags.resumed | flags.running,
         }))
     return pd.concat(parts, ignore_index=True)
 
 
 def df_scale_label(industry: pd.DataFrame) -> pd.Series:
-    return industry[schema.SCALE] + "工业"
+    return industry[schema.SCALE].astype(object) + "工业"
 
 
 def changes_since(previous: pd.DataFrame, current: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

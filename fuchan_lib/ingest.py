@@ -402,7 +402,11 @@ def ledger_from_rows(
     frame[schema.SOURCE_SHEET] = sheet
     frame[schema.SOURCE_ROW] = excel_rows[keep].astype("int64")
     for c in columns:
-        if c.kind in ("text", "code", "choice"):
+        if c.kind == "choice":  # a fixed set of canonical values: categorical, so grouping is cheap
+            frame[c.name] = pd.Categorical(frame[c.name].astype(object), categories=list(c.choices))
+        elif c.name in schema.GROUPING_TEXT:  # free text with few distinct values, grouped often
+            frame[c.name] = pd.Categorical(frame[c.name].astype(object))
+        elif c.kind in ("text", "code"):
             frame[c.name] = frame[c.name].astype(object)
     frame[schema.SOURCE_FILE] = frame[schema.SOURCE_FILE].astype(object)
     frame[schema.SOURCE_SHEET] = frame[schema.SOURCE_SHEET].astype(object)
@@ -457,7 +461,8 @@ def read_ledger(
 ) -> pd.DataFrame:
     """Read one ledger file into the canonical frame of `kind` (a `schema.COLUMNS_BY_KIND` key).
 
-    Returns every canonical column in schema order (optional ones absent from the file are NA),
+    Returns every canonical column in schema order (optional ones absent from the file are NA;
+    choice columns are categorical over their allowed values),
     plus `SOURCE_FILE`, `SOURCE_SHEET` ("" for CSV) and `SOURCE_ROW` (the Excel row number).
     `sheet` picks a sheet by name; otherwise the one sheet whose header fits is used. `year`
     completes dates written without one ("2月1日"). Raises `LedgerError` for anything unreadable.

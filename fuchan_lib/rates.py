@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 from fractions import Fraction
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -45,57 +46,77 @@ class Resumption:
         return Resumption(*(a + b for a, b in zip(asdict(self).values(), asdict(other).values())))
 
 
-def _flags(df: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """Boolean columns running / long_stopped / needing / resumed, one row per enterprise."""
-    # one hash pass over the status text, then cheap integer tests (not three passes over text)
+class Flags(NamedTuple):
+    """Per-enterprise booleans (numpy arrays in ledger order) that every rate is counted from."""
+
+    running: np.ndarray
+    long_stopped: np.ndarray
+    needing: np.ndarray
+    resumed: np.ndarray
+
+
+def status_flags(df: pd.DataFrame, as_of: date) -> Flags:
+    """Which enterprises were running, long stopped, needed to resume, and had resumed by as_of."""
+    # status codes once (free for a categorical column), then a lookup table per test
     codes, labels = pd.factorize(df[schema.STATUS])
     labels = pd.Index(labels)
 
     def member(allowed) -> np.ndarray:
-        return np.isin(codes, np.flatnonzero(labels.isin(allowed)))
+        table = np.append(labels.isin(allowed), False)  # code −1 (blank) picks the final False
+        return table[codes]
 
     needing = member(schema.ON_HOLIDAY)
-    resumed_on = pd.to_datetime(df[schema.RESUMED_ON])
-    resumed = needing & (resumed_on <= pd.Timestamp(as_of)).fillna(False).to_numpy(dtype=bool)
-    return pd.DataFrame(
-        {
-            "running": member(schema.RUNNING),
-            "long_stopped": member(schema.LONG_STOPPED),
-            "needing": needing,
-            "resumed": resumed,
-        },
-        index=df.index,
-    )
+    dates = df[schema.RESUMED_ON].to_numpy(dtype="datetime64[ns]")
+    on_time = dates <= np.datetime64(pd.Timestamp(as_of))  # NaT compares False: not resumed
+    return Flags(member(schema.RUNNING), member(schema.LONG_STOPPED), needing, needing & on_time)
 
 
 def count_resumption(df: pd.DataFrame, as_of: date) -> Resumption:
     """Counts for a whole ledger (or any subset of it)."""
-    sums = _flags(df, as_of).sum()
-    return Resumption(
-        total=len(df),
-        running=int(sums["running"]),
-        long_stopped=int(sums["long_stopped"]),
-        needing=int(sums["needing"]),
-        resumed=int(sums["resumed"]),
-    )
+    flags = status_flags(df, as_of)
+    return Resumption(len(df), *(int(flag.sum()) for flag in flags))
+
+
+def _group_codes(column: pd.Series) -> tuple[np.ndarray, list]:
+    """Integer group codes and their labels (category order, else sorted); blanks form 未填."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes, labels = column.cat.codes.to_numpy().astype(np.int64), list(column.cat.categories)
+    else:
+        codes, labels = pd.factorize(column, sort=True)
+        labels = list(labels)
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(labels), codes)
+        labels.append("未填")
+    return codes, labels
+
+
+# one small integer per enterprise: 0 other, 1 running, 2 long stopped, 3 waiting, 4 resumed
+_STATES = 5
 
 
 def count_by(df: pd.DataFrame, by: str | list[str], as_of: date) -> dict:
-    """Resumption counts per group, in one groupby pass; missing group keys become 未填."""
-    flags = _flags(df, as_of)
+    """Resumption counts per group (blank keys become 未填), in one counting pass.
+
+    Each enterprise gets a group code and a state code; one bincount over both gives every
+    count of every group (no pandas groupby machinery, which dominates on 10^6 rows).
+    Only groups that occur are returned, in category (else sorted) order.
+    """
+    flags = status_flags(df, as_of)
     keys = [by] if isinstance(by, str) else by
-    groups = df[keys].astype(object).fillna("未填")
-    grouped = flags.groupby([groups[k] for k in keys], sort=True)  # keys factorised once
-    sums, sizes = grouped.sum(), grouped.size()
+    combined, labels = np.zeros(len(df), dtype=np.int64), [()]
+    for key in keys:
+        codes, names = _group_codes(df[key])
+        combined = combined * len(names) + codes
+        labels = [(*prefix, name) for prefix in labels for name in names]
+    state = (flags.running * 1 + flags.long_stopped * 2 + flags.needing * 3 + flags.resumed * 1)
+    table = np.bincount(combined * _STATES + state, minlength=len(labels) * _STATES)
+    table = table.reshape(len(labels), _STATES)
     return {
-        key: Resumption(
-            total=int(sizes[key]),
-            running=int(row["running"]),
-            long_stopped=int(row["long_stopped"]),
-            needing=int(row["needing"]),
-            resumed=int(row["resumed"]),
+        (label[0] if isinstance(by, str) else label): Resumption(
+            total=int(row.sum()), running=int(row[1]), long_stopped=int(row[2]),
+            needing=int(row[3] + row[4]), resumed=int(row[4]),
         )
-        for key, row in sums.iterrows()
+        for label, row in zip(labels, table) if row.sum()
     }
 
 
@@ -143,23 +164,56 @@ def return_to_work(df: pd.DataFrame) -> ReturnToWork:
     )
 
 
+def resumption_curves(
+    df: pd.DataFrame, by: str, spring_festival: date, last_day: int,
+    basis: str = RATE_BASIS_NEEDING, combine: dict[str, tuple[str, ...]] | None = None,
+) -> pd.DataFrame:
+    """Cumulative 复工率 (percent) per group of `by`, by day since 春节 (days 0..last_day).
+
+    Every dated resumption counts from its day on (a date before 春节 counts from day 0);
+    `combine` adds series made of several groups, e.g. {"限上和大个体": ("限上批零住餐", "大个体")}.
+    NaN where a series has no denominator. One counting pass, no per-group slices.
+    """
+    flags = status_flags(df, pd.Timestamp.max.date())  # every dated resumption, whatever the as-of
+    codes, labels = _group_codes(df[by])
+    width = last_day + 2  # days 0..last_day, and one bin for "later"
+    dates = df[schema.RESUMED_ON].to_numpy(dtype="datetime64[ns]")[flags.resumed]
+    offsets = (dates - np.datetime64(pd.Timestamp(spring_festival))).astype("timedelta64[D]")
+    days = np.clip(offsets.astype(np.int64), 0, last_day + 1)
+    per_day = np.bincount(codes[flags.resumed] * width + days, minlength=len(labels) * width)
+    cumulative = per_day.reshape(len(labels), width)[:, : last_day + 1].cumsum(axis=1)
+
+    def counts(flag) -> np.ndarray:
+        return np.bincount(codes[flag], minlength=len(labels))
+
+    totals, running = np.bincount(codes, minlength=len(labels)), counts(flags.running)
+    needing, stopped = counts(flags.needing), counts(flags.long_stopped)
+    series = {label: (i,) for i, label in enumerate(labels)}
+    for name, parts in (combine or {}).items():
+        series[name] = tuple(labels.index(p) for p in parts if p in labels)
+    result = {}
+    for name, rows in series.items():
+        rows = list(rows)
+        numerator = cumulative[rows].sum(axis=0)
+        if basis == RATE_BASIS_NEEDING:
+            denominator = needing[rows].sum()
+        else:
+            numerator = numerator + running[rows].sum()
+            denominator = totals[rows].sum() - stopped[rows].sum()
+        result[name] = numerator * 100.0 / denominator if denominator else np.full(last_day + 1, np.nan)
+    return pd.DataFrame(result, index=pd.Index(np.arange(last_day + 1), name="节后天数"))
+
+
 def resumption_curve(
     df: pd.DataFrame, spring_festival: date, last_day: int, basis: str = RATE_BASIS_NEEDING
 ) -> pd.Series:
-    """Cumulative 复工率 (percent) by day since 春节, days 0..last_day; NaN when no denominator."""
-    days = np.arange(last_day + 1)
-    flags = _flags(df, pd.Timestamp.max.date())  # every dated resumption, whatever the as-of
-    resumed_on = pd.to_datetime(df[schema.RESUMED_ON])[flags["resumed"]]
-    offsets = (resumed_on - pd.Timestamp(spring_festival)).dt.days.to_numpy()
-    cumulative = np.searchsorted(np.sort(offsets), days, side="right")
-    needing = int(flags["needing"].sum())
-    if basis == RATE_BASIS_NEEDING:
-        numerator, denominator = cumulative, needing
-    else:
-        numerator = cumulative + int(flags["running"].sum())
-        denominator = len(df) - int(flags["long_stopped"].sum())
-    values = numerator * 100.0 / denominator if denominator else np.full(len(days), np.nan)
-    return pd.Series(values, index=pd.Index(days, name="节后天数"))
+    """Cumulative 复工率 (percent) of the whole ledger by day since 春节; NaN without denominator."""
+    whole = pd.DataFrame({"_": np.zeros(len(df), dtype=np.int64), schema.STATUS: df[schema.STATUS],
+                          schema.RESUMED_ON: df[schema.RESUMED_ON]})
+    curves = resumption_curves(whole, "_", spring_festival, last_day, basis)
+    if curves.columns.empty:
+        return pd.Series(np.nan, index=curves.index)
+    return curves.iloc[:, 0].rename(None)
 
 
 def resumed_between(df: pd.DataFrame, after: date, until: date) -> pd.DataFrame:
@@ -170,7 +224,9 @@ def resumed_between(df: pd.DataFrame, after: date, until: date) -> pd.DataFrame:
     return df[mask.fillna(False).to_numpy(dtype=bool)]
 
 
-def not_resumed(df: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """Enterprises needing resumption that had not resumed by the as-of date (未复工企业清单)."""
-    flags = _flags(df, as_of)
-    return df[(flags["needing"] & ~flags["resumed"]).to_numpy()]
+def not_resumed(df: pd.DataFrame, as_of: date, columns: list[str] | None = None) -> pd.DataFrame:
+    """Enterprises needing resumption that had not resumed by the as-of date (未复工企业清单);
+    `columns` copies only those columns of them."""
+    flags = status_flags(df, as_of)
+    mask = flags.needing & ~flags.resumed
+    return df[mask] if columns is None else df.loc[mask, columns]

@@ -35,6 +35,9 @@ GROWTH = "增速"
 TARGET = "目标"
 TARGET_GROWTH = "目标增速"
 
+# free-text columns with few distinct values that the rates group by: read as categorical
+GROUPING_TEXT = (TOWN,)
+
 # provenance columns added by ingestion (never in the user's file)
 SOURCE_FILE = "_文件"
 SOURCE_SHEET = "_工作表"

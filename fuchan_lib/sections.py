@@ -6,16 +6,16 @@ Keeping the work here keeps the notebooks thin and the numbers testable without 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import facts as facts_mod
 from . import schema
 from .growth import indicator_growth, schedule_progress
 from .inputs import Inputs
-from .rates import Resumption, count_by, not_resumed, resumption_curve, resumption_table
+from .rates import Resumption, count_by, not_resumed, resumption_curves, resumption_table
 
 FACTS_DIR, TABLES_DIR, FIGURES_DIR = "facts", "tables", "figures"
 
@@ -36,34 +36,6 @@ RATE_COLUMNS = ("复工率",)
 
 INDUSTRY_ABOVE, INDUSTRY_BELOW = "规上工业", "规下工业"
 RETAIL_WITH_INDIVIDUAL = "限上批零住餐（含大个体）"
-
-
-@dataclass
-class SectionResult:
-    """Facts, tables (file -> sheet -> frame) and figures (file -> path) of one notebook."""
-
-    facts: facts_mod.FactSet
-    tables: dict[str, dict[str, pd.DataFrame]] = field(default_factory=dict)
-    figures: dict[str, Path] = field(default_factory=dict)
-
-
-def category_groups(inputs: Inputs, columns: list[str] | None = None) -> dict[str, pd.DataFrame]:
-    """The report's five enterprise categories, each a slice of one ledger.
-
-    `columns` keeps only those columns (plus the grouping one), so a caller that needs a few
-    columns does not copy whole ledgers (a million rows of text) into five slices.
-    """
-    ind, svc = inputs.industry, inputs.service
-    if columns is not None:
-        ind = ind[[schema.SCALE, *[c for c in columns if c != schema.SCALE]]]
-        svc = svc[[schema.CATEGORY, *[c for c in columns if c != schema.CATEGORY]]]
-    return {
-        INDUSTRY_ABOVE: ind[ind[schema.SCALE] == schema.ABOVE_SCALE],
-        INDUSTRY_BELOW: ind[ind[schema.SCALE] == schema.BELOW_SCALE],
-        schema.RETAIL_ABOVE_QUOTA: svc[svc[schema.CATEGORY] == schema.RETAIL_ABOVE_QUOTA],
-        schema.BIG_INDIVIDUAL: svc[svc[schema.CATEGORY] == schema.BIG_INDIVIDUAL],
-        schema.SERVICE_ABOVE_SCALE: svc[svc[schema.CATEGORY] == schema.SERVICE_ABOVE_SCALE],
-    }
 
 
 def category_table(inputs: Inputs) -> pd.DataFrame:
@@ -98,9 +70,10 @@ def trade_table(inputs: Inputs) -> pd.DataFrame:
 def town_table(inputs: Inputs) -> pd.DataFrame:
     """复工率 per 乡镇（园区）, industry and services together, best first."""
     as_of, basis = inputs.params.as_of, inputs.params.rate_basis
-    needed = [schema.TOWN, schema.STATUS, schema.RESUMED_ON]  # not whole ledgers
-    both = pd.concat([inputs.industry[needed], inputs.service[needed]], ignore_index=True)
-    table = resumption_table(count_by(both, schema.TOWN, as_of), "乡镇（园区）", basis)
+    towns = count_by(inputs.industry, schema.TOWN, as_of)  # each ledger on its own: no concat
+    for town, counts in count_by(inputs.service, schema.TOWN, as_of).items():
+        towns[town] = towns[town] + counts if town in towns else counts
+    table = resumption_table(towns, "乡镇（园区）", basis)
     table = table.sort_values("复工率", ascending=False, na_position="last", kind="stable")
     return table.reset_index(drop=True)
 
@@ -110,17 +83,20 @@ def not_resumed_table(inputs: Inputs) -> pd.DataFrame:
     as_of = inputs.params.as_of
     parts = []
     for label_column, df in ((schema.SCALE, inputs.industry), (schema.CATEGORY, inputs.service)):
-        late = not_resumed(df, as_of)
+        needed = [schema.NAME, schema.TOWN, label_column, schema.REASON] + (
+            [schema.TRADE] if schema.TRADE in df else [])
+        late = not_resumed(df, as_of, columns=needed)
         parts.append(pd.DataFrame({
             "企业名称": late[schema.NAME],
             "乡镇（园区）": late[schema.TOWN],
-            "规模或类别": late[label_column].where(
-                ~late[label_column].isin(schema.SCALES), late[label_column] + "工业").infer_objects(),
+            "规模或类别": late[label_column].astype(object).replace(
+                {scale: scale + "工业" for scale in schema.SCALES}),
             "行业": late[schema.TRADE] if schema.TRADE in late else "工业",
             "未复工原因": late[schema.REASON],
         }))
     table = pd.concat(parts, ignore_index=True)
-    table = table.sort_values(["乡镇（园区）", "规模或类别", "企业名称"], na_position="last", kind="stable")
+    # grouped by town and category; within a group the ledger order the township used
+    table = table.sort_values(["乡镇（园区）", "规模或类别"], na_position="last", kind="stable")
     return table.reset_index(drop=True)
 
 
@@ -128,14 +104,18 @@ def curve_frame(inputs: Inputs) -> tuple[pd.DataFrame, int]:
     """Cumulative 复工率 by day since 春节 for the four series, and the as-of day."""
     p = inputs.params
     as_of_day = (p.as_of - p.spring_festival).days
-    groups = category_groups(inputs, columns=[schema.STATUS, schema.RESUMED_ON])
-    retail = pd.concat([groups[schema.RETAIL_ABOVE_QUOTA], groups[schema.BIG_INDIVIDUAL]])
-    series = {
-        INDUSTRY_ABOVE: groups[INDUSTRY_ABOVE], INDUSTRY_BELOW: groups[INDUSTRY_BELOW],
-        RETAIL_WITH_INDIVIDUAL: retail, schema.SERVICE_ABOVE_SCALE: groups[schema.SERVICE_ABOVE_SCALE],
-    }
-    curves = pd.DataFrame({name: resumption_curve(df, p.spring_festival, as_of_day, p.rate_basis)
-                           for name, df in series.items()})
+    industry = resumption_curves(inputs.industry, schema.SCALE, p.spring_festival, as_of_day,
+                                 p.rate_basis)
+    retail = (schema.RETAIL_ABOVE_QUOTA, schema.BIG_INDIVIDUAL)
+    services = resumption_curves(inputs.service, schema.CATEGORY, p.spring_festival, as_of_day,
+                                 p.rate_basis, combine={RETAIL_WITH_INDIVIDUAL: retail})
+    nothing = pd.Series(np.nan, index=industry.index if len(industry.columns) else services.index)
+    curves = pd.DataFrame({
+        INDUSTRY_ABOVE: industry.get(schema.ABOVE_SCALE, nothing),
+        INDUSTRY_BELOW: industry.get(schema.BELOW_SCALE, nothing),
+        RETAIL_WITH_INDIVIDUAL: services.get(RETAIL_WITH_INDIVIDUAL, nothing),
+        schema.SERVICE_ABOVE_SCALE: services.get(schema.SERVICE_ABOVE_SCALE, nothing),
+    })
     return curves, as_of_day
 
 

@@ -64,8 +64,8 @@ def check_clean(frame, file, sheet):
     assert frame[schema.SOURCE_SHEET].tolist() == [sheet] * 3
     assert frame[schema.SOURCE_ROW].tolist() == [2, 3, 4]
     assert dict(frame.dtypes.astype(str)) == {
-        "企业名称": "object", "统一社会信用代码": "object", "乡镇（园区）": "object",
-        "企业规模": "object", "春节期间状态": "object", "复工日期": "datetime64[ns]",
+        "企业名称": "object", "统一社会信用代码": "object", "乡镇（园区）": "category",
+        "企业规模": "category", "春节期间状态": "category", "复工日期": "datetime64[ns]",
         "从业人员": "Int64", "已返岗人数": "Int64", "未复工原因": "object",
         "_文件": "object", "_工作表": "object", "_行号": "int64",
     }

@@ -96,3 +96,29 @@ def test_new_resumptions_in_a_week_and_not_resumed_list():
     week = resumed_between(SAMPLE, date(2023, 2, 8), date(2023, 2, 15))
     assert list(week[schema.NAME]) == ["企业2"]
     assert list(not_resumed(SAMPLE, AS_OF)[schema.NAME]) == ["企业3", "企业4"]
+
+
+def test_curves_per_group_and_combined_series():
+    from fuchan_lib.rates import resumption_curves
+
+    curves = resumption_curves(SAMPLE, schema.SCALE, date(2023, 1, 22), 30,
+                               combine={"全部": ("规上", "规下")})
+    # 规上 needs 3 (days 8, 24, 25); 规下 needs 2 (day 10 only)
+    assert list(curves.columns) == ["规上", "规下", "全部"]
+    assert curves.loc[8, "规上"] * 3 == pytest.approx(100) and curves.loc[23, "规上"] * 3 == pytest.approx(100)
+    assert curves.loc[25, "规上"] == 100 and curves.loc[9, "规下"] == 0 and curves.loc[10, "规下"] == 50
+    pd.testing.assert_series_equal(curves["全部"], resumption_curve(SAMPLE, date(2023, 1, 22), 30),
+                                   check_names=False)
+
+
+def test_curve_under_the_running_basis_starts_at_the_running_share():
+    curve = resumption_curve(SAMPLE, date(2023, 1, 22), 10, basis="含正常生产")
+    assert curve[0] == pytest.approx(100 / 6) and curve[10] == pytest.approx(300 / 6)
+
+
+def test_counts_by_two_keys_with_categorical_columns():
+    df = SAMPLE.assign(**{schema.SCALE: pd.Categorical(SAMPLE[schema.SCALE], categories=["规上", "规下"])})
+    counts = count_by(df, [schema.SCALE, schema.TOWN], AS_OF)
+    assert list(counts) == [("规上", "城关镇"), ("规上", "新华乡"), ("规下", "新华乡"), ("规下", "未填")]
+    assert counts[("规下", "新华乡")] == Resumption(2, 0, 0, 2, 1)
+    assert sum(counts.values(), Resumption(0, 0, 0, 0, 0)) == count_resumption(SAMPLE, AS_OF)
