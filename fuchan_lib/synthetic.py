@@ -426,11 +426,13 @@ def _labels(values, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
 
 def _write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
     """Header in row 1, dates as yyyy-mm-dd, readable widths; timestamps fixed for byte stability."""
+    from openpyxl.utils import get_column_letter
+
     with pd.ExcelWriter(path, engine="openpyxl") as writer:  # its date_format is ignored by openpyxl
         frame.to_excel(writer, sheet_name=sheet, index=False)
         sheet_obj = writer.sheets[sheet]
         for i, column in enumerate(frame.columns):
-            letter = _column_letter(i)
+            letter = get_column_letter(i + 1)
             if pd.api.types.is_datetime64_any_dtype(frame[column]):
                 for (cell,) in sheet_obj.iter_rows(min_row=2, min_col=i + 1, max_col=i + 1):
                     cell.number_format = "yyyy-mm-dd"
@@ -445,15 +447,6 @@ def _write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
 
 def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _fix_timestamps(path: Path) -> None:
