@@ -79,7 +79,7 @@ def _list(args) -> int:
     from .params import load_params
 
     params = load_params(_params_path(args.params))
-    print(format_runs(list_runs(params.output_path)))
+    print(format_runs(list_runs(params.output_path, include_failed=True)))
     return 0
 
 

@@ -21,6 +21,7 @@ from .rates import status_flags
 from .wording import format_percent, points_phrase
 
 MANIFEST = "manifest.json"
+FAILED_DIR = "失败的运行"
 SNAPSHOT = "企业状态.csv"
 GROUPS = ("工业", "工业.规上", "工业.规下", "限上和大个体", "规上服务业", "服务业")
 
@@ -33,26 +34,31 @@ class RunRecord:
     spring_festival: str
     created: str
     headline: dict
+    status: str = "成功"
 
     @property
     def resumed(self) -> dict[str, int]:
         return {k: int(v) for k, v in self.headline.get("resumed", {}).items() if v is not None}
 
 
-def list_runs(output: Path) -> list[RunRecord]:
-    """Good runs in the output folder, newest as-of first (then newest made)."""
+def list_runs(output: Path, *, include_failed: bool = False) -> list[RunRecord]:
+    """Good runs in the output folder (and failed ones if asked), newest as-of first."""
+    manifests = list(output.glob(f"*/{MANIFEST}"))
+    if include_failed:
+        manifests += list(output.glob(f"{FAILED_DIR}/*/{MANIFEST}"))
     records = []
-    for manifest in output.glob(f"*/{MANIFEST}"):
+    for manifest in manifests:
         try:
             data = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # an unreadable manifest is not a good run
-        if data.get("状态") != "成功":
+            as_of = date.fromisoformat(data["截止日期"])
+        except (OSError, ValueError, KeyError):
+            continue  # an unreadable manifest is not a run we can describe
+        if data.get("状态") != "成功" and not include_failed:
             continue
         records.append(RunRecord(
-            folder=manifest.parent, county=data["县名"], as_of=date.fromisoformat(data["截止日期"]),
+            folder=manifest.parent, county=data.get("县名", ""), as_of=as_of,
             spring_festival=str(data.get("参数", {}).get("春节", "")), created=data.get("生成时间", ""),
-            headline=data.get("主要数字", {}),
+            headline=data.get("主要数字", {}), status=data.get("状态", ""),
         ))
     return sorted(records, key=lambda r: (r.as_of, r.created), reverse=True)
 
@@ -66,15 +72,17 @@ def previous_run(output: Path, county: str, as_of: date, spring_festival: date |
 
 
 def format_runs(records: list[RunRecord]) -> str:
+    """`fuchan list`: one line per run, newest first, with the headline rates."""
     if not records:
-        return "输出文件夹中还没有成功的运行。"
-    lines = ["截止日期    县名      工业复工率  规上工业  限上和大个体  规上服务业  生成时间             文件夹"]
+        return "输出文件夹中还没有运行记录。"
+    columns = ("截止日期", "县名", "状态", "工业", "规上工业", "限上和大个体", "规上服务业", "生成时间", "文件夹")
+    keys = ("工业.复工率", "工业.规上.复工率", "限上和大个体.复工率", "规上服务业.复工率")
+    lines = ["　".join(columns)]
     for r in records:
-        rate = lambda k: format_percent(r.headline.get(k)) or "—"  # noqa: E731
-        lines.append(
-            f"{r.as_of}  {r.county:<6}  {rate('工业.复工率'):>8}  {rate('工业.规上.复工率'):>8}  "
-            f"{rate('限上和大个体.复工率'):>10}  {rate('规上服务业.复工率'):>8}  {r.created:<19}  {r.folder.name}"
-        )
+        rates = [format_percent(r.headline.get(k)) or "—" for k in keys]
+        lines.append("　".join([r.as_of.isoformat(), r.county, r.status, *rates,
+                               r.created.replace("T", " "), r.folder.name]))
+    lines.append("（复工率按参数文件的口径；失败的运行保存在“失败的运行”文件夹，不参与周比）")
     return "\n".join(lines)
 
 

@@ -25,11 +25,10 @@ from . import sections as sec
 from .checking import audit_inputs, validate_narrative
 from .exceptions import FuchanError, NotebookError
 from .facts import FactSet
-from .history import previous_run
+from .history import FAILED_DIR, previous_run
 from .inputs import Inputs, load_inputs, sha256
 
 SECTION_NOTEBOOKS = ("1_工业.ipynb", "2_服务业.ipynb", "3_经济指标.ipynb", "4_综合.ipynb")
-FAILED_DIR = "失败的运行"
 MANIFEST = "manifest.json"
 FACTS_FILE = "facts.json"
 STATUS_OK = "成功"
@@ -175,10 +174,14 @@ def _move_into_place(staging: Path, output: Path, base_name: str) -> Path:
     raise FuchanError(f"输出文件夹“{output}”中同名运行过多，请清理后重试")
 
 
-def _keep_failed(staging: Path, output: Path, run_name: str) -> Path:
-    kept = output / FAILED_DIR / run_name
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    return _move_into_place(staging, kept.parent, run_name)
+def _keep_failed(staging: Path, output: Path, run_name: str, inputs: Inputs, error: str) -> Path:
+    """Move a failed run under 失败的运行/, with a manifest saying so (for `fuchan list`)."""
+    record = {"状态": "失败", "运行": run_name, "县名": inputs.params.county,
+              "截止日期": inputs.params.as_of.isoformat(),
+              "生成时间": datetime.now().isoformat(timespec="seconds"), "错误": error}
+    (staging / MANIFEST).write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    (output / FAILED_DIR).mkdir(parents=True, exist_ok=True)
+    return _move_into_place(staging, output / FAILED_DIR, run_name)
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,7 @@ def run_pipeline(params_path: Path, *, as_of: date | None = None, pdf: bool = Fa
         (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                         encoding="utf-8")
     except NotebookError as exc:
-        kept = _keep_failed(staging, output, run_name)
+        kept = _keep_failed(staging, output, run_name, inputs, str(exc))
         raise NotebookError(
             f"{exc}\n已执行的笔记本保存在：{kept / 'notebooks'}（可在 JupyterLab 中打开查看出错的单元）。"
             "本次运行没有生成报告，之前的运行结果不受影响。"

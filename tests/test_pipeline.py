@@ -134,6 +134,8 @@ def test_failing_notebook_is_kept_and_earlier_runs_are_untouched(two_weeks, tmp_
     kept = Path(re.search(r"保存在：(.+?)（", str(caught.value)).group(1))
     assert (kept / "2_服务业.ipynb").is_file() and kept.parent.parent.name == pipeline.FAILED_DIR
     assert len(list_runs(params.parent.parent / "outputs")) == good_runs
+    failed = [r for r in list_runs(params.parent.parent / "outputs", include_failed=True) if r.status == "失败"]
+    assert [r.folder for r in failed] == [kept.parent]
     assert {run: tree_digest(run.run_dir) for run in (first, second)} == before
 
 
