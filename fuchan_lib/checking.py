@@ -78,9 +78,13 @@ def summarise(inputs: Inputs, report: AuditReport) -> str:
 
 def check_inputs(params_path: Path, as_of: date | None = None) -> str:
     """Read, audit and summarise; raises AuditError (exit 2) after printing when errors exist."""
+    from .history import previous_run
+
     inputs = load_inputs(params_path, as_of)
     validate_narrative(inputs)
-    report = audit_inputs(inputs)
+    p = inputs.params
+    previous = previous_run(p.output_path, p.county, p.as_of, p.spring_festival)
+    report = audit_inputs(inputs, previous.resumed if previous else None)
     text = summarise(inputs, report)
     if report.errors:
         print(text)

@@ -126,13 +126,15 @@ _SECTOR_P = dict(zip(schema.SERVICE_SECTORS, (0.16, 0.06, 0.07, 0.20, 0.06, 0.10
 _INDICATOR_MODEL = {
     "规模以上工业总产值": (None, (7.0, 11.0), 10.0),
     "规模以上工业增加值": (None, (5.0, 8.0), 8.0),
-    "批发业销售额": (62000.0, (3.0, 9.0), 8.0),
-    "零售业销售额": (38500.0, (3.0, 8.0), 7.0),
-    "住宿业营业额": (1850.0, (-8.0, -2.0), 5.0),
-    "餐饮业营业额": (7300.0, (8.0, 15.0), 12.0),
+    "批发业销售额": (31000.0, (3.0, 9.0), 8.0),
+    "零售业销售额": (19500.0, (3.0, 8.0), 7.0),
+    "住宿业营业额": (950.0, (-8.0, -2.0), 5.0),
+    "餐饮业营业额": (3700.0, (8.0, 15.0), 12.0),
 }
-_Q1_OVER_JAN_FEB = 1.6  # Jan–Mar is about 1.6 × Jan–Feb (February is short and has the festival)
-_GROSS_OUTPUT_PER_FIRM = 1300.0  # 万元 per 规上 enterprise for Jan–Feb (120 firms ≈ 15 亿元)
+# 本期 is January (the as-of date is mid-February, so January is the latest month published);
+# the targets are for the first quarter, about 3.2 × January (the festival month is weak)
+_Q1_OVER_JANUARY = 3.2
+_GROSS_OUTPUT_PER_FIRM = 650.0  # 万元 per 规上 enterprise in January (120 firms ≈ 7.8 亿元)
 
 _STREAM_INDUSTRY, _STREAM_SERVICE, _STREAM_INDICATORS = 1, 2, 3
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -333,7 +335,7 @@ def _make_indicators(rng, enterprise: pd.DataFrame) -> pd.DataFrame:
         else:
             current = round(base * rng.uniform(0.9, 1.1), 1)
         last = round(current / (1.0 + growth / 100.0), 1)
-        target = _round_target(last * _Q1_OVER_JAN_FEB * (1.0 + target_growth / 100.0))
+        target = _round_target(last * _Q1_OVER_JANUARY * (1.0 + target_growth / 100.0))
         rows.append((name, "万元", current, last, official, target, target_growth))
     columns = [c.name for c in schema.INDICATOR_COLUMNS]
     frame = pd.DataFrame(rows, columns=columns)

@@ -167,10 +167,10 @@ def test_indicators_one_row_per_seed_indicator_in_wan_yuan(county):
     assert tuple(frame.index) == schema.SEED_INDICATORS
     assert (frame[schema.UNIT] == "万元").all()
     assert frame[schema.GROWTH].notna().tolist() == [False, True, False, False, False, False]
-    assert 100_000 <= frame.loc["规模以上工业总产值", schema.CURRENT] <= 200_000  # 10–20 亿元
+    assert 50_000 <= frame.loc["规模以上工业总产值", schema.CURRENT] <= 100_000  # 5–10 亿元 in January
     assert frame.loc["住宿业营业额", schema.CURRENT] < frame.loc["住宿业营业额", schema.LAST_YEAR]
     assert (frame[schema.CURRENT] > frame[schema.LAST_YEAR]).sum() >= 4
-    assert (frame[schema.TARGET] > frame[schema.CURRENT]).all()  # Q1 target exceeds Jan–Feb
+    assert (frame[schema.TARGET] > frame[schema.CURRENT]).all()  # the Q1 target exceeds January
     assert frame[schema.TARGET_GROWTH].notna().all()
 
 
