@@ -8,7 +8,6 @@ then listed once as explained, not repeated as a warning. Errors cannot be ackno
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Callable
 
 import pandas as pd
