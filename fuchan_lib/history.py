@@ -35,6 +35,7 @@ class RunRecord:
     created: str
     headline: dict
     status: str = "成功"
+    basis: str = ""  # 复工率口径 of that run: rates of different 口径 are not compared
 
     @property
     def resumed(self) -> dict[str, int]:
@@ -59,6 +60,7 @@ def list_runs(output: Path, *, include_failed: bool = False) -> list[RunRecord]:
             folder=manifest.parent, county=data.get("县名", ""), as_of=as_of,
             spring_festival=str(data.get("参数", {}).get("春节", "")), created=data.get("生成时间", ""),
             headline=data.get("主要数字", {}), status=data.get("状态", ""),
+            basis=str(data.get("参数", {}).get("复工率口径", "")),
         ))
     return sorted(records, key=lambda r: (r.as_of, r.created), reverse=True)
 
@@ -122,7 +124,8 @@ def week_over_week_facts(current: FactSet, params: Params, previous: RunRecord |
     old = FactSet.from_json(previous.folder / "facts.json") if previous else None
     for group in GROUPS:
         key = f"{group}.复工率"
-        before = old[key].value if old is not None and key in old else None
+        comparable = old is not None and key in old and previous.basis == params.rate_basis
+        before = old[key].value if comparable else None
         phrase = points_phrase(current[key].value, before, params.digits) if before is not None else None
         facts.text(f"周比.{group}.复工率变化", phrase, f"{group}复工率较上次运行的变化", kind="points")
         resumed_key = f"{group}.已复工"

@@ -203,3 +203,18 @@ def test_run_with_pdf_says_when_libreoffice_is_missing(county, monkeypatch):
 def test_run_with_pdf_writes_the_pdf(county):
     result = pipeline.run_pipeline(county, pdf=True, say=lambda _: None)
     assert result.pdf.is_file() and result.pdf.parent == result.run_dir
+
+
+def test_rates_of_another_basis_are_not_compared(two_weeks):
+    from fuchan_lib.history import list_runs, week_over_week_facts
+    from fuchan_lib.params import load_params
+
+    params, first, second = two_weeks
+    other = load_params(params).model_copy(update={"rate_basis": "含正常生产"})
+    previous = next(r for r in list_runs(params.parent.parent / "outputs") if r.folder == first.run_dir)
+    current = FactSet.from_json(second.run_dir / "facts.json")
+    same = week_over_week_facts(current, load_params(params), previous, None)
+    changed = week_over_week_facts(current, other, previous, None)
+    assert same["周比.工业.复工率变化"].text.startswith(("提高", "回落", "持平"))
+    assert changed["周比.工业.复工率变化"].text is None
+    assert changed["周比.工业.新增复工"].value == same["周比.工业.新增复工"].value  # counts still compare
