@@ -58,12 +58,16 @@ class Flags(NamedTuple):
 def status_flags(df: pd.DataFrame, as_of: date) -> Flags:
     """Which enterprises were running, long stopped, needed to resume, and had resumed by as_of."""
     # status codes once (free for a categorical column), then a lookup table per test
-    codes, labels = pd.factorize(df[schema.STATUS])
-    labels = pd.Index(labels)
+    status = df[schema.STATUS]
+    if isinstance(status.dtype, pd.CategoricalDtype):
+        codes, labels = status.cat.codes.to_numpy(), status.cat.categories
+    else:
+        codes, labels = pd.factorize(status)
+        labels = pd.Index(labels)
 
     def member(allowed) -> np.ndarray:
         table = np.append(labels.isin(allowed), False)  # code −1 (blank) picks the final False
-        return table[codes]
+        return np.take(table, codes)  # faster than fancy indexing with int8 category codes
 
     needing = member(schema.ON_HOLIDAY)
     dates = df[schema.RESUMED_ON].to_numpy(dtype="datetime64[ns]")

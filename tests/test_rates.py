@@ -122,3 +122,17 @@ def test_counts_by_two_keys_with_categorical_columns():
     assert list(counts) == [("规上", "城关镇"), ("规上", "新华乡"), ("规下", "新华乡"), ("规下", "未填")]
     assert counts[("规下", "新华乡")] == Resumption(2, 0, 0, 2, 1)
     assert sum(counts.values(), Resumption(0, 0, 0, 0, 0)) == count_resumption(SAMPLE, AS_OF)
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_a_blank_status_counts_in_no_flag(categorical):
+    from fuchan_lib.rates import status_flags
+
+    status = pd.Series(["停产放假", None, "正常生产", "长期停产"])
+    if categorical:
+        status = status.astype(pd.CategoricalDtype(["正常生产", "停产放假", "长期停产"]))
+    df = pd.DataFrame({schema.STATUS: status,
+                       schema.RESUMED_ON: pd.to_datetime(["2023-02-01", "2023-02-01", None, None])})
+    flags = status_flags(df, AS_OF)
+    assert [list(f) for f in flags] == [[False, False, True, False], [False, False, False, True],
+                                        [True, False, False, False], [True, False, False, False]]
