@@ -21,6 +21,7 @@ from .rates import status_flags
 from .wording import format_percent, points_phrase
 
 MANIFEST = "manifest.json"
+STATUS_OK = "成功"
 FAILED_DIR = "失败的运行"
 SNAPSHOT = "企业状态.csv"
 GROUPS = ("工业", "工业.规上", "工业.规下", "限上和大个体", "规上服务业", "服务业")
@@ -34,7 +35,7 @@ class RunRecord:
     spring_festival: str
     created: str
     headline: dict
-    status: str = "成功"
+    status: str = STATUS_OK
     basis: str = ""  # 复工率口径 of that run: rates of different 口径 are not compared
 
     @property
@@ -54,7 +55,7 @@ def list_runs(output: Path, *, include_failed: bool = False) -> list[RunRecord]:
             as_of = date.fromisoformat(data["截止日期"])
         except (OSError, ValueError, KeyError):
             continue  # an unreadable manifest is not a run we can describe
-        if data.get("状态") != "成功" and not include_failed:
+        if data.get("状态") != STATUS_OK and not include_failed:
             continue
         records.append(RunRecord(
             folder=manifest.parent, county=data.get("县名", ""), as_of=as_of,
@@ -91,7 +92,8 @@ def format_runs(records: list[RunRecord]) -> str:
 def enterprise_snapshot(industry: pd.DataFrame, service: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """One row per enterprise: key, name, group and whether it counts as resumed (or running)."""
     parts = []
-    for df, group in ((industry, df_scale_label(industry)), (service, service[schema.CATEGORY])):
+    for df, group in ((industry, industry_group_label(industry[schema.SCALE])),
+                      (service, service[schema.CATEGORY])):
         flags = status_flags(df, as_of)
         key = df[schema.CREDIT_CODE].astype(object).where(df[schema.CREDIT_CODE].notna(), df[schema.NAME])
         parts.append(pd.DataFrame({
@@ -102,8 +104,9 @@ def enterprise_snapshot(industry: pd.DataFrame, service: pd.DataFrame, as_of: da
     return pd.concat(parts, ignore_index=True)
 
 
-def df_scale_label(industry: pd.DataFrame) -> pd.Series:
-    return industry[schema.SCALE].astype(object) + "工业"
+def industry_group_label(scales: pd.Series) -> pd.Series:
+    """规上/规下 -> 规上工业/规下工业, the group names the report and its 附表 use."""
+    return scales.astype(object) + "工业"
 
 
 def changes_since(previous: pd.DataFrame, current: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -25,13 +25,11 @@ from . import sections as sec
 from .checking import audit_inputs, validate_narrative
 from .exceptions import FuchanError, NotebookError
 from .facts import FactSet
-from .history import FAILED_DIR, previous_run
+from .history import FAILED_DIR, MANIFEST, STATUS_OK, previous_run
 from .inputs import Inputs, load_inputs, sha256
 
 SECTION_NOTEBOOKS = ("1_工业.ipynb", "2_服务业.ipynb", "3_经济指标.ipynb", "4_综合.ipynb")
-MANIFEST = "manifest.json"
 FACTS_FILE = "facts.json"
-STATUS_OK = "成功"
 
 
 def notebooks_dir() -> Path:

@@ -220,14 +220,6 @@ def resumption_curve(
     return curves.iloc[:, 0].rename(None)
 
 
-def resumed_between(df: pd.DataFrame, after: date, until: date) -> pd.DataFrame:
-    """Enterprises needing resumption whose 复工日期 is in (after, until]: 本周新增复工."""
-    needing = df[schema.STATUS].isin(schema.ON_HOLIDAY)
-    day = pd.to_datetime(df[schema.RESUMED_ON])
-    mask = needing & (day > pd.Timestamp(after)) & (day <= pd.Timestamp(until))
-    return df[mask.fillna(False).to_numpy(dtype=bool)]
-
-
 def not_resumed(df: pd.DataFrame, as_of: date, columns: list[str] | None = None) -> pd.DataFrame:
     """Enterprises needing resumption that had not resumed by the as-of date (未复工企业清单);
     `columns` copies only those columns of them."""

@@ -14,6 +14,7 @@ import pandas as pd
 from . import facts as facts_mod
 from . import schema
 from .growth import indicator_growth, schedule_progress
+from .history import industry_group_label
 from .inputs import Inputs
 from .rates import Resumption, count_by, not_resumed, resumption_curves, resumption_table
 
@@ -89,8 +90,8 @@ def not_resumed_table(inputs: Inputs) -> pd.DataFrame:
         parts.append(pd.DataFrame({
             "企业名称": late[schema.NAME],
             "乡镇（园区）": late[schema.TOWN],
-            "规模或类别": late[label_column].astype(object).replace(
-                {scale: scale + "工业" for scale in schema.SCALES}),
+            "规模或类别": (industry_group_label(late[label_column]) if label_column == schema.SCALE
+                       else late[label_column].astype(object)),
             "行业": late[schema.TRADE] if schema.TRADE in late else "工业",
             "未复工原因": late[schema.REASON],
         }))

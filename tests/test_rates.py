@@ -8,7 +8,7 @@ import pytest
 
 from fuchan_lib import schema
 from fuchan_lib.rates import (
-    Resumption, count_by, count_resumption, not_resumed, resumed_between, resumption_curve,
+    Resumption, count_by, count_resumption, not_resumed, resumption_curve,
     return_to_work,
 )
 
@@ -92,9 +92,7 @@ def test_curve_is_cumulative_by_day_since_spring_festival():
     assert curve[24] == 60 and curve[25] == 80 and curve[30] == 80
 
 
-def test_new_resumptions_in_a_week_and_not_resumed_list():
-    week = resumed_between(SAMPLE, date(2023, 2, 8), date(2023, 2, 15))
-    assert list(week[schema.NAME]) == ["企业2"]
+def test_not_resumed_list():
     assert list(not_resumed(SAMPLE, AS_OF)[schema.NAME]) == ["企业3", "企业4"]
 
 
