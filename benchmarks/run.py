@@ -42,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # measure the checkout this script is in, not another install
     sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))  # test-data generators live outside the package
 PYTHON = sys.executable
 PARAMS = ROOT / "params" / "示例县_2023Q1.yaml"
 DOC = ROOT / "docs" / "performance.md"
@@ -71,7 +72,7 @@ def venv_tool(name: str) -> list[str]:
     script = Path(PYTHON).parent / name
     if script.exists():
         return [str(script)]
-    return [PYTHON, "-m", {"fuchan": "fuchan_lib.cli"}.get(name, name)]
+    return [PYTHON, "-m", {"fuchan": "fuchan_lib.run.cli"}.get(name, name)]
 
 
 def run_child(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
@@ -282,7 +283,7 @@ def as_ingested(frame, kind: str, file: str, sheet: str):
     import numpy as np
     import pandas as pd
 
-    from fuchan_lib import schema
+    from fuchan_lib.core import schema
 
     n = len(frame)
     out = pd.DataFrame(index=pd.RangeIndex(n))
@@ -312,8 +313,9 @@ def check_shape_against_ingest(frames: dict, tmp: Path) -> None:
     """The shaped frames equal what read_ledger returns for the same data written as CSV."""
     import pandas as pd
 
-    from fuchan_lib import schema, synthetic
-    from fuchan_lib.ingest import read_ledger
+    from fuchan_lib.core import schema
+    import synthetic
+    from fuchan_lib.ingest.ledger import read_ledger
 
     for kind in (schema.INDUSTRY, schema.SERVICE):
         [path] = synthetic.write_county({kind: frames[kind]}, tmp, fmt="csv")
@@ -323,15 +325,18 @@ def check_shape_against_ingest(frames: dict, tmp: Path) -> None:
 
 
 def load_example_params():
-    from fuchan_lib.params import load_params
+    from fuchan_lib.core.params import load_params
 
     return load_params(PARAMS)
 
 
 def child_size(n: int) -> dict:
     """Runs in a child process: build n industrial enterprises, time all facts vs a groupby."""
-    from fuchan_lib import facts, schema, sections, synthetic
-    from fuchan_lib.inputs import Inputs
+    from fuchan_lib.stats import facts
+    from fuchan_lib.core import schema
+    from fuchan_lib.stats import sections
+    import synthetic
+    from fuchan_lib.ingest.inputs import Inputs
 
     params = load_example_params()
     started = time.perf_counter()
@@ -412,8 +417,9 @@ def bench_reading(results: Results) -> None:
     print(f"3. reading ({READ_ROWS:,}-row .xlsx: read_ledger vs pandas.read_excel)", flush=True)
     import pandas as pd
 
-    from fuchan_lib import schema, synthetic
-    from fuchan_lib.ingest import read_ledger
+    from fuchan_lib.core import schema
+    import synthetic
+    from fuchan_lib.ingest.ledger import read_ledger
 
     county = synthetic.make_county(READ_ROWS, 0)
     with tempfile.TemporaryDirectory(prefix="fuchan-bench-") as tmp:
@@ -439,7 +445,8 @@ def bench_report(results: Results) -> None:
     print(f"4. report ({TABLE_ROWS:,}-row table: write_gongwen vs openpyxl)", flush=True)
     import openpyxl
 
-    from fuchan_lib import gongwen, synthetic
+    from fuchan_lib.report import gongwen
+    import synthetic
 
     industry = synthetic.make_county(TABLE_ROWS, 0)["工业企业台账"]
     header = ("企业名称", "乡镇（园区）", "企业规模", "春节期间状态", "复工日期", "未复工原因")

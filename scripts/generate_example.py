@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from fuchan_lib.synthetic import make_county, write_county
+from synthetic import make_county, write_county
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "data" / "example"
 

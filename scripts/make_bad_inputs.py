@@ -22,8 +22,8 @@ import openpyxl
 import pandas as pd
 import xlwt
 
-from fuchan_lib import schema
-from fuchan_lib.synthetic import make_county
+from fuchan_lib.core import schema
+from synthetic import make_county
 
 IND, SRV, IDX = schema.INDUSTRY, schema.SERVICE, schema.INDICATORS
 SHEET = "台账"

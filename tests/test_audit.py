@@ -5,11 +5,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from fuchan_lib import schema
-from fuchan_lib.audit import audit
-from fuchan_lib.creditcode import check_digit
-from fuchan_lib.exceptions import AuditError
-from fuchan_lib.params import Acknowledgement, Params
+from fuchan_lib.core import schema
+from fuchan_lib.stats.audit import audit
+from fuchan_lib.core.creditcode import check_digit
+from fuchan_lib.core.exceptions import AuditError
+from fuchan_lib.core.params import Acknowledgement, Params
 
 PARAMS = Params.model_validate({
     "县名": "测试县", "报告单位": "测试县工信局", "名录截止日期": "2022-12-31", "春节": "2023-01-22",
@@ -112,7 +112,7 @@ def test_as_of_moves_the_late_warning():
 
 
 def test_acknowledging_an_unknown_or_error_rule_is_refused():
-    from fuchan_lib.exceptions import ParamsError
+    from fuchan_lib.core.exceptions import ParamsError
 
     for rule in ("乡镇没填", "返岗人数超过从业人员"):
         note = Acknowledgement.model_validate({"规则": rule, "说明": "确认无误"})

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fuchan_lib import schema
-from fuchan_lib.exceptions import LedgerError
-from fuchan_lib.ingest import ledger_from_rows, read_ledger
+from fuchan_lib.core import schema
+from fuchan_lib.core.exceptions import LedgerError
+from fuchan_lib.ingest.ledger import ledger_from_rows, read_ledger
 
 _SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "make_bad_inputs.py"
 _spec = importlib.util.spec_from_file_location("make_bad_inputs", _SCRIPT)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fuchan_lib import cli, schema
+from fuchan_lib.run import cli
+from fuchan_lib.core import schema
 
 _SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "make_bad_inputs.py"
 if "make_bad_inputs" not in sys.modules:

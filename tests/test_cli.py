@@ -5,11 +5,11 @@ import sys
 
 import pytest
 
-from fuchan_lib import cli
+from fuchan_lib.run import cli
 
 
 def fuchan(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "fuchan_lib.cli", *map(str, args)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "fuchan_lib.run.cli", *map(str, args)], capture_output=True,
                           text=True, encoding="utf-8", cwd=cwd, timeout=300)
 
 

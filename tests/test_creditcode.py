@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from fuchan_lib import creditcode
+from fuchan_lib.core import creditcode
 
 KNOWN_VALID = [
     "91350100M000100Y43",  # the standard's own example

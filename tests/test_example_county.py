@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fuchan_lib import facts as facts_mod
-from fuchan_lib.inputs import load_inputs
+from fuchan_lib.stats import facts as facts_mod
+from fuchan_lib.ingest.inputs import load_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS = ROOT / "params" / "示例县_2023Q1.yaml"

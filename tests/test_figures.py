@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from fuchan_lib import figures
-from fuchan_lib.figures import (
+from fuchan_lib.report import figures
+from fuchan_lib.report.figures import (
     cjk_font_path,
     plot_category_rates,
     plot_indicators,
@@ -133,7 +133,7 @@ def test_font_is_a_chinese_single_face_file_and_registering_it_twice_adds_it_onc
 
 
 def test_importing_the_module_registers_no_font():
-    code = ("import matplotlib, fuchan_lib.figures; "
+    code = ("import matplotlib, fuchan_lib.report.figures; "
             "print(matplotlib.rcParams['font.sans-serif'][0])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "DejaVu Sans"

@@ -16,8 +16,8 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from fuchan_lib.exceptions import FuchanError
-from fuchan_lib.gongwen import (
+from fuchan_lib.core.exceptions import FuchanError
+from fuchan_lib.report.gongwen import (
     Addressee,
     Attachment,
     AttachmentNote,
@@ -35,7 +35,7 @@ from fuchan_lib.gongwen import (
     split_title,
     write_gongwen,
 )
-from fuchan_lib.render import find_soffice, render_pdf
+from fuchan_lib.report.render import find_soffice, render_pdf
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")

@@ -6,11 +6,11 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from fuchan_lib import schema
-from fuchan_lib.growth import (
+from fuchan_lib.core import schema
+from fuchan_lib.stats.growth import (
     comparable_growth, indicator_growth, schedule_progress, target_completion, yoy,
 )
-from fuchan_lib.wording import growth_phrase, progress_phrase
+from fuchan_lib.core.wording import growth_phrase, progress_phrase
 
 
 @pytest.mark.parametrize(

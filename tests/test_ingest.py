@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 import xlwt
 
-from fuchan_lib import schema
-from fuchan_lib.exceptions import LedgerError
-from fuchan_lib.ingest import ledger_from_rows, read_ledger
+from fuchan_lib.core import schema
+from fuchan_lib.core.exceptions import LedgerError
+from fuchan_lib.ingest.ledger import ledger_from_rows, read_ledger
 
 IND = schema.INDUSTRY
 HEADER = ["企业名称", "统一社会信用代码", "乡镇（园区）", "企业规模", "春节期间状态", "复工日期",

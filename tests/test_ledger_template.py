@@ -7,11 +7,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from fuchan_lib import schema
-from fuchan_lib.cli import main
-from fuchan_lib.exceptions import LedgerError, OutputExistsError
-from fuchan_lib.ingest import read_ledger
-from fuchan_lib.ledger_template import LISTS_SHEET, NOTES_SHEET, write_templates
+from fuchan_lib.core import schema
+from fuchan_lib.run.cli import main
+from fuchan_lib.core.exceptions import LedgerError, OutputExistsError
+from fuchan_lib.ingest.ledger import read_ledger
+from fuchan_lib.ingest.blank_ledgers import LISTS_SHEET, NOTES_SHEET, write_templates
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PARAMS = ROOT / "params" / "示例县_2023Q1.yaml"

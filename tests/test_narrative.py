@@ -2,10 +2,10 @@
 
 import pytest
 
-from fuchan_lib.exceptions import TemplateError
-from fuchan_lib.facts import FactSet
-from fuchan_lib.gongwen import Heading, Paragraph, Run
-from fuchan_lib.narrative import count_gaps, default_template_text, render_template
+from fuchan_lib.core.exceptions import TemplateError
+from fuchan_lib.stats.facts import FactSet
+from fuchan_lib.report.gongwen import Heading, Paragraph, Run
+from fuchan_lib.report.narrative import count_gaps, default_template_text, render_template
 
 
 def facts():

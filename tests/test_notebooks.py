@@ -9,7 +9,7 @@ from pathlib import Path
 import papermill
 import pytest
 
-from fuchan_lib import pipeline
+from fuchan_lib.run import pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

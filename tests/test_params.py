@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from fuchan_lib.exceptions import ParamsError
-from fuchan_lib.params import load_params
+from fuchan_lib.core.exceptions import ParamsError
+from fuchan_lib.core.params import load_params
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from fuchan_lib.cli import main
-from fuchan_lib.exceptions import OutputExistsError, ParamsError
-from fuchan_lib.narrative import default_template_text
-from fuchan_lib.params import load_params
-from fuchan_lib.period import edit_text, new_period, parse_quarter
+from fuchan_lib.run.cli import main
+from fuchan_lib.core.exceptions import OutputExistsError, ParamsError
+from fuchan_lib.report.narrative import default_template_text
+from fuchan_lib.core.params import load_params
+from fuchan_lib.run.period import edit_text, new_period, parse_quarter
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "params" / "示例县_2023Q1.yaml"

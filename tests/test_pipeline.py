@@ -17,10 +17,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-from fuchan_lib import pipeline
-from fuchan_lib.exceptions import NotebookError
-from fuchan_lib.facts import FactSet
-from fuchan_lib.history import list_runs
+from fuchan_lib.run import pipeline
+from fuchan_lib.core.exceptions import NotebookError
+from fuchan_lib.stats.facts import FactSet
+from fuchan_lib.run.history import list_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -140,7 +140,7 @@ def test_failing_notebook_is_kept_and_earlier_runs_are_untouched(two_weeks, tmp_
 
 
 def test_two_runs_started_together_both_succeed(county):
-    command = [sys.executable, "-m", "fuchan_lib.cli", "run", str(county)]
+    command = [sys.executable, "-m", "fuchan_lib.run.cli", "run", str(county)]
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              encoding="utf-8") for _ in range(2)]
     results = [run.communicate(timeout=300) for run in runs]
@@ -171,7 +171,7 @@ needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None or shutil.whi
 
 @needs_soffice
 def test_libreoffice_renders_the_report_as_a_gongwen(two_weeks, tmp_path):
-    from fuchan_lib.render import render_pdf
+    from fuchan_lib.report.render import render_pdf
 
     _, _, run = two_weeks
     pdf = render_pdf(run.report, tmp_path)
@@ -191,7 +191,7 @@ def test_libreoffice_renders_the_report_as_a_gongwen(two_weeks, tmp_path):
 
 
 def test_run_with_pdf_says_when_libreoffice_is_missing(county, monkeypatch):
-    from fuchan_lib import render
+    from fuchan_lib.report import render
 
     monkeypatch.setattr(render, "find_soffice", lambda: None)
     result = pipeline.run_pipeline(county, pdf=True, say=lambda _: None)
@@ -206,8 +206,8 @@ def test_run_with_pdf_writes_the_pdf(county):
 
 
 def test_rates_of_another_basis_are_not_compared(two_weeks):
-    from fuchan_lib.history import list_runs, week_over_week_facts
-    from fuchan_lib.params import load_params
+    from fuchan_lib.run.history import list_runs, week_over_week_facts
+    from fuchan_lib.core.params import load_params
 
     params, first, second = two_weeks
     other = load_params(params).model_copy(update={"rate_basis": "含正常生产"})

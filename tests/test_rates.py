@@ -6,8 +6,8 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from fuchan_lib import schema
-from fuchan_lib.rates import (
+from fuchan_lib.core import schema
+from fuchan_lib.stats.rates import (
     Resumption, count_by, count_resumption, not_resumed, resumption_curve,
     return_to_work,
 )
@@ -97,7 +97,7 @@ def test_not_resumed_list():
 
 
 def test_curves_per_group_and_combined_series():
-    from fuchan_lib.rates import resumption_curves
+    from fuchan_lib.stats.rates import resumption_curves
 
     curves = resumption_curves(SAMPLE, schema.SCALE, date(2023, 1, 22), 30,
                                combine={"全部": ("规上", "规下")})
@@ -124,7 +124,7 @@ def test_counts_by_two_keys_with_categorical_columns():
 
 @pytest.mark.parametrize("categorical", [False, True])
 def test_a_blank_status_counts_in_no_flag(categorical):
-    from fuchan_lib.rates import status_flags
+    from fuchan_lib.stats.rates import status_flags
 
     status = pd.Series(["停产放假", None, "正常生产", "长期停产"])
     if categorical:

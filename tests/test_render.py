@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from fuchan_lib import render
-from fuchan_lib.exceptions import FuchanError
-from fuchan_lib.gongwen import Paragraph, Run, Title, write_gongwen
-from fuchan_lib.render import _copy_for_libreoffice, find_soffice, render_pdf
+from fuchan_lib.report import render
+from fuchan_lib.core.exceptions import FuchanError
+from fuchan_lib.report.gongwen import Paragraph, Run, Title, write_gongwen
+from fuchan_lib.report.render import _copy_for_libreoffice, find_soffice, render_pdf
 
 
 @pytest.fixture

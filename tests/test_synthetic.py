@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fuchan_lib import creditcode, schema
-from fuchan_lib.synthetic import TOWNS, make_county, write_county
+from fuchan_lib.core import creditcode
+from fuchan_lib.core import schema
+from synthetic import TOWNS, make_county, write_county
 
 FESTIVAL = pd.Timestamp("2023-01-22")
 AS_OF = pd.Timestamp("2023-02-15")

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from fuchan_lib.tables import _display_width, _sheet_title, write_tables_xlsx
+from fuchan_lib.report.tables import _display_width, _sheet_title, write_tables_xlsx
 
 NAN = np.nan
 

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fuchan_lib import schema, values
+from fuchan_lib.core import schema
+from fuchan_lib.ingest import values
 
 SCALE = next(c for c in schema.INDUSTRY_COLUMNS if c.name == schema.SCALE)
 STATUS = next(c for c in schema.INDUSTRY_COLUMNS if c.name == schema.STATUS)

@@ -7,7 +7,7 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from fuchan_lib import wording
+from fuchan_lib.core import wording
 
 
 @pytest.mark.parametrize(

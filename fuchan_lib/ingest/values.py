@@ -43,7 +43,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from fuchan_lib import schema
+from fuchan_lib.core import schema
 
 # placeholders that mean "no value" in number and date columns
 BLANK_MARKS = frozenset({"-", "--", "—", "——", "–", "/", "\\", "无", "暂无", "空"})

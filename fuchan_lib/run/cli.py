@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _params_path(value: str | None) -> Path:
-    from .params import default_params_path
+    from fuchan_lib.core.params import default_params_path
 
     return Path(value) if value else default_params_path()
 
@@ -48,7 +48,7 @@ def _params_path(value: str | None) -> Path:
 def _as_of(value: str | None):
     from datetime import date
 
-    from .exceptions import ParamsError
+    from fuchan_lib.core.exceptions import ParamsError
 
     if value is None:
         return None
@@ -59,7 +59,7 @@ def _as_of(value: str | None):
 
 
 def _check(args) -> int:
-    from .checking import check_inputs
+    from fuchan_lib.run.check import check_inputs
 
     report = check_inputs(_params_path(args.params), _as_of(args.as_of))
     print(report)
@@ -67,7 +67,7 @@ def _check(args) -> int:
 
 
 def _run(args) -> int:
-    from .pipeline import run_pipeline
+    from fuchan_lib.run.pipeline import run_pipeline
 
     result = run_pipeline(_params_path(args.params), as_of=_as_of(args.as_of), pdf=args.pdf)
     print(result)
@@ -75,8 +75,8 @@ def _run(args) -> int:
 
 
 def _list(args) -> int:
-    from .history import format_runs, list_runs
-    from .params import load_params
+    from fuchan_lib.run.history import format_runs, list_runs
+    from fuchan_lib.core.params import load_params
 
     params = load_params(_params_path(args.params))
     print(format_runs(list_runs(params.output_path, include_failed=True)))
@@ -84,7 +84,7 @@ def _list(args) -> int:
 
 
 def _template(args) -> int:
-    from .ledger_template import write_templates
+    from fuchan_lib.ingest.blank_ledgers import write_templates
 
     for path in write_templates(Path(args.dir), _params_path(args.params) if args.params else None):
         print(path)
@@ -92,7 +92,7 @@ def _template(args) -> int:
 
 
 def _new_period(args) -> int:
-    from .period import new_period
+    from fuchan_lib.run.period import new_period
 
     print(new_period(Path(args.params), as_of=_as_of(args.as_of), quarter=args.quarter))
     return 0
@@ -111,7 +111,7 @@ def _log_unexpected(exc: BaseException) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .exceptions import FuchanError, FuchanInputError
+    from fuchan_lib.core.exceptions import FuchanError, FuchanInputError
 
     for stream in (sys.stdout, sys.stderr):  # Chinese output on any console
         if hasattr(stream, "reconfigure"):

@@ -11,12 +11,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import facts as facts_mod
-from . import schema
-from .growth import indicator_growth, schedule_progress
-from .history import industry_group_label
-from .inputs import Inputs
-from .rates import Resumption, count_by, not_resumed, resumption_curves, resumption_table
+from fuchan_lib.stats import facts as facts_mod
+from fuchan_lib.core import schema
+from fuchan_lib.stats.growth import indicator_growth, schedule_progress
+from fuchan_lib.ingest.inputs import Inputs
+from fuchan_lib.stats.rates import Resumption, count_by, not_resumed, resumption_curves, resumption_table
 
 FACTS_DIR, TABLES_DIR, FIGURES_DIR = "facts", "tables", "figures"
 
@@ -90,7 +89,7 @@ def not_resumed_table(inputs: Inputs) -> pd.DataFrame:
         parts.append(pd.DataFrame({
             "企业名称": late[schema.NAME],
             "乡镇（园区）": late[schema.TOWN],
-            "规模或类别": (industry_group_label(late[label_column]) if label_column == schema.SCALE
+            "规模或类别": (schema.industry_group_label(late[label_column]) if label_column == schema.SCALE
                        else late[label_column].astype(object)),
             "行业": late[schema.TRADE] if schema.TRADE in late else "工业",
             "未复工原因": late[schema.REASON],
@@ -148,7 +147,7 @@ def save_facts(run_dir: str | Path, section: str, facts: facts_mod.FactSet) -> P
 
 
 def save_table(run_dir: str | Path, filename: str, sheets: dict[str, pd.DataFrame]) -> Path:
-    from .tables import write_tables_xlsx
+    from fuchan_lib.report.tables import write_tables_xlsx
 
     folder = Path(run_dir) / TABLES_DIR
     folder.mkdir(parents=True, exist_ok=True)

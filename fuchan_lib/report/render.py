@@ -15,7 +15,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from fuchan_lib.exceptions import FuchanError
+from fuchan_lib.core.exceptions import FuchanError
 
 TIMEOUT_S = 180
 _CONDENSE_TWENTIETHS = -5  # 16 pt - 0.25 pt = 15.75 pt; 28 × 15.75 pt < 156 mm

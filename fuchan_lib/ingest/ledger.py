@@ -24,8 +24,9 @@ import numpy as np
 import pandas as pd
 import python_calamine
 
-from fuchan_lib import schema, values
-from fuchan_lib.exceptions import LedgerError
+from fuchan_lib.core import schema
+from fuchan_lib.ingest import values
+from fuchan_lib.core.exceptions import LedgerError
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 HEADER_SEARCH_ROWS = 15  # the header starts within the first rows (title rows above it)

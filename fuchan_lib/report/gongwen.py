@@ -26,7 +26,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Mm
 
-from fuchan_lib.exceptions import FuchanError
+from fuchan_lib.core.exceptions import FuchanError
 
 # --- page geometry (GB/T 9704-2012 §5.2) ---
 PAGE_W_MM, PAGE_H_MM = 210, 297

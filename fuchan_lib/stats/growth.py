@@ -13,8 +13,8 @@ from fractions import Fraction
 
 import pandas as pd
 
-from . import schema
-from .wording import is_missing, ratio_percent, to_decimal
+from fuchan_lib.core import schema
+from fuchan_lib.core.wording import is_missing, ratio_percent, to_decimal
 
 
 def yoy(current, last_year) -> Fraction | None:

@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fuchan_lib import creditcode, schema
+from fuchan_lib.core import creditcode
+from fuchan_lib.core import schema
 
 REGION_CODE = "369901"  # 行政区划码 of the fictitious county (36 = 江西; 3699xx is not real)
 TOWNS = tuple("城关镇 工业园区 东山镇 西河镇 南岭乡 北坪镇 石桥镇 龙口镇 新田乡 高坪乡".split())

@@ -17,9 +17,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from . import schema
-from .params import RATE_BASIS_INCLUDING_RUNNING, RATE_BASIS_NEEDING
-from .wording import ratio_percent
+from fuchan_lib.core import schema
+from fuchan_lib.core.params import RATE_BASIS_INCLUDING_RUNNING, RATE_BASIS_NEEDING
+from fuchan_lib.core.wording import ratio_percent
 
 BASES = (RATE_BASIS_NEEDING, RATE_BASIS_INCLUDING_RUNNING)
 

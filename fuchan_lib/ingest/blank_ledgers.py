@@ -19,8 +19,8 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import schema
-from .exceptions import LedgerError, OutputExistsError
+from fuchan_lib.core import schema
+from fuchan_lib.core.exceptions import LedgerError, OutputExistsError
 
 LAST_ROW = 5000  # validations and formats reach this row: far more enterprises than a county has
 DATE_FORMAT = "yyyy-mm-dd"
@@ -94,8 +94,8 @@ def _display_width(text: str) -> int:
 
 def _existing_towns(params_path: Path) -> list[str]:
     """Distinct non-empty 乡镇（园区） of the params' industry and service ledgers, in file order."""
-    from .ingest import read_ledger
-    from .params import load_params
+    from fuchan_lib.ingest.ledger import read_ledger
+    from fuchan_lib.core.params import load_params
 
     params = load_params(params_path)
     towns: dict[str, None] = {}

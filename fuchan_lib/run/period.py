@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from .exceptions import OutputExistsError, ParamsError
-from .params import Params, load_params
+from fuchan_lib.core.exceptions import OutputExistsError, ParamsError
+from fuchan_lib.core.params import Params, load_params
 
 # 春节 (正月初一) by year, for a new quarter in another year
 SPRING_FESTIVALS = {
@@ -228,7 +228,7 @@ def _narrative_target(params: Params, params_path: Path, quarter: Quarter) -> Pa
 
 
 def _narrative_text(params: Params) -> str:
-    from .narrative import default_template_text
+    from fuchan_lib.report.narrative import default_template_text
 
     current = params.narrative_path
     if current is None:

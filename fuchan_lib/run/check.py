@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from . import schema
-from .audit import AuditReport, audit
-from .inputs import Inputs, load_inputs
-from .rates import count_resumption
-from .wording import format_date
+from fuchan_lib.core import schema
+from fuchan_lib.stats.audit import AuditReport, audit
+from fuchan_lib.ingest.inputs import Inputs, load_inputs
+from fuchan_lib.stats.rates import count_resumption
+from fuchan_lib.core.wording import format_date
 
 
 def audit_inputs(inputs: Inputs, previous_resumed: dict[str, int] | None = None) -> AuditReport:
@@ -22,9 +22,9 @@ def audit_inputs(inputs: Inputs, previous_resumed: dict[str, int] | None = None)
 def validate_narrative(inputs: Inputs) -> int:
     """Render the narrative template against this run's facts before any notebook runs, so a
     misspelt placeholder fails fast; returns the number of 【待补充】 gaps it will leave."""
-    from . import facts as facts_mod
-    from .history import week_over_week_facts
-    from .narrative import count_gaps, read_template, render_template
+    from fuchan_lib.stats import facts as facts_mod
+    from fuchan_lib.run.history import week_over_week_facts
+    from fuchan_lib.report.narrative import count_gaps, read_template, render_template
 
     p = inputs.params
     known = (facts_mod.general_facts(p)
@@ -78,7 +78,7 @@ def summarise(inputs: Inputs, report: AuditReport) -> str:
 
 def check_inputs(params_path: Path, as_of: date | None = None) -> str:
     """Read, audit and summarise; raises AuditError (exit 2) after printing when errors exist."""
-    from .history import previous_run
+    from fuchan_lib.run.history import previous_run
 
     inputs = load_inputs(params_path, as_of)
     validate_narrative(inputs)

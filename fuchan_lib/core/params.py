@@ -15,8 +15,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from . import schema
-from .exceptions import ParamsError
+from fuchan_lib.core import schema
+from fuchan_lib.core.exceptions import ParamsError
 
 RATE_BASIS_NEEDING = "需复工"
 RATE_BASIS_INCLUDING_RUNNING = "含正常生产"
@@ -217,7 +217,7 @@ def load_params(path: str | Path) -> Params:
 def default_params_path() -> Path:
     """The example county's params: in the working folder, else beside the installed package."""
     name = Path("params") / "示例县_2023Q1.yaml"
-    for root in (Path.cwd(), Path(__file__).resolve().parent.parent):
+    for root in (Path.cwd(), Path(__file__).resolve().parents[2]):
         if (root / name).is_file():
             return root / name
     raise ParamsError(

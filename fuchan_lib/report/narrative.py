@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .exceptions import TemplateError
-from .facts import FactSet
-from .gongwen import Heading, Paragraph, Run
+from fuchan_lib.core.exceptions import TemplateError
+from fuchan_lib.stats.facts import FactSet
+from fuchan_lib.report.gongwen import Heading, Paragraph, Run
 
 MISSING = "【待补充】"
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|【待补充】")

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import growth as growth_mod
-from . import schema, wording
-from .params import RATE_BASIS_NEEDING, Params
-from .rates import Resumption, count_by, return_to_work
+from fuchan_lib.stats import growth as growth_mod
+from fuchan_lib.core import schema
+from fuchan_lib.core import wording
+from fuchan_lib.core.params import RATE_BASIS_NEEDING, Params
+from fuchan_lib.stats.rates import Resumption, count_by, return_to_work
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schema
-from .facts import FactSet
-from .params import Params
-from .rates import status_flags
-from .wording import format_percent, points_phrase
+from fuchan_lib.core import schema
+from fuchan_lib.stats.facts import FactSet
+from fuchan_lib.core.params import Params
+from fuchan_lib.stats.rates import status_flags
+from fuchan_lib.core.wording import format_percent, points_phrase
 
 MANIFEST = "manifest.json"
 STATUS_OK = "成功"
@@ -92,7 +92,7 @@ def format_runs(records: list[RunRecord]) -> str:
 def enterprise_snapshot(industry: pd.DataFrame, service: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """One row per enterprise: key, name, group and whether it counts as resumed (or running)."""
     parts = []
-    for df, group in ((industry, industry_group_label(industry[schema.SCALE])),
+    for df, group in ((industry, schema.industry_group_label(industry[schema.SCALE])),
                       (service, service[schema.CATEGORY])):
         flags = status_flags(df, as_of)
         key = df[schema.CREDIT_CODE].astype(object).where(df[schema.CREDIT_CODE].notna(), df[schema.NAME])
@@ -102,11 +102,6 @@ def enterprise_snapshot(industry: pd.DataFrame, service: pd.DataFrame, as_of: da
             "在产": flags.resumed | flags.running,
         }))
     return pd.concat(parts, ignore_index=True)
-
-
-def industry_group_label(scales: pd.Series) -> pd.Series:
-    """规上/规下 -> 规上工业/规下工业, the group names the report and its 附表 use."""
-    return scales.astype(object) + "工业"
 
 
 def changes_since(previous: pd.DataFrame, current: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -20,20 +20,21 @@ from datetime import date, datetime
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__, schema
-from . import sections as sec
-from .checking import audit_inputs, validate_narrative
-from .exceptions import FuchanError, NotebookError
-from .facts import FactSet
-from .history import FAILED_DIR, MANIFEST, STATUS_OK, previous_run
-from .inputs import Inputs, load_inputs, sha256
+from fuchan_lib import __version__
+from fuchan_lib.core import schema
+from fuchan_lib.stats import sections as sec
+from fuchan_lib.run.check import audit_inputs, validate_narrative
+from fuchan_lib.core.exceptions import FuchanError, NotebookError
+from fuchan_lib.stats.facts import FactSet
+from fuchan_lib.run.history import FAILED_DIR, MANIFEST, STATUS_OK, previous_run
+from fuchan_lib.ingest.inputs import Inputs, load_inputs, sha256
 
 SECTION_NOTEBOOKS = ("1_工业.ipynb", "2_服务业.ipynb", "3_经济指标.ipynb", "4_综合.ipynb")
 FACTS_FILE = "facts.json"
 
 
 def notebooks_dir() -> Path:
-    folder = Path(__file__).resolve().parent.parent / "notebooks"
+    folder = Path(__file__).resolve().parents[2] / "notebooks"
     if not folder.is_dir():
         raise FuchanError(f"找不到笔记本文件夹“{folder}”。请从项目文件夹安装（pip install -e .）")
     return folder
@@ -223,7 +224,7 @@ def run_pipeline(params_path: Path, *, as_of: date | None = None, pdf: bool = Fa
     try:
         parameters = notebook_parameters(staging, Path(params_path).resolve(), p.as_of)
         timings |= _run_notebooks(staging, parameters, say)
-        from .report import build_report
+        from fuchan_lib.report.document import build_report
 
         step = time.perf_counter()
         facts = FactSet.from_folder(staging / sec.FACTS_DIR)
@@ -232,7 +233,7 @@ def run_pipeline(params_path: Path, *, as_of: date | None = None, pdf: bool = Fa
         timings["报告"] = time.perf_counter() - step
         pdf_path, pdf_note = None, None
         if pdf:
-            from .render import find_soffice, render_pdf
+            from fuchan_lib.report.render import find_soffice, render_pdf
 
             if find_soffice() is None:
                 pdf_note = ("未生成 PDF：本机没有安装 LibreOffice（soffice）。"

@@ -7,6 +7,10 @@ a township sends onto these names; everything downstream sees only canonical val
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # --- ledger kinds (the keys of params `数据`) ---
 INDUSTRY = "工业企业台账"
@@ -194,3 +198,8 @@ SEED_INDICATORS = (
     "住宿业营业额",
     "餐饮业营业额",
 )
+
+
+def industry_group_label(scales: pd.Series) -> pd.Series:
+    """规上/规下 -> 规上工业/规下工业, the group names the report and its 附表 use."""
+    return scales.astype(object) + "工业"

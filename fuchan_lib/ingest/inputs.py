@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schema
-from .exceptions import LedgerError
-from .ingest import read_ledger
-from .params import Params, load_params
+from fuchan_lib.core import schema
+from fuchan_lib.core.exceptions import LedgerError
+from fuchan_lib.ingest.ledger import read_ledger
+from fuchan_lib.core.params import Params, load_params
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import gongwen
-from . import sections as sec
-from .facts import FactSet
-from .narrative import count_gaps, read_template, render_template
-from .params import Params
-from .wording import format_percent, is_missing
+from fuchan_lib.report import gongwen
+from fuchan_lib.stats import sections as sec
+from fuchan_lib.stats.facts import FactSet
+from fuchan_lib.report.narrative import count_gaps, read_template, render_template
+from fuchan_lib.core.params import Params
+from fuchan_lib.core.wording import format_percent, is_missing
 
 PERCENT_COLUMNS = {"复工率", "增速", "目标增速", "完成率", "时序进度", "返岗率"}
 MONEY_COLUMNS = {"本期", "上年同期", "目标"}

@@ -12,10 +12,10 @@ from typing import Callable
 
 import pandas as pd
 
-from . import schema
-from .creditcode import valid_mask
-from .exceptions import AuditError, ParamsError
-from .params import Acknowledgement, Params
+from fuchan_lib.core import schema
+from fuchan_lib.core.creditcode import valid_mask
+from fuchan_lib.core.exceptions import AuditError, ParamsError
+from fuchan_lib.core.params import Acknowledgement, Params
 
 ERROR, WARNING = "错误", "警告"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from fuchan_lib.wording import format_percent, growth_phrase, is_missing
+from fuchan_lib.core.wording import format_percent, growth_phrase, is_missing
 
 WIDTH_IN = 156 / 25.4  # 版心 width, so the picture goes into the .docx at 100 %
 DPI = 200

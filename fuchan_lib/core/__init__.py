@@ -1,0 +1,1 @@
+"""Contracts and helpers every layer uses: ledger schema, params, wording, errors."""

@@ -1,0 +1,1 @@
+"""Reading ledgers: messy Excel/CSV into canonical frames, and blank ledgers to fill in."""

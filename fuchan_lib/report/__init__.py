@@ -1,0 +1,1 @@
+"""Output documents: the 公文 .docx, its narrative, charts, xlsx tables, PDF."""

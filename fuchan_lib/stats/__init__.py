@@ -1,0 +1,1 @@
+"""Calculations on canonical frames: rates, growth, audit, facts, the report's build steps."""
