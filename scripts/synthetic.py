@@ -25,6 +25,7 @@ import pandas as pd
 
 from fuchan_lib.core import creditcode
 from fuchan_lib.core import schema
+from fuchan_lib.core.text import excel_width
 
 REGION_CODE = "369901"  # 行政区划码 of the fictitious county (36 = 江西; 3699xx is not real)
 TOWNS = tuple("城关镇 工业园区 东山镇 西河镇 南岭乡 北坪镇 石桥镇 龙口镇 新田乡 高坪乡".split())
@@ -439,17 +440,14 @@ def _write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
             if pd.api.types.is_datetime64_any_dtype(frame[column]):
                 for (cell,) in sheet_obj.iter_rows(min_row=2, min_col=i + 1, max_col=i + 1):
                     cell.number_format = "yyyy-mm-dd"
-                width = max(_display_width(str(column)), 10)
+                width = max(excel_width(str(column)), 10)
             else:
                 sample = [str(column)] + [str(v) for v in frame[column].head(500) if not pd.isna(v)]
-                width = max(_display_width(s) for s in sample)
+                width = max(excel_width(s) for s in sample)
             sheet_obj.column_dimensions[letter].width = min(width + 2, 60)
         sheet_obj.freeze_panes = "A2"
     _fix_timestamps(path)
 
-
-def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def _fix_timestamps(path: Path) -> None:

@@ -22,7 +22,6 @@ from fuchan_lib.report.gongwen import (
     Attachment,
     AttachmentNote,
     Figure,
-    Fonts,
     Heading,
     Paragraph,
     Run,
@@ -30,11 +29,12 @@ from fuchan_lib.report.gongwen import (
     Table,
     Title,
     chinese_numeral,
-    clean_text,
-    format_date,
     split_title,
     write_gongwen,
 )
+from fuchan_lib.core.params import Fonts
+from fuchan_lib.core.text import clean_text
+from fuchan_lib.core.wording import format_date
 from fuchan_lib.report.render import find_soffice, render_pdf
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -178,7 +178,7 @@ def test_language_is_zh_cn_not_the_templates_japanese(sample):
 
 
 def test_font_names_come_from_the_caller(tmp_path):
-    fonts = Fonts(title="小标宋", body="仿宋", heading1="黑体", heading2="楷体", page_number="宋体")
+    fonts = Fonts(标题="小标宋", 正文="仿宋", 一级标题="黑体", 二级标题="楷体", 页码="宋体")
     path = write_gongwen([Title("标题"), Heading(2, "二级"), Paragraph((Run("正文"),))],
                          tmp_path / "a.docx", fonts=fonts, title="t", author="a")
     xml = part_xml(path, "word/styles.xml") + part_xml(path, "word/document.xml")

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from fuchan_lib.report.tables import _display_width, _sheet_title, write_tables_xlsx
+from fuchan_lib.core.text import excel_width
+from fuchan_lib.report.tables import _sheet_title, write_tables_xlsx
 
 NAN = np.nan
 
@@ -87,7 +88,7 @@ def test_header_is_bold_filled_and_frozen_and_widths_fit_chinese(tmp_path):
 
 @pytest.mark.parametrize("text, width", [("规上工业", 8), ("81.3%", 5), ("（含大个体）", 12), ("", 0)])
 def test_display_width_counts_chinese_double(text, width):
-    assert _display_width(text) == width
+    assert excel_width(text) == width
 
 
 @pytest.mark.parametrize("name, title", [

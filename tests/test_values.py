@@ -35,11 +35,11 @@ def cells(*items):
     ],
 )
 def test_clean_text_removes_control_characters_and_stray_spaces(raw, expected):
-    assert values.clean_text(cells(raw)).tolist() == [expected]
+    assert values.parse_text(cells(raw)).tolist() == [expected]
 
 
 def test_clean_text_keeps_dtype_object_with_none():
-    out = values.clean_text(cells("a", None, ""))
+    out = values.parse_text(cells("a", None, ""))
     assert out.dtype == object
     assert out.tolist() == ["a", None, None]
 

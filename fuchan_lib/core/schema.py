@@ -203,3 +203,6 @@ SEED_INDICATORS = (
 def industry_group_label(scales: pd.Series) -> pd.Series:
     """规上/规下 -> 规上工业/规下工业, the group names the report and its 附表 use."""
     return scales.astype(object) + "工业"
+
+# Columns of the 附表 holding percent values (81.25 means 81.25 %).
+PERCENT_COLUMNS = ("复工率", "增速", "目标增速", "完成率", "时序进度", "返岗率")

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import LedgerError, OutputExistsError
+from fuchan_lib.core.text import excel_width
 
 LAST_ROW = 5000  # validations and formats reach this row: far more enterprises than a county has
 DATE_FORMAT = "yyyy-mm-dd"
@@ -87,10 +88,6 @@ _RESUMED_RULE = (
 )
 
 
-def _display_width(text: str) -> int:
-    """Column width in Excel units: a CJK character takes about two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(text))
-
 
 def _existing_towns(params_path: Path) -> list[str]:
     """Distinct non-empty 乡镇（园区） of the params' industry and service ledgers, in file order."""
@@ -136,7 +133,7 @@ def _add_lists(book: Workbook, columns, towns) -> dict[str, str]:
         sheet.cell(row=1, column=j, value=f"下拉选项-{name}")  # not a column name: never a ledger
         for i, choice in enumerate(choices, start=2):
             sheet.cell(row=i, column=j, value=choice)
-        sheet.column_dimensions[letter].width = max(map(_display_width, choices)) + 4
+        sheet.column_dimensions[letter].width = max(map(excel_width, choices)) + 4
         last = len(choices) + 1
         ranges[name] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${last}"
     return ranges
@@ -186,7 +183,7 @@ def _validation(column: schema.Column, list_range: str | None) -> DataValidation
 
 def _column_width(column: schema.Column, choices: tuple[str, ...]) -> float:
     by_kind = {"text": 16, "code": 22, "date": 13, "int": 12, "number": 14, "choice": 10}
-    width = max([by_kind[column.kind], _display_width(column.name), *map(_display_width, choices)])
+    width = max([by_kind[column.kind], excel_width(column.name), *map(excel_width, choices)])
     if column.name == schema.NAME:
         width = 36
     elif column.name == schema.REASON:

@@ -373,7 +373,7 @@ def ledger_from_rows(
     blank = np.ones(n, dtype=bool)
     for name, p in parsed.items():
         blank &= p.values.isna().to_numpy(dtype=bool) & ~p.bad
-    serial_text = values.clean_text(raw_of(header.serial)).fillna("").str.replace(" ", "")
+    serial_text = values.parse_text(raw_of(header.serial)).fillna("").str.replace(" ", "")
     label_name = schema.NAME if schema.NAME in parsed else schema.INDICATOR
     label_text = parsed[label_name].values.fillna("").str.replace(" ", "") if label_name in parsed \
         else pd.Series([""] * n, dtype=object)

@@ -156,7 +156,7 @@ def _unique_texts(uniques: np.ndarray) -> pd.Series:
     return _clean_strings(texts)
 
 
-def clean_text(raw: pd.Series) -> pd.Series:
+def parse_text(raw: pd.Series) -> pd.Series:
     """Free text: control characters and stray spaces removed; blank -> None."""
     codes, uniques = _factorize(raw)
     texts = _unique_texts(uniques).to_numpy(dtype=object)
@@ -316,7 +316,7 @@ def parse_date(raw: pd.Series, *, year: int | None = None) -> Parsed:
 def parse_column(raw: pd.Series, column: schema.Column, *, year: int | None = None) -> Parsed:
     """Dispatch on the column kind; text never has bad cells."""
     if column.kind == "text":
-        return Parsed(clean_text(raw), np.zeros(len(raw), dtype=bool))
+        return Parsed(parse_text(raw), np.zeros(len(raw), dtype=bool))
     if column.kind == "code":
         return parse_code(raw)
     if column.kind == "choice":

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from fuchan_lib.core import schema
 from fuchan_lib.report import gongwen
 from fuchan_lib.stats import sections as sec
 from fuchan_lib.stats.facts import FactSet
 from fuchan_lib.report.narrative import count_gaps, read_template, render_template
 from fuchan_lib.core.params import Params
-from fuchan_lib.core.wording import format_percent, is_missing
+from fuchan_lib.core.wording import format_date, format_percent, is_missing
 
-PERCENT_COLUMNS = {"复工率", "增速", "目标增速", "完成率", "时序进度", "返岗率"}
 MONEY_COLUMNS = {"本期", "上年同期", "目标"}
 
 # (table file, sheet, attachment title)
@@ -39,13 +39,13 @@ FIGURE_ATTACHMENT_TITLE = "复工复产情况图表"
 
 def report_filename(params: Params) -> str:
     as_of = params.as_of
-    return f"{params.report_title}（截至{as_of.year}年{as_of.month}月{as_of.day}日）.docx"
+    return f"{params.report_title}（截至{format_date(as_of)}）.docx"
 
 
 def _cell(value, column: str) -> str:
     if is_missing(value) or value == "":
         return "—"
-    if column in PERCENT_COLUMNS and isinstance(value, (int, float)):
+    if column in schema.PERCENT_COLUMNS and isinstance(value, (int, float)):
         # the workbook stores 81.25 % as 0.8125; undo the ×0.01 without binary noise
         return format_percent(round(float(value) * 100, 9))
     if column in MONEY_COLUMNS and isinstance(value, (int, float)):
@@ -53,7 +53,7 @@ def _cell(value, column: str) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, pd.Timestamp):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return format_date(value.date())
     return str(value)
 
 
@@ -98,10 +98,7 @@ def build_report(params: Params, run_dir: Path) -> tuple[Path, int]:
     text, name = read_template(params.narrative_path)
     narrative = render_template(text, facts, name)
     extra = attachments(run_dir)
-    fonts = gongwen.Fonts(
-        title=params.fonts.title, body=params.fonts.body, heading1=params.fonts.heading1,
-        heading2=params.fonts.heading2, page_number=params.fonts.page_number,
-    )
+    fonts = params.fonts
     blocks = [
         gongwen.Title(params.report_title),
         gongwen.Addressee(params.addressee),

@@ -9,14 +9,13 @@ which every plot function calls. Percent and growth labels come from `wording` (
 from __future__ import annotations
 
 import importlib.util
-import os
-import tempfile
 import textwrap
 from pathlib import Path
 
 import pandas as pd
 
-from fuchan_lib.core.wording import format_percent, growth_phrase, is_missing
+from fuchan_lib.core.text import atomic_write
+from fuchan_lib.core.wording import format_month_day, format_percent, growth_phrase, is_missing
 
 WIDTH_IN = 156 / 25.4  # 版心 width, so the picture goes into the .docx at 100 %
 DPI = 200
@@ -110,15 +109,9 @@ def _new_figure(height_in: float):
 def _save(fig, path: Path) -> Path:
     """Write the PNG atomically (temp file in the same folder, then rename)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".png", prefix=".tmp-", dir=path.parent)
-    os.close(fd)
     try:
-        fig.savefig(tmp, dpi=DPI, format="png")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        with atomic_write(path) as tmp:
+            fig.savefig(tmp, dpi=DPI, format="png")
     finally:
         fig.clear()
     return path
@@ -331,7 +324,7 @@ def plot_rate_trend(trend: pd.DataFrame, path: Path) -> Path:
         ax.annotate(label, xy=(x, value), xytext=(x, y), textcoords="data", ha="left", va="center",
                     fontsize=8, color=color)
     if len(xs):
-        ax.set_xticks(list(xs), [f"{s.month}月{s.day}日" for s in stamps], fontsize=8)
+        ax.set_xticks(list(xs), [format_month_day(s) for s in stamps], fontsize=8)
         span = (max(xs) - min(xs)) or 7
         ax.set_xlim(min(xs) - span * 0.05, max(xs) + span * 0.15)
         for text in ax.texts:  # labels sit a little right of the last point

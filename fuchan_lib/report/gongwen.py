@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import io
 import math
-import os
 import re
 import zipfile
 from collections.abc import Sequence
@@ -27,6 +26,9 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Mm
 
 from fuchan_lib.core.exceptions import FuchanError
+from fuchan_lib.core.params import Fonts
+from fuchan_lib.core.text import atomic_write, clean_text, display_width
+from fuchan_lib.core.wording import format_date
 
 # --- page geometry (GB/T 9704-2012 §5.2) ---
 PAGE_W_MM, PAGE_H_MM = 210, 297
@@ -51,18 +53,6 @@ S_TABLE, S_FIGURE, S_CAPTION = "GWTable", "GWFigure", "GWCaption"
 S_ATTACH_LABEL, S_ATTACH_TITLE, S_PAGE_NUMBER = "GWAttachLabel", "GWAttachTitle", "GWPageNumber"
 
 LANG = "zh-CN"
-
-
-@dataclass(frozen=True)
-class Fonts:
-    """Font names; configurable because many offices use plain 仿宋/楷体 (GB2312 fonts lack
-    rare characters). Whatever is passed is written; nothing is hard-coded in the styles."""
-
-    title: str = "方正小标宋简体"
-    body: str = "仿宋_GB2312"
-    heading1: str = "黑体"
-    heading2: str = "楷体_GB2312"
-    page_number: str = "宋体"
 
 
 @dataclass(frozen=True)
@@ -154,35 +144,6 @@ Block = Title | Addressee | Heading | Paragraph | AttachmentNote | Signature | T
 
 # ---------------------------------------------------------------- text helpers
 
-_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def _unescape_control(match: re.Match) -> str:
-    code = int(match.group(1), 16)
-    if code == 0x09:
-        return "\t"
-    if code == 0x0A:
-        return "\n"
-    if code < 0x20 or code in (0xFFFE, 0xFFFF):
-        return ""
-    return match.group(0)  # a real "_x4E2D_"-like text stays as written
-
-
-def clean_text(s: object) -> str:
-    """Strip control characters (Excel's \\x0b, `_x000B_` escapes, ...) that python-docx
-    rejects with ValueError; keeps \\t and \\n. None becomes ""."""
-    if s is None:
-        return ""
-    text = _EXCEL_ESCAPE.sub(_unescape_control, str(s))
-    return _CONTROL.sub("", text)
-
-
-def display_width(s: str) -> float:
-    """Width in 字: full-width characters count 1, ASCII/half-width 0.5."""
-    return sum(0.5 if ord(ch) < 0x2E80 and ch not in "—…“”‘’" else 1.0 for ch in s)
-
-
 def estimated_width(s: str) -> float:
     """display_width plus the 1/4 字 Word and WPS insert between CJK and Latin/digits."""
     transitions = sum(1 for a, b in zip(s, s[1:])
@@ -258,11 +219,6 @@ def split_title(text: str, max_width: float = TITLE_MAX_WIDTH) -> list[str]:
                 i = j
             return lines[::-1]
     return [text]  # unreachable: n_chars lines of one character always fit
-
-
-def format_date(d: datetime.date) -> str:
-    """成文日期 in Arabic numerals without leading zeros: 2023年2月16日."""
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 _CN_DIGITS = "零一二三四五六七八九"
@@ -777,12 +733,10 @@ def write_gongwen(
     props.language, props.comments, props.revision = LANG, "", 1
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0, tzinfo=None)
     props.created = props.modified = now
-    tmp = path.with_name(path.name + ".part")
     try:
-        _save_with_tables(doc, writer.tables, tmp)
-        os.replace(tmp, path)
+        with atomic_write(path) as tmp:
+            _save_with_tables(doc, writer.tables, tmp)
     except PermissionError as exc:
-        tmp.unlink(missing_ok=True)
         raise FuchanError(f"无法写入“{path}”：文件可能正在 Word/WPS 中打开，请关闭后重试") from exc
     except FileNotFoundError as exc:
         raise FuchanError(f"无法写入“{path}”：目录不存在") from exc

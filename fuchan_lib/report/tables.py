@@ -9,10 +9,7 @@ can never become a formula. The file appears atomically: a crash leaves no half-
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
-import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,11 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from fuchan_lib.core.text import atomic_write, clean_text, excel_width
+
 MISSING = "—"
 MAX_SHEET_TITLE = 31
 _BAD_TITLE_CHARS = re.compile(r"[\[\]:*?/\\]")
 # control characters Excel refuses (openpyxl raises IllegalCharacterError on them)
-_ILLEGAL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 _HEADER_FILL = "DDEBF7"
 _FORMULA_SIGNS = ("=", "+", "-", "@")
@@ -62,7 +60,9 @@ def write_tables_xlsx(sheets: dict[str, pd.DataFrame], path: Path, *,
         ws.append([_header_cell(ws, h) for h in headers])
         for row in frame.itertuples(index=False, name=None):
             ws.append([_data_cell(ws, v, k, percent_format) for v, k in zip(row, kinds)])
-    return _save_atomically(wb, Path(path))
+    with atomic_write(path) as tmp:
+        wb.save(tmp)
+    return Path(path)
 
 
 # --- sheet names and headers -------------------------------------------------------------
@@ -83,7 +83,7 @@ def _sheet_title(name, used: set[str]) -> str:
 def _header_text(column) -> str:
     if isinstance(column, tuple):  # MultiIndex columns: "一级_二级"
         return "_".join(str(part) for part in column if str(part) and not _missing(part))
-    return _clean_text(str(column))
+    return clean_text(str(column))
 
 
 def _with_index(frame: pd.DataFrame) -> pd.DataFrame:
@@ -144,7 +144,7 @@ def _text_cell(ws, text: str, *, center: bool = False):
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment
 
-    cell = WriteOnlyCell(ws, value=_clean_text(text))
+    cell = WriteOnlyCell(ws, value=clean_text(text))
     cell.data_type = "s"
     if text[:1] in _FORMULA_SIGNS:
         cell.quotePrefix = True  # Excel keeps it text even after the user edits the cell
@@ -185,16 +185,7 @@ def _missing(value) -> bool:
         return False
 
 
-def _clean_text(text: str) -> str:
-    return _ILLEGAL_CHARS.sub("", text)
-
-
 # --- layout --------------------------------------------------------------------------------
-
-def _display_width(text: str) -> int:
-    """Width in Excel character units: CJK and full-width characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
 
 def _set_widths(ws, frame: pd.DataFrame, headers: list[str], kinds: list[str]) -> None:
     from openpyxl.utils import get_column_letter
@@ -206,19 +197,6 @@ def _set_widths(ws, frame: pd.DataFrame, headers: list[str], kinds: list[str]) -
             body = 10
         else:
             texts = frame[column].map(lambda v: MISSING if _missing(v) else str(v))
-            body = max((_display_width(t) for t in texts.unique()), default=0)
-        width = min(max(_display_width(header) + 2, body + 2, _MIN_WIDTH), _MAX_WIDTH)
+            body = max((excel_width(t) for t in texts.unique()), default=0)
+        width = min(max(excel_width(header) + 2, body + 2, _MIN_WIDTH), _MAX_WIDTH)
         ws.column_dimensions[get_column_letter(i)].width = width
-
-
-def _save_atomically(wb, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=".tmp-", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

@@ -34,6 +34,8 @@ from pathlib import Path
 
 from fuchan_lib.core.exceptions import OutputExistsError, ParamsError
 from fuchan_lib.core.params import Params, load_params
+from fuchan_lib.core.text import atomic_write
+from fuchan_lib.core.wording import format_date
 
 # 春节 (正月初一) by year, for a new quarter in another year
 SPRING_FESTIVALS = {
@@ -110,9 +112,7 @@ def _split_newline(line: str) -> tuple[str, str]:
 
 def _retell(comment: str, old: date, new: date) -> str:
     """A comment's mentions of the old date, told of the new one."""
-    def full(day: date) -> str:
-        return f"{day.year}年{day.month}月{day.day}日"
-
+    full = format_date
     comment = comment.replace(full(old), full(new))
     if (old.month, old.day) == (12, 31):
         new_text = f"{new.year}年末" if (new.month, new.day) == (12, 31) else full(new)
@@ -151,7 +151,7 @@ def edit_text(text: str, changes: dict[str, str], *, header: tuple[str, str] | N
         if not match or match["key"] not in changes or match["key"] in done:
             continue
         key = match["key"]
-        old, new = _date_or_none(match["value"].strip("\"'")), _date_or_none(changes[key])
+        old, new = _iso_date_or_none(match["value"].strip("\"'")), _iso_date_or_none(changes[key])
         lines[i] = _set_value(match, changes[key], old, new) + newline
         done.add(key)
     missing = [k for k in changes if k not in done]
@@ -161,7 +161,7 @@ def edit_text(text: str, changes: dict[str, str], *, header: tuple[str, str] | N
     return "".join(lines)
 
 
-def _date_or_none(text: str) -> date | None:
+def _iso_date_or_none(text: str) -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
@@ -243,16 +243,14 @@ def _narrative_text(params: Params) -> str:
 
 def _write_validated(text: str, target: Path) -> None:
     """Write under a temporary name, load it as params, then rename; clean up on failure."""
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    try:
-        load_params(temporary)
-    except ParamsError as exc:
-        temporary.unlink()
-        problems = str(exc).replace(f"参数文件“{temporary.name}”有误：", "")
-        raise ParamsError(f"生成的新参数文件未通过校验，没有写入“{target.name}”：{problems}") from None
-    _refuse_existing(target, "参数文件")
-    os.replace(temporary, target)
+    with atomic_write(target) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+        try:
+            load_params(temporary)
+        except ParamsError as exc:
+            problems = str(exc).replace(f"参数文件“{temporary.name}”有误：", "")
+            raise ParamsError(f"生成的新参数文件未通过校验，没有写入“{target.name}”：{problems}") from None
+        _refuse_existing(target, "参数文件")
 
 
 def new_period(

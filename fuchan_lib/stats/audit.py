@@ -15,6 +15,7 @@ import pandas as pd
 from fuchan_lib.core import schema
 from fuchan_lib.core.creditcode import valid_mask
 from fuchan_lib.core.exceptions import AuditError, ParamsError
+from fuchan_lib.core import wording
 from fuchan_lib.core.params import Acknowledgement, Params
 
 ERROR, WARNING = "错误", "警告"
@@ -143,7 +144,7 @@ FEWER_RESUMED = "已复工企业少于上次"
 
 def _day(row: pd.Series) -> str:
     value = row[schema.RESUMED_ON]
-    return "" if pd.isna(value) else f"{value.year}年{value.month}月{value.day}日"
+    return "" if pd.isna(value) else wording.format_date(value.date())
 
 
 def _findings(rule: Rule, ledger: pd.DataFrame, params: Params) -> list[Finding]:

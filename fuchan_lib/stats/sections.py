@@ -32,7 +32,6 @@ FIGURE_TOWN = "3_乡镇复工率.png"
 FIGURE_INDICATORS = "4_经济指标.png"
 FIGURE_TREND = "5_复工率趋势.png"
 TABLE_CHANGES = "本周变化企业.xlsx"
-RATE_COLUMNS = ("复工率",)
 
 INDUSTRY_ABOVE, INDUSTRY_BELOW = "规上工业", "规下工业"
 RETAIL_WITH_INDIVIDUAL = "限上批零住餐（含大个体）"
@@ -151,8 +150,7 @@ def save_table(run_dir: str | Path, filename: str, sheets: dict[str, pd.DataFram
 
     folder = Path(run_dir) / TABLES_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    return write_tables_xlsx(sheets, folder / filename, percent_columns=RATE_COLUMNS + (
-        "增速", "目标增速", "完成率", "时序进度", "返岗率"))
+    return write_tables_xlsx(sheets, folder / filename, percent_columns=schema.PERCENT_COLUMNS)
 
 
 def figure_path(run_dir: str | Path, filename: str) -> Path:
