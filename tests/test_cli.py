@@ -77,6 +77,7 @@ def test_unexpected_error_exits_1_and_logs_details(monkeypatch, capsys):
     assert "ZeroDivisionError" in Path(log).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_run_prints_the_report_path_last(county):
     result = fuchan("run", county)
     assert result.returncode == 0, result.stderr
@@ -99,6 +100,7 @@ def test_misspelt_placeholder_fails_before_any_notebook_runs(county):
         (county.parent.parent / "outputs").glob("*/manifest.json"))
 
 
+@pytest.mark.slow
 def test_added_placeholder_appears_in_the_report(county):
     import docx
 

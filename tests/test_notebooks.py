@@ -39,6 +39,7 @@ def test_every_section_notebook_exists():
     assert {p.name for p in NOTEBOOKS} >= set(pipeline.SECTION_NOTEBOOKS)
 
 
+@pytest.mark.slow
 def test_main_notebook_runs_under_papermill(county, tmp_path):
     source = ROOT / "notebooks" / "周报.ipynb"
     assert set(papermill.inspect_notebook(str(source))) == {"params_path", "as_of"}
@@ -57,6 +58,7 @@ def test_main_notebook_runs_under_papermill(county, tmp_path):
     assert len(reports) == 1
 
 
+@pytest.mark.slow
 def test_section_notebook_runs_alone_with_papermill_cli(county, tmp_path):
     import subprocess
     import sys

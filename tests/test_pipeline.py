@@ -23,6 +23,7 @@ from fuchan_lib.stats.facts import FactSet
 from fuchan_lib.run.history import list_runs
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # every test here runs (or shares) whole pipeline runs
 
 
 def report_text(path: Path) -> str:
