@@ -67,7 +67,9 @@ def test_unexpected_error_exits_1_and_logs_details(monkeypatch, capsys):
     def boom(_args):
         raise ZeroDivisionError("bug")
 
-    monkeypatch.setitem(cli.COMMANDS, "check", boom)
+    from dataclasses import replace
+
+    monkeypatch.setitem(cli.COMMANDS, "check", replace(cli.COMMANDS["check"], handler=boom))
     assert cli.main(["check"]) == 1
     err = capsys.readouterr().err
     assert "程序内部出错" in err and "详细信息已记录在" in err and "Traceback" not in err

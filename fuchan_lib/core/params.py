@@ -8,18 +8,50 @@ to the declared type, and dates must be real dates.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import ParamsError
 
 RATE_BASIS_NEEDING = "需复工"
 RATE_BASIS_INCLUDING_RUNNING = "含正常生产"
+
+
+_DATE_TEXT = re.compile(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?")
+
+
+def _date_or_text(value):
+    """2023-2-22, 2023年2月22日, 2023/2/22, 2023.2.22 -> date; anything else left for pydantic."""
+    if isinstance(value, str) and (m := _DATE_TEXT.fullmatch(value.strip())):
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return value
+    return value
+
+
+def parse_date_text(value: str | date, what: str = "截止日期") -> date:
+    """A date the user typed (CLI option, notebook cell) in any form the params accept."""
+    if isinstance(value, date):
+        return value
+    day = _date_or_text(str(value))
+    if isinstance(day, date):
+        return day
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ParamsError(
+            f"{what}的值“{value}”不是有效日期，请写成 2023-02-22 或 2023年2月22日 这样的日期"
+        ) from None
+
+
+UserDate = Annotated[date, BeforeValidator(_date_or_text)]
 
 
 class _Strict(BaseModel):
@@ -64,12 +96,12 @@ class Params(_Strict):
     county: str = Field(alias="县名", min_length=1)
     organisation: str = Field(alias="报告单位", min_length=1)
     addressee: str = Field(default="县人大常委会", alias="主送机关")
-    directory_date: date = Field(alias="名录截止日期")
-    spring_festival: date = Field(alias="春节")
-    as_of: date = Field(alias="截止日期")
-    report_date: date = Field(alias="报告日期")
-    target_end: date | None = Field(default=None, alias="目标截止")
-    indicator_period_end: date | None = Field(default=None, alias="指标期末")
+    directory_date: UserDate = Field(alias="名录截止日期")
+    spring_festival: UserDate = Field(alias="春节")
+    as_of: UserDate = Field(alias="截止日期")
+    report_date: UserDate = Field(alias="报告日期")
+    target_end: UserDate | None = Field(default=None, alias="目标截止")
+    indicator_period_end: UserDate | None = Field(default=None, alias="指标期末")
     rate_basis: Literal["需复工", "含正常生产"] = Field(default=RATE_BASIS_NEEDING, alias="复工率口径")
     digits: int = Field(default=1, ge=0, le=4, alias="小数位数")
     money_unit: Literal["自动", "万元", "亿元"] = Field(default="自动", alias="金额单位")

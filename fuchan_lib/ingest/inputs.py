@@ -12,7 +12,7 @@ import pandas as pd
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import LedgerError
 from fuchan_lib.ingest.ledger import read_ledger
-from fuchan_lib.core.params import Params, load_params
+from fuchan_lib.core.params import Params, load_params, parse_date_text
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def load_inputs(params_path: str | Path, as_of: str | date | None = None) -> Inp
     """Read params (with an optional as-of override) and every ledger they name."""
     params = load_params(params_path)
     if as_of:
-        params = params.with_as_of(date.fromisoformat(str(as_of)))
+        params = params.with_as_of(parse_date_text(as_of))
     return Inputs(
         params=params,
         industry=_read(params, schema.INDUSTRY, required=True),

@@ -1,69 +1,67 @@
 """The `fuchan` command. Imports are lazy so `fuchan --help` and `fuchan check` start fast.
 
+Every command is one `Command` in `COMMANDS` (purpose, example, arguments, handler); the
+Chinese parser (`zh_argparse`) builds help and errors from them.
+
 Exit codes: 0 done; 2 the user's input is wrong (Chinese message on stderr, no traceback);
 1 anything else (a short Chinese note and where the details were logged).
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 import traceback
 from datetime import datetime
 from pathlib import Path
 
+from fuchan_lib.run.zh_argparse import Command, build_parser, configure_console
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="fuchan", description="工业和服务业复工复产周报：读台账、算数字、出图表和公文格式的报告。"
-    )
-    commands = parser.add_subparsers(dest="command", metavar="命令")
-    check = commands.add_parser("check", help="读取并审核台账，打印摘要（不生成报告）")
-    check.add_argument("params", nargs="?", help="参数文件（默认：示例县）")
-    check.add_argument("--as-of", help="截止日期，如 2023-02-15（默认取参数文件）")
-    run = commands.add_parser("run", help="生成本周的图表、附表和报告")
-    run.add_argument("params", nargs="?", help="参数文件（默认：示例县）")
-    run.add_argument("--as-of", help="截止日期，如 2023-02-15（默认取参数文件）")
-    run.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 生成 PDF")
-    listing = commands.add_parser("list", help="列出输出文件夹中的历次运行")
-    listing.add_argument("params", nargs="?", help="参数文件（默认：示例县）")
-    template = commands.add_parser("template", help="生成空白台账模板，发给乡镇填写")
-    template.add_argument("dir", help="模板存放的文件夹")
-    template.add_argument("--params", help="参数文件：用其中已有台账的乡镇名单做下拉选项")
-    period = commands.add_parser("new-period", help="从当前参数文件生成下一期的参数文件")
-    period.add_argument("params", help="当前的参数文件")
-    group = period.add_mutually_exclusive_group(required=True)
-    group.add_argument("--as-of", help="新的截止日期，如 2023-02-22")
-    group.add_argument("--quarter", help="新的季度，如 2023Q2")
-    return parser
+EXAMPLE_PARAMS = "params/示例县_2023Q1.yaml"
+_PARAMS_HELP = f"参数文件（不写则用示例县的 {EXAMPLE_PARAMS}）"
+_AS_OF_HELP = "截止日期，如 2023-02-22 或 2023年2月22日（默认取参数文件中的）"
 
 
 def _params_path(value: str | None) -> Path:
+    """The params file given, or the example county's, saying so (a silent 示例县 misleads)."""
     from fuchan_lib.core.params import default_params_path
 
-    return Path(value) if value else default_params_path()
+    if value:
+        return Path(value)
+    path = default_params_path()
+    print(f"未指定参数文件，使用示例县的参数：{path}")
+    return path
 
 
 def _as_of(value: str | None):
-    from datetime import date
+    from fuchan_lib.core.params import parse_date_text
 
-    from fuchan_lib.core.exceptions import ParamsError
+    return None if value is None else parse_date_text(value, "--as-of 选项")
 
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ParamsError(f"--as-of 的值“{value}”不是有效日期，请写成 2023-02-15 的格式") from None
+
+def _params_argument(parser, required: bool = False) -> None:
+    if required:
+        parser.add_argument("params", metavar="参数文件", help="参数文件，如 " + EXAMPLE_PARAMS)
+    else:
+        parser.add_argument("params", nargs="?", metavar="参数文件", help=_PARAMS_HELP)
+
+
+def _check_arguments(parser) -> None:
+    _params_argument(parser)
+    parser.add_argument("--as-of", metavar="日期", help=_AS_OF_HELP)
 
 
 def _check(args) -> int:
     from fuchan_lib.run.check import check_inputs
 
-    report = check_inputs(_params_path(args.params), _as_of(args.as_of))
-    print(report)
+    print(check_inputs(_params_path(args.params), _as_of(args.as_of)))
     return 0
+
+
+def _run_arguments(parser) -> None:
+    _params_argument(parser)
+    parser.add_argument("--as-of", metavar="日期", help=_AS_OF_HELP)
+    parser.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 生成 PDF")
 
 
 def _run(args) -> int:
@@ -75,20 +73,33 @@ def _run(args) -> int:
 
 
 def _list(args) -> int:
-    from fuchan_lib.run.history import format_runs, list_runs
     from fuchan_lib.core.params import load_params
+    from fuchan_lib.run.history import format_runs, list_runs
 
     params = load_params(_params_path(args.params))
     print(format_runs(list_runs(params.output_path, include_failed=True)))
     return 0
 
 
+def _template_arguments(parser) -> None:
+    parser.add_argument("dir", metavar="文件夹", help="模板存放的文件夹（没有会自动新建）")
+    parser.add_argument("--params", metavar="参数文件",
+                        help="参数文件：用其中已有台账的乡镇名单做下拉选项")
+
+
 def _template(args) -> int:
     from fuchan_lib.ingest.blank_ledgers import write_templates
 
-    for path in write_templates(Path(args.dir), _params_path(args.params) if args.params else None):
+    for path in write_templates(Path(args.dir), Path(args.params) if args.params else None):
         print(path)
     return 0
+
+
+def _new_period_arguments(parser) -> None:
+    _params_argument(parser, required=True)
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--as-of", metavar="日期", help="新的截止日期，如 2023-02-22")
+    group.add_argument("--quarter", metavar="季度", help="新的季度，如 2023Q2")
 
 
 def _new_period(args) -> int:
@@ -98,8 +109,27 @@ def _new_period(args) -> int:
     return 0
 
 
-COMMANDS = {"check": _check, "run": _run, "list": _list, "template": _template,
-            "new-period": _new_period}
+COMMANDS: dict[str, Command] = {c.name: c for c in (
+    Command("check", "读取并审核台账，列出全部问题并存成 .xlsx 清单（不生成报告）",
+            f"fuchan check {EXAMPLE_PARAMS}", _check_arguments, _check),
+    Command("run", "生成本周的图表、附表和公文格式的报告（先做 check 的全部检查）",
+            f"fuchan run {EXAMPLE_PARAMS} --as-of 2023-02-22", _run_arguments, _run),
+    Command("list", "列出输出文件夹中的历次运行（含失败的）",
+            f"fuchan list {EXAMPLE_PARAMS}", _params_argument, _list),
+    Command("template", "生成空白台账模板，发给乡镇填写",
+            "fuchan template 台账模板 --params " + EXAMPLE_PARAMS, _template_arguments, _template),
+    Command("new-period", "从当前参数文件生成下一期（新截止日期或新季度）的参数文件",
+            f"fuchan new-period {EXAMPLE_PARAMS} --as-of 2023-02-22",
+            _new_period_arguments, _new_period),
+)}
+
+
+def parser():
+    return build_parser(
+        "fuchan", "工业和服务业复工复产周报：读台账、算数字、出图表和公文格式的报告。",
+        list(COMMANDS.values()),
+        epilog=f"不写命令时执行 check；不写参数文件时使用示例县的参数（{EXAMPLE_PARAMS}）。",
+    )
 
 
 def _log_unexpected(exc: BaseException) -> Path:
@@ -113,16 +143,15 @@ def _log_unexpected(exc: BaseException) -> Path:
 def main(argv: list[str] | None = None) -> int:
     from fuchan_lib.core.exceptions import FuchanError, FuchanInputError
 
-    for stream in (sys.stdout, sys.stderr):  # Chinese output on any console
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8", errors="replace")
-    parser = _parser()
-    args = parser.parse_args(argv)
-    command = COMMANDS.get(args.command or "check")
-    if args.command is None:
-        args = parser.parse_args(["check"])
+    configure_console()
     try:
-        return command(args)
+        args = parser().parse_args(argv)
+        if args.command is None:
+            args = parser().parse_args(["check"])
+        by_alias = {alias: c for c in COMMANDS.values() for alias in (c.name, *c.aliases)}
+        return by_alias[args.command].handler(args)
+    except SystemExit as exc:  # argparse after --help (0) or a command-line mistake (2)
+        return exc.code if isinstance(exc.code, int) else 2
     except FuchanInputError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
