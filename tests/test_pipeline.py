@@ -219,3 +219,17 @@ def test_rates_of_another_basis_are_not_compared(two_weeks):
     assert same["周比.工业.复工率变化"].text.startswith(("提高", "回落", "持平"))
     assert changed["周比.工业.复工率变化"].text is None
     assert changed["周比.工业.新增复工"].value == same["周比.工业.新增复工"].value  # counts still compare
+
+
+def test_township_follow_up_lists_add_up_to_the_county_list(two_weeks):
+    _, _, run = two_weeks
+    county = pd.read_excel(run.run_dir / "tables" / "未复工企业清单.xlsx", engine="calamine")
+    books = sorted((run.run_dir / "督办").glob("[0-9][0-9]_*.xlsx"))
+    lists = {p.stem[3:]: pd.read_excel(p, engine="calamine") for p in books}
+    assert sum(len(df) for df in lists.values()) == len(county) > 0
+    for town, df in lists.items():
+        expected = county[county["乡镇（园区）"] == town]["企业名称"]
+        assert sorted(df["企业名称"]) == sorted(expected), town
+    summary = pd.read_excel(run.run_dir / "督办" / "汇总.xlsx", engine="calamine")
+    assert list(summary["乡镇（园区）"])[:-1] == list(lists)
+    assert summary["未复工企业"].iloc[-1] == len(county)

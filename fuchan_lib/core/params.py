@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
@@ -92,7 +92,31 @@ class Acknowledgement(_Strict):
     note: str = Field(alias="说明", min_length=2)
 
 
-class Params(_Strict):
+class _ReportParams(_Strict):
+    """What county and city params share: paths relative to the file, the report's title."""
+
+    # set by load_model: the folder paths are relative to, and the file itself
+    base_dir: Path = Field(default=Path("."), exclude=True)
+    source: Path | None = Field(default=None, exclude=True)
+
+    def resolve(self, relative: str) -> Path:
+        path = Path(relative)
+        return path if path.is_absolute() else (self.base_dir / path).resolve()
+
+    @property
+    def output_path(self) -> Path:
+        return self.resolve(self.output_dir)
+
+    @property
+    def narrative_path(self) -> Path | None:
+        return None if self.narrative is None else self.resolve(self.narrative)
+
+    @property
+    def report_title(self) -> str:
+        return f"{self.organisation}关于工业和服务业复工复产工作情况的报告"
+
+
+class Params(_ReportParams):
     county: str = Field(alias="县名", min_length=1)
     organisation: str = Field(alias="报告单位", min_length=1)
     addressee: str = Field(default="县人大常委会", alias="主送机关")
@@ -111,10 +135,6 @@ class Params(_Strict):
     fonts: Fonts = Field(default_factory=Fonts, alias="字体")
     acknowledged: tuple[Acknowledgement, ...] = Field(default=(), alias="审核说明")
 
-    # set by from_yaml: the folder paths are relative to, and the file itself
-    base_dir: Path = Field(default=Path("."), exclude=True)
-    source: Path | None = Field(default=None, exclude=True)
-
     @model_validator(mode="after")
     def _dates_in_order(self):
         if self.as_of < self.spring_festival:
@@ -124,11 +144,6 @@ class Params(_Strict):
         if self.report_date < self.as_of:
             raise ValueError(f"报告日期 {self.report_date} 早于截止日期 {self.as_of}")
         return self
-
-    # --- paths, resolved against the params file's folder ---
-    def resolve(self, relative: str) -> Path:
-        path = Path(relative)
-        return path if path.is_absolute() else (self.base_dir / path).resolve()
 
     def ledger(self, kind: str) -> tuple[Path, str | None] | None:
         """(path, sheet) of a ledger kind, or None when the params do not name one."""
@@ -152,18 +167,6 @@ class Params(_Strict):
             return self.indicator_period_end
         return self.as_of.replace(day=1) - timedelta(days=1)
 
-    @property
-    def output_path(self) -> Path:
-        return self.resolve(self.output_dir)
-
-    @property
-    def narrative_path(self) -> Path | None:
-        return None if self.narrative is None else self.resolve(self.narrative)
-
-    @property
-    def report_title(self) -> str:
-        return f"{self.organisation}关于工业和服务业复工复产工作情况的报告"
-
     def with_as_of(self, as_of: date) -> "Params":
         """The same params for another as-of date (`fuchan run --as-of`)."""
         if as_of < self.spring_festival:
@@ -176,29 +179,39 @@ def _allowed_keys(model: type[BaseModel]) -> list[str]:
     return [f.alias for n, f in model.model_fields.items() if f.alias and not f.exclude]
 
 
-def _model_at(loc: tuple) -> type[BaseModel] | None:
+def _nested_model(annotation) -> type[BaseModel] | None:
+    """The pydantic model inside a field's annotation (`Fonts`, `tuple[Acknowledgement, ...]`)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _nested_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _model_at(loc: tuple, root: type[BaseModel] | None = None) -> type[BaseModel] | None:
     """The pydantic model that holds the key at `loc` (for listing allowed keys)."""
-    model: type[BaseModel] = Params
+    model: type[BaseModel] = root or Params
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
         field = next((f for f in model.model_fields.values() if f.alias == part), None)
         if field is None:
             return None
-        candidates = [Acknowledgement, DataFiles, Fonts, LedgerSource]
-        model = next((m for m in candidates if m.__name__ in str(field.annotation)), None)
+        model = _nested_model(field.annotation)
         if model is None:
             return None
     return model
 
 
-def _describe(error: dict) -> str:
+def _describe(error: dict, root: type[BaseModel] | None = None) -> str:
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p in ("str", "LedgerSource")))
     loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith(("function-", "tagged-"))))
     key = "·".join(str(p + 1) if isinstance(p, int) else p for p in loc) or "（整个文件）"
     kind, value = error["type"], error.get("input")
     if kind == "extra_forbidden":
-        model = _model_at(loc) or Params
+        model = _model_at(loc, root) or root or Params
         return f"未知的参数“{key}”。允许的参数有：{'、'.join(_allowed_keys(model))}。请检查拼写"
     if kind == "missing":
         return f"缺少必填参数“{key}”，请补上"
@@ -220,9 +233,15 @@ def _describe(error: dict) -> str:
 
 def load_params(path: str | Path) -> Params:
     """Read and validate a params YAML; every problem becomes one Chinese ParamsError."""
+    return load_model(path, Params, "请检查路径，或先用示例 params/示例县_2023Q1.yaml 复制一份")
+
+
+def load_model(path: str | Path, model: type[_Strict], missing_hint: str):
+    """Read a YAML file (every scalar as text) into a strict model with `base_dir` and `source`
+    set; every problem becomes one Chinese ParamsError. Shared by the county and city params."""
     path = Path(path)
     if not path.is_file():
-        raise ParamsError(f"找不到参数文件“{path}”。请检查路径，或先用示例 params/示例县_2023Q1.yaml 复制一份")
+        raise ParamsError(f"找不到参数文件“{path}”。{missing_hint}")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -239,11 +258,11 @@ def load_params(path: str | Path) -> Params:
     if not isinstance(raw, dict):
         raise ParamsError(f"参数文件“{path.name}”应是“键: 值”的列表，请对照示例参数文件")
     try:
-        params = Params.model_validate(raw)
+        loaded = model.model_validate(raw)
     except ValidationError as exc:
-        problems = "；\n  ".join(_describe(e) for e in exc.errors())
+        problems = "；\n  ".join(_describe(e, model) for e in exc.errors())
         raise ParamsError(f"参数文件“{path.name}”有误：\n  {problems}") from None
-    return params.model_copy(update={"base_dir": path.resolve().parent, "source": path.resolve()})
+    return loaded.model_copy(update={"base_dir": path.resolve().parent, "source": path.resolve()})
 
 
 def default_params_path() -> Path:

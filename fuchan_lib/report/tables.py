@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -30,15 +31,27 @@ _HEADER_FILL = "DDEBF7"
 _FORMULA_SIGNS = ("=", "+", "-", "@")
 
 
+@dataclass(frozen=True)
+class PrintLayout:
+    """How a sheet prints: a centred header line, A4 portrait or landscape, and either the whole
+    sheet on one page or the width on one page with the header row repeated on every page."""
+
+    header: str = ""
+    landscape: bool = False
+    one_page: bool = False
+
+
 def write_tables_xlsx(sheets: dict[str, pd.DataFrame], path: Path, *,
                       percent_columns: Iterable[str] = (), date_columns: Iterable[str] = (),
-                      percent_decimals: int = 1) -> Path:
+                      percent_decimals: int = 1,
+                      printing: dict[str, PrintLayout] | None = None) -> Path:
     """Write each DataFrame to its own sheet of a new .xlsx at `path`; return the path.
 
     `percent_columns` hold percent values (81.25 means 81.25 %); they are stored as the
     fraction 0.8125 formatted '0.0%', so Excel shows 81.3 % and still computes with the number.
     `date_columns` (and any datetime column) are written as dates 'yyyy-mm-dd'. A frame with a
     meaningful index (named, or not a plain 0..n-1 range) keeps it as its first column(s).
+    `printing` sets the print layout of the sheets it names.
     """
     from openpyxl import Workbook
 
@@ -57,6 +70,8 @@ def write_tables_xlsx(sheets: dict[str, pd.DataFrame], path: Path, *,
                  for c, h in zip(frame.columns, headers)]
         _set_widths(ws, frame, headers, kinds)
         ws.freeze_panes = "A2"
+        if printing and name in printing:
+            _set_print_layout(ws, printing[name])
         ws.append([_header_cell(ws, h) for h in headers])
         for row in frame.itertuples(index=False, name=None):
             ws.append([_data_cell(ws, v, k, percent_format) for v, k in zip(row, kinds)])
@@ -200,3 +215,17 @@ def _set_widths(ws, frame: pd.DataFrame, headers: list[str], kinds: list[str]) -
             body = max((excel_width(t) for t in texts.unique()), default=0)
         width = min(max(excel_width(header) + 2, body + 2, _MIN_WIDTH), _MAX_WIDTH)
         ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def _set_print_layout(ws, layout: PrintLayout) -> None:
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = "landscape" if layout.landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if layout.one_page else 0  # 0: as many pages as needed
+    if not layout.one_page:
+        ws.print_title_rows = "1:1"
+        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    if layout.header:
+        ws.oddHeader.center.text = layout.header.replace("&", "&&")
+    ws.print_options.horizontalCentered = True

@@ -225,11 +225,15 @@ def run_pipeline(params_path: Path, *, as_of: date | None = None, pdf: bool = Fa
         parameters = notebook_parameters(staging, Path(params_path).resolve(), p.as_of)
         timings |= _run_notebooks(staging, parameters, say)
         from fuchan_lib.report.document import build_report
+        from fuchan_lib.report.follow_up_books import FOLDER, write_county_books
+        from fuchan_lib.stats.follow_up import county_follow_up
 
         step = time.perf_counter()
         facts = FactSet.from_folder(staging / sec.FACTS_DIR)
         facts.to_json(staging / FACTS_FILE)
         report, gaps = build_report(p, staging)
+        write_county_books(staging / FOLDER, county_follow_up(
+            inputs.industry, inputs.service, p.spring_festival, p.as_of), county=p.county, as_of=p.as_of)
         timings["报告"] = time.perf_counter() - step
         pdf_path, pdf_note = None, None
         if pdf:

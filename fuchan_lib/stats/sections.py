@@ -13,9 +13,10 @@ import pandas as pd
 
 from fuchan_lib.stats import facts as facts_mod
 from fuchan_lib.core import schema
+from fuchan_lib.stats.follow_up import not_resumed_rows
 from fuchan_lib.stats.growth import indicator_growth, schedule_progress
 from fuchan_lib.ingest.inputs import Inputs
-from fuchan_lib.stats.rates import Resumption, count_by, not_resumed, resumption_curves, resumption_table
+from fuchan_lib.stats.rates import Resumption, count_by, resumption_curves, resumption_table
 
 FACTS_DIR, TABLES_DIR, FIGURES_DIR = "facts", "tables", "figures"
 
@@ -78,25 +79,10 @@ def town_table(inputs: Inputs) -> pd.DataFrame:
 
 
 def not_resumed_table(inputs: Inputs) -> pd.DataFrame:
-    """未复工企业清单: who still has not resumed, with the reason the township gave."""
-    as_of = inputs.params.as_of
-    parts = []
-    for label_column, df in ((schema.SCALE, inputs.industry), (schema.CATEGORY, inputs.service)):
-        needed = [schema.NAME, schema.TOWN, label_column, schema.REASON] + (
-            [schema.TRADE] if schema.TRADE in df else [])
-        late = not_resumed(df, as_of, columns=needed)
-        parts.append(pd.DataFrame({
-            "企业名称": late[schema.NAME],
-            "乡镇（园区）": late[schema.TOWN],
-            "规模或类别": (schema.industry_group_label(late[label_column]) if label_column == schema.SCALE
-                       else late[label_column].astype(object)),
-            "行业": late[schema.TRADE] if schema.TRADE in late else "工业",
-            "未复工原因": late[schema.REASON],
-        }))
-    table = pd.concat(parts, ignore_index=True)
-    # grouped by town and category; within a group the ledger order the township used
-    table = table.sort_values(["乡镇（园区）", "规模或类别"], na_position="last", kind="stable")
-    return table.reset_index(drop=True)
+    """未复工企业清单: who still has not resumed, with the reason the township gave; the same
+    rows, in the same order, as the townships' 督办 lists (follow_up)."""
+    rows = not_resumed_rows(inputs.industry, inputs.service, inputs.params.as_of)
+    return rows[["企业名称", "乡镇（园区）", "规模或类别", "行业", "未复工原因"]]
 
 
 def curve_frame(inputs: Inputs) -> tuple[pd.DataFrame, int]:

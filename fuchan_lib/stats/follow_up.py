@@ -1,0 +1,100 @@
+"""督办: who has not resumed, per 乡镇（园区）, for the township to follow up.
+
+One function picks the not-resumed enterprises of both ledgers (the county's 未复工企业清单 is
+these rows), and the township lists are a partition of them, so they add up by construction.
+Townships come in the county's own order: first appearance in the ledgers (industry, then
+services); blank towns last as 未填.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from fuchan_lib.core import schema
+from fuchan_lib.stats.rates import not_resumed
+
+GROUP = "规模或类别"
+DAYS = "春节后天数"
+TOWN_BLANK = "未填"
+# the standard order of the groups in every list
+GROUP_ORDER = ("规上工业", "规下工业") + schema.CATEGORIES
+
+
+def town_order(*ledgers: pd.DataFrame) -> list[str]:
+    """Townships in order of first appearance over the ledgers; 未填 last when a town is blank."""
+    seen: dict[str, None] = {}
+    blank = False
+    for ledger in ledgers:
+        towns = ledger[schema.TOWN]
+        blank = blank or bool(towns.isna().any())
+        seen.update(dict.fromkeys(towns.dropna().astype(str).unique()))
+    return list(seen) + ([TOWN_BLANK] if blank else [])
+
+
+def not_resumed_rows(industry: pd.DataFrame, service: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """未复工企业: 企业名称, 统一社会信用代码, 乡镇（园区）, 规模或类别, 行业, 未复工原因.
+
+    Ordered by township (county order), then group (standard order), then ledger order."""
+    parts = []
+    for label_column, df in ((schema.SCALE, industry), (schema.CATEGORY, service)):
+        needed = [schema.NAME, schema.CREDIT_CODE, schema.TOWN, label_column, schema.REASON] + (
+            [schema.TRADE] if schema.TRADE in df else [])
+        late = not_resumed(df, as_of, columns=needed)
+        parts.append(pd.DataFrame({
+            schema.NAME: late[schema.NAME].astype(object),
+            schema.CREDIT_CODE: late[schema.CREDIT_CODE].astype(object),
+            schema.TOWN: late[schema.TOWN].astype(object),
+            GROUP: (schema.industry_group_label(late[label_column]) if label_column == schema.SCALE
+                    else late[label_column].astype(object)),
+            schema.TRADE: late[schema.TRADE].astype(object) if schema.TRADE in late else "工业",
+            schema.REASON: late[schema.REASON].astype(object),
+        }))
+    table = pd.concat(parts, ignore_index=True)
+    table[schema.TOWN] = table[schema.TOWN].where(table[schema.TOWN].notna(), TOWN_BLANK)
+    towns = town_order(industry, service)
+    order = pd.DataFrame({
+        "town": pd.Categorical(table[schema.TOWN], categories=towns, ordered=True),
+        "group": pd.Categorical(table[GROUP], categories=GROUP_ORDER, ordered=True),
+    })
+    ranked = order.sort_values(["town", "group"], kind="stable").index
+    return table.loc[ranked].reset_index(drop=True)
+
+
+def follow_up_lists(rows: pd.DataFrame, towns: list[str], spring_festival: date,
+                    as_of: date) -> dict[str, pd.DataFrame]:
+    """One list per township (county order, only towns with firms not resumed) with 春节后天数."""
+    days = (as_of - spring_festival).days
+    lists = {}
+    for town in towns:
+        mine = rows[rows[schema.TOWN] == town].drop(columns=schema.TOWN)
+        if len(mine):
+            mine = mine.assign(**{DAYS: days}).reset_index(drop=True)
+            mine.insert(0, "序号", range(1, len(mine) + 1))
+            lists[town] = mine
+    return lists
+
+
+def follow_up_summary(lists: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """汇总: firms not resumed per township and group, with a 合计 row; columns only for groups
+    that occur, so the sheet stays narrow enough to print on one page."""
+    counts = pd.DataFrame(
+        [{GROUP: g, "乡镇（园区）": town} for town, df in lists.items() for g in df[GROUP]],
+        columns=[GROUP, "乡镇（园区）"],
+    )
+    present = [g for g in GROUP_ORDER if g in set(counts[GROUP])]
+    table = pd.crosstab(counts["乡镇（园区）"], counts[GROUP]).reindex(
+        index=list(lists), columns=present, fill_value=0)
+    table.insert(0, "未复工企业", table.sum(axis=1))
+    table.loc["合计"] = table.sum(axis=0)
+    table.index.name = "乡镇（园区）"
+    table.columns.name = None
+    return table.reset_index()
+
+
+def county_follow_up(industry: pd.DataFrame, service: pd.DataFrame, spring_festival: date,
+                     as_of: date) -> dict[str, pd.DataFrame]:
+    """A county's 督办 lists, township by township in the county's order."""
+    rows = not_resumed_rows(industry, service, as_of)
+    return follow_up_lists(rows, town_order(industry, service), spring_festival, as_of)
