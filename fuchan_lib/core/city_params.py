@@ -14,7 +14,9 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from fuchan_lib.core.params import RATE_BASIS_NEEDING, Fonts, _ReportParams, _Strict, load_model
+from fuchan_lib.core.params import (
+    RATE_BASIS_NEEDING, Fonts, UserDate, _ReportParams, _Strict, load_model,
+)
 
 YES, NO = "是", "否"
 
@@ -39,8 +41,8 @@ class CityParams(_ReportParams):
     city: str = Field(alias="市名", min_length=1)
     organisation: str = Field(alias="报告单位", min_length=1)
     addressee: str = Field(default="市人大常委会", alias="主送机关")
-    as_of: date = Field(alias="截止日期")
-    report_date: date = Field(alias="报告日期")
+    as_of: UserDate = Field(alias="截止日期")
+    report_date: UserDate = Field(alias="报告日期")
     rate_basis: Literal["需复工", "含正常生产"] = Field(default=RATE_BASIS_NEEDING, alias="复工率口径")
     digits: int = Field(default=1, ge=0, le=4, alias="小数位数")
     counties: tuple[CountySource, ...] = Field(alias="各县", min_length=1)
