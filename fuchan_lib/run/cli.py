@@ -109,6 +109,18 @@ def _new_period(args) -> int:
     return 0
 
 
+def _lab_arguments(parser) -> None:
+    _params_argument(parser)
+    parser.add_argument("--port", type=int, metavar="端口", help="端口（默认：8888 起第一个空闲的）")
+    parser.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
+
+
+def _lab(args) -> int:
+    from fuchan_lib.run.lab import start_lab
+
+    return start_lab(_params_path(args.params), port=args.port, open_browser=not args.no_browser)
+
+
 COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command("check", "读取并审核台账，列出全部问题并存成 .xlsx 清单（不生成报告）",
             f"fuchan check {EXAMPLE_PARAMS}", _check_arguments, _check),
@@ -121,6 +133,8 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command("new-period", "从当前参数文件生成下一期（新截止日期或新季度）的参数文件",
             f"fuchan new-period {EXAMPLE_PARAMS} --as-of 2023-02-22",
             _new_period_arguments, _new_period),
+    Command("lab", "打开中文界面的 JupyterLab 和本周的笔记本（参数文件已填好），按 Ctrl+C 停止",
+            f"fuchan lab {EXAMPLE_PARAMS}", _lab_arguments, _lab),
 )}
 
 
