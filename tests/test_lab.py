@@ -123,6 +123,7 @@ def _get_json(url: str) -> dict:
         return json.loads(answer.read().decode("utf-8"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name == "nt", reason="Ctrl+C is sent as SIGINT here")
 def test_fuchan_lab_serves_the_weekly_notebook_in_chinese_and_stops_on_ctrl_c(county, tmp_path):
     committed = notebooks_dir() / lab.WEEKLY_NOTEBOOK

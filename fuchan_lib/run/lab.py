@@ -27,6 +27,7 @@ from importlib import metadata, util
 from pathlib import Path
 
 from fuchan_lib.core.exceptions import FuchanError
+from fuchan_lib.core.text import atomic_write
 
 WEEKLY_NOTEBOOK = "周报.ipynb"
 STATE_DIR = ".fuchan-lab"  # hidden in JupyterLab's file browser
@@ -101,14 +102,9 @@ def write_working_copy(params_path: Path, root: Path) -> tuple[Path, bool]:
             return target, False
     book = _with_params(json.loads(text), params_ref)
     book["metadata"]["fuchan"] = origin
-    _write_atomically(target, json.dumps(book, ensure_ascii=False, indent=1) + "\n")
+    with atomic_write(target) as temporary:
+        temporary.write_text(json.dumps(book, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return target, True
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def write_default_settings(settings_dir: Path) -> None:
