@@ -49,7 +49,7 @@ def test_unknown_key_names_the_key_and_the_allowed_ones(tmp_path):
 
 def test_unknown_nested_key_lists_that_level(tmp_path):
     text = BASE.replace("数据:\n", "数据:\n  工业台账: x.xlsx\n")
-    with pytest.raises(ParamsError, match="数据·工业台账.*工业企业台账、服务业企业台账"):
+    with pytest.raises(ParamsError, match="第8行：未知的参数“数据·工业台账”。是不是想写“工业企业台账”？.*「工业企业台账」「服务业企业台账」"):
         load_params(write(tmp_path, text))
 
 

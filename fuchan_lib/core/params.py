@@ -1,9 +1,10 @@
 """The params file: one YAML per county and period, edited by the statistician (DESIGN §2).
 
 Loaded into a frozen, strict pydantic model: an unknown key is an error naming the key and the
-allowed ones. YAML is read with every scalar as text (`yaml.BaseLoader`), so the YAML 1.1 traps
-(`no` -> False, `0571` -> octal, `12:30` -> 750) cannot happen; pydantic then converts each value
-to the declared type, and dates must be real dates.
+allowed ones. YAML is read with every scalar as text (`yaml_text`, which also explains the usual typing
+slips); pydantic then converts each value to the declared type, and dates must be real dates.
+Every problem of the file is reported at once, each with its line and, for a misspelt key or
+value, the closest allowed one.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import ParamsError
+from fuchan_lib.core.messages import closest, did_you_mean, quoted
+from fuchan_lib.core.yaml_text import describe_slip, raise_problems, read_yaml
 
 RATE_BASIS_NEEDING = "需复工"
 RATE_BASIS_INCLUDING_RUNNING = "含正常生产"
@@ -205,30 +207,53 @@ def _model_at(loc: tuple, root: type[BaseModel] | None = None) -> type[BaseModel
     return model
 
 
-def _describe(error: dict, root: type[BaseModel] | None = None) -> str:
-    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p in ("str", "LedgerSource")))
-    loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith(("function-", "tagged-"))))
-    key = "·".join(str(p + 1) if isinstance(p, int) else p for p in loc) or "（整个文件）"
+def _key_path(error: dict) -> tuple:
+    """The user's key path of a pydantic error (without pydantic's union-branch names)."""
+    return tuple(
+        p for p in error["loc"]
+        if not (isinstance(p, str) and (p in ("str", "LedgerSource")
+                                        or p.startswith(("function-", "tagged-"))))
+    )
+
+
+def _describe(error: dict, suggested: set[tuple], root: type[BaseModel]) -> str | None:
+    """One validation error in Chinese (None when another message already covers it)."""
+    loc = _key_path(error)
+    key = "·".join(f"第{p + 1}条" if isinstance(p, int) else p for p in loc) or "（整个文件）"
     kind, value = error["type"], error.get("input")
     if kind == "extra_forbidden":
-        model = _model_at(loc, root) or root or Params
-        return f"未知的参数“{key}”。允许的参数有：{'、'.join(_allowed_keys(model))}。请检查拼写"
+        allowed = _allowed_keys(_model_at(loc, root) or root)
+        hint = did_you_mean(loc[-1], allowed) if isinstance(loc[-1], str) else ""
+        return (f"未知的参数“{key}”。{hint or '请检查拼写。'}"
+                f"这一级允许的参数有：{quoted(allowed)}")
     if kind == "missing":
-        return f"缺少必填参数“{key}”，请补上"
+        return None if loc in suggested else f"缺少必填参数“{key}”，请补上"
     if kind.startswith("date"):
-        return f"参数“{key}”的值“{value}”不是有效日期，请写成 2023-02-15 这样的日期"
+        return f"参数“{key}”的值“{value}”不是有效日期，请写成 2023-02-15 或 2023年2月15日 这样的日期"
     if kind in ("literal_error", "enum"):
-        allowed = error.get("ctx", {}).get("expected", "")
-        return f"参数“{key}”的值“{value}”不在允许范围内，可选：{allowed}"
+        allowed = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+        hint = did_you_mean(str(value), allowed)
+        return f"参数“{key}”的值“{value}”不在允许范围内，可选：{quoted(allowed)}。{hint}".rstrip("。")
     if kind.startswith("int") or kind.startswith("greater") or kind.startswith("less"):
         return f"参数“{key}”的值“{value}”应为 0 到 4 之间的整数"
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error["msg"]))
     if kind.startswith("string_too_short"):
-        return f"参数“{key}”不能为空"
-    if kind in ("model_type", "dict_type", "model_attributes_type", "string_type"):
-        return f"参数“{key}”的写法不对（得到“{value}”），请对照示例参数文件"
+        return f"参数“{key}”" + ("不能为空" if not value else f"的值“{value}”太短，请写清楚")
+    if kind in ("model_type", "dict_type", "model_attributes_type", "string_type", "tuple_type"):
+        return f"参数“{key}”的写法不对（得到“{value}”），请对照示例参数文件的缩进和写法"
     return f"参数“{key}”有误：{error['msg']}（值：{value!r}）"
+
+
+def _suggested_missing(errors: list[dict], root: type[BaseModel]) -> set[tuple]:
+    """Missing keys that an unknown key's "是不是想写" already points to (said once)."""
+    found = set()
+    for error in errors:
+        loc = _key_path(error)
+        if error["type"] == "extra_forbidden" and isinstance(loc[-1], str):
+            for name in closest(loc[-1], _allowed_keys(_model_at(loc, root) or root), n=1):
+                found.add(loc[:-1] + (name,))
+    return found
 
 
 def load_params(path: str | Path) -> Params:
@@ -238,30 +263,29 @@ def load_params(path: str | Path) -> Params:
 
 def load_model(path: str | Path, model: type[_Strict], missing_hint: str):
     """Read a YAML file (every scalar as text) into a strict model with `base_dir` and `source`
-    set; every problem becomes one Chinese ParamsError. Shared by the county and city params."""
+    set; every problem of the file in one Chinese ParamsError, each with its line. Shared by
+    the county and city params."""
     path = Path(path)
     if not path.is_file():
         raise ParamsError(f"找不到参数文件“{path}”。{missing_hint}")
+    doc = read_yaml(path, "参数文件")
+    slips = [describe_slip(s, doc.lines) for s in doc.slips]
+    if not isinstance(doc.data, dict):
+        raise_problems("参数文件", path.name, slips + ["应是一行一个“键: 值”，请对照示例参数文件"])
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ParamsError(f"参数文件“{path.name}”不是 UTF-8 编码，请在编辑器中另存为 UTF-8") from None
-    try:
-        raw = yaml.load(text, Loader=yaml.BaseLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
-        raise ParamsError(
-            f"参数文件“{path.name}”{where}的 YAML 格式有误（{getattr(exc, 'problem', exc)}）。"
-            "请检查冒号后是否有空格、缩进是否对齐"
-        ) from None
-    if not isinstance(raw, dict):
-        raise ParamsError(f"参数文件“{path.name}”应是“键: 值”的列表，请对照示例参数文件")
-    try:
-        loaded = model.model_validate(raw)
+        loaded = model.model_validate(doc.data)
     except ValidationError as exc:
-        problems = "；\n  ".join(_describe(e, model) for e in exc.errors())
-        raise ParamsError(f"参数文件“{path.name}”有误：\n  {problems}") from None
+        errors = exc.errors()
+        suggested = _suggested_missing(errors, model)
+        problems = []
+        for error in errors:
+            text = _describe(error, suggested, model)
+            line = doc.line_of(_key_path(error))
+            if text is not None and line not in {s.line for s in doc.slips}:
+                problems.append((line or 0, f"第{line}行：{text}" if line else text))
+        raise_problems("参数文件", path.name, slips + [t for _, t in sorted(problems, key=lambda p: p[0])])
+    if slips:
+        raise_problems("参数文件", path.name, slips)
     return loaded.model_copy(update={"base_dir": path.resolve().parent, "source": path.resolve()})
 
 

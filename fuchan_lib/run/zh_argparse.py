@@ -16,11 +16,11 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from fuchan_lib.core.messages import closest
+from fuchan_lib.core.text import display_width
 
 _TYPE_NAMES = {"int": "整数", "float": "数字"}
 
@@ -100,7 +100,8 @@ def _narrow_padding(line: str) -> str:
 
 
 def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Terminal columns: two for a full-width character."""
+    return round(2 * display_width(text))
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):

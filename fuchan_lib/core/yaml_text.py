@@ -1,0 +1,195 @@
+"""The statistician's YAML: read as text, each key's line kept, the usual slips explained.
+
+Every scalar is read as text (`yaml.BaseLoader`), so the YAML 1.1 traps (`no` -> False,
+`0571` -> octal, `12:30` -> 750) cannot happen. What people type by mistake in a Chinese
+editor is recognised by name and reported all at once, each with its line quoted and the
+corrected line: a full-width colon `：`, a tab, no space after the colon, a value wrapped in
+full-width quotes, a key written twice. Other YAML errors are translated, pointing at the
+line where the broken entry starts (PyYAML often points at the line after it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from fuchan_lib.core.exceptions import ParamsError
+
+# a key at the start of a line (or of a "- " list item), up to its colon
+_KEY = r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[^\s#:：'\"“‘\-][^#:：]*?)"
+_FULL_WIDTH_COLON = re.compile(_KEY + r"\s*：\s*")
+_NO_SPACE = re.compile(_KEY + r":(?=[^\s/\\])")
+_WRAPPED_IN_FULL_WIDTH_QUOTES = re.compile(_KEY + r":\s+(?P<value>[“‘「](?P<inner>[^“”‘’「」]*)[”’」])\s*(?:#.*)?$")
+
+_PROBLEMS = {  # PyYAML's words -> what they mean for a hand-edited params file
+    "could not find expected ':'": "这一项缺少“键: 值”中的英文冒号",
+    "mapping values are not allowed here": "这里出现了意外的“: ”",
+    "found unexpected end of stream": "引号没有配对：值开头的引号在行末要有对应的引号",
+    "did not find expected key": "缩进没有对齐",
+    "did not find expected '-' indicator": "列表项的缩进没有对齐",
+    "expected <block end>, but found '<block mapping start>'": "缩进没有对齐",
+    "expected <block end>, but found '<block sequence start>'": "缩进没有对齐",
+    "found undefined alias": "出现了“*”开头的值（YAML 把它当作引用）",
+    "found character '@' that cannot start any token": "值不能以“@”开头",
+    "found character '`' that cannot start any token": "值不能以“`”开头",
+}
+
+
+@dataclass(frozen=True)
+class Slip:
+    """One mistake at a line of the file, with the corrected line when we can write it."""
+
+    line: int  # 1-based
+    column: int | None
+    problem: str
+    corrected: str | None = None
+
+
+@dataclass
+class YamlText:
+    """The parsed data, where each key is, and the lines for quoting."""
+
+    data: object
+    key_lines: dict[tuple, int] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    slips: list[Slip] = field(default_factory=list)
+
+    def line_of(self, loc: tuple) -> int | None:
+        """Line of the deepest key of `loc` the file has (a missing key: its parent's)."""
+        for end in range(len(loc), 0, -1):
+            if loc[:end] in self.key_lines:
+                return self.key_lines[loc[:end]]
+        return None
+
+
+def find_slips(lines: list[str]) -> list[Slip]:
+    """The usual hand-editing slips, line by line (comments ignored)."""
+    slips = []
+    for number, line in enumerate(lines, start=1):
+        if line.lstrip().startswith("#") or not line.strip():
+            continue
+        if "\t" in line:
+            fixed = line.expandtabs(2)
+            slips.append(Slip(number, line.index("\t") + 1,
+                              "有制表符（Tab 键）：YAML 只能用空格，请把 Tab 换成空格（缩进用两个空格）",
+                              fixed.rstrip()))
+        if m := _FULL_WIDTH_COLON.match(line):
+            fixed = f"{m['indent']}{m['key'].rstrip()}: {line[m.end():]}".rstrip()
+            slips.append(Slip(number, m.end("key") + 1,
+                              "用了中文冒号“：”：键和值之间要用英文冒号加一个空格", fixed))
+        elif m := _NO_SPACE.match(line):
+            fixed = f"{m['indent']}{m['key']}: {line[m.end():]}".rstrip()
+            slips.append(Slip(number, m.end("key") + 1, "英文冒号“:”后面少了一个空格", fixed))
+        if m := _WRAPPED_IN_FULL_WIDTH_QUOTES.match(line):
+            fixed = line[:m.start("value")] + m["inner"] + line[m.end("value"):]
+            slips.append(Slip(number, m.start("value") + 1,
+                              "值两边用了中文引号，引号会被当作值的一部分：请删去引号"
+                              "（值里有“: ”或以 # 开头时才需要引号，且要用英文引号）", fixed.rstrip()))
+    return slips
+
+
+def _key_lines(node, path: tuple, found: dict, duplicates: list[Slip]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            name, line = key.value, key.start_mark.line + 1
+            if name in seen:
+                duplicates.append(Slip(line, None, f"“{name}”写了两次（另一处在第{seen[name]}行），"
+                                                   "YAML 只用最后一处：请删去多余的一处"))
+            seen.setdefault(name, line)
+            found[path + (name,)] = line
+            _key_lines(value, path + (name,), found, duplicates)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            found[path + (i,)] = item.start_mark.line + 1
+            _key_lines(item, path + (i,), found, duplicates)
+
+
+def _syntax_slip(exc: yaml.YAMLError, lines: list[str]) -> Slip:
+    """A PyYAML error as a Slip at the line where the broken entry starts."""
+    mark = getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context_mark", None)
+    problem = str(getattr(exc, "problem", "") or exc)
+    meaning = _PROBLEMS.get(problem)
+    if mark is None:
+        return Slip(1, None, f"YAML 格式有误：{meaning or problem}")
+    line, column = mark.line + 1, mark.column + 1
+    if context is not None and problem in ("could not find expected ':'",
+                                           "found unexpected end of stream"):
+        line, column = context.line + 1, None  # where the broken entry starts, not where it ends
+    if problem == "mapping values are not allowed here" and 0 < line <= len(lines):
+        before = lines[line - 1][: mark.column]
+        if ": " in before:
+            meaning = "值里有“: ”：请给整个值加英文引号，如 主送机关: \"县人大: 常委会\""
+        else:
+            meaning = "缩进没有对齐：同一级的键要从同一列开始（用两个空格缩进）"
+    if meaning is None:
+        meaning = f"YAML 格式有误（{problem}）。请检查冒号后是否有空格、缩进是否对齐"
+    return Slip(line, column, meaning)
+
+
+def read_yaml(path: Path, what: str) -> YamlText:
+    """Parse a YAML file the user edits; every slip and syntax error as one ParamsError."""
+    if not path.is_file():
+        raise ParamsError(f"找不到{what}“{path}”。请检查路径")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ParamsError(f"{what}“{path.name}”不是 UTF-8 编码，请在编辑器中另存为 UTF-8") from None
+    lines = text.splitlines()
+    slips = find_slips(lines)
+    try:
+        node, data = _parse(text)
+    except yaml.YAMLError as exc:
+        # read past the recognised slips (their corrections applied) to report the rest too
+        corrected = list(lines)
+        for slip in slips:
+            if slip.corrected is not None:
+                corrected[slip.line - 1] = slip.corrected
+        try:
+            if corrected == lines:
+                raise
+            node, data = _parse("\n".join(corrected))
+        except yaml.YAMLError as remaining:
+            syntax = _syntax_slip(remaining, corrected)
+            explained = {s.line for s in slips}
+            raise_slips(what, path.name, lines, slips + ([] if syntax.line in explained else [syntax]))
+    found: dict[tuple, int] = {}
+    duplicates: list[Slip] = []
+    _key_lines(node, (), found, duplicates)
+    return YamlText(data, found, lines, slips + duplicates)
+
+
+def _parse(text: str):
+    """(node, data) with every scalar as text."""
+    loader = yaml.BaseLoader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
+def describe_slip(slip: Slip, lines: list[str]) -> str:
+    where = f"第{slip.line}行" + (f"第{slip.column}列" if slip.column else "")
+    text = f"{where}：{slip.problem}"
+    if 1 <= slip.line <= len(lines):
+        text += f"\n      原文：{lines[slip.line - 1].rstrip()}"
+    if slip.corrected is not None:
+        text += f"\n      改为：{slip.corrected}"
+    return text
+
+
+def raise_problems(what: str, name: str, problems: list[str]) -> None:
+    """One ParamsError listing every problem of the file."""
+    if len(problems) == 1:
+        raise ParamsError(f"{what}“{name}”{problems[0]}")
+    listed = "\n".join(f"  {i}. {p}" for i, p in enumerate(problems, start=1))
+    raise ParamsError(f"{what}“{name}”有{len(problems)}处问题：\n{listed}")
+
+
+def raise_slips(what: str, name: str, lines: list[str], slips: list[Slip]) -> None:
+    raise_problems(what, name, [describe_slip(s, lines) for s in sorted(slips, key=lambda s: s.line)])
