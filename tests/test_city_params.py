@@ -36,13 +36,13 @@ def test_counties_keep_their_order_and_paths_are_relative_to_the_file(tmp_path):
 
 
 def test_unknown_key_names_the_key_and_the_allowed_ones(tmp_path):
-    with pytest.raises(ParamsError, match="未知的参数“县名”.*允许的参数有：市名、报告单位.*各县"):
+    with pytest.raises(ParamsError, match="未知的参数“县名”.*允许的参数有：「市名」「报告单位」.*「各县」"):
         load_city_params(write(tmp_path, BASE + "县名: 甲县\n"))
 
 
 def test_unknown_key_in_a_county_lists_that_level(tmp_path):
     text = BASE.replace("    参数: 甲县.yaml", "    参数: 甲县.yaml\n    台账: x.xlsx")
-    with pytest.raises(ParamsError, match="各县·1·台账.*允许的参数有：名称、参数、运行"):
+    with pytest.raises(ParamsError, match="各县·第1条·台账.*允许的参数有：「名称」「参数」「运行」"):
         load_city_params(write(tmp_path, text))
 
 
