@@ -16,7 +16,12 @@ class FuchanInputError(FuchanError):
 
 
 class ParamsError(FuchanInputError):
-    """Raised when the params YAML cannot be read or does not validate."""
+    """Raised when the params YAML cannot be read or does not validate; `problems` lists each
+    problem without the file name (for a caller that names the file its own way)."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        self.problems = problems or [message]
+        super().__init__(message)
 
 
 class LedgerError(FuchanInputError):

@@ -186,9 +186,9 @@ def describe_slip(slip: Slip, lines: list[str]) -> str:
 def raise_problems(what: str, name: str, problems: list[str]) -> None:
     """One ParamsError listing every problem of the file."""
     if len(problems) == 1:
-        raise ParamsError(f"{what}“{name}”{problems[0]}")
+        raise ParamsError(f"{what}“{name}”{problems[0]}", problems)
     listed = "\n".join(f"  {i}. {p}" for i, p in enumerate(problems, start=1))
-    raise ParamsError(f"{what}“{name}”有{len(problems)}处问题：\n{listed}")
+    raise ParamsError(f"{what}“{name}”有{len(problems)}处问题：\n{listed}", problems)
 
 
 def raise_slips(what: str, name: str, lines: list[str], slips: list[Slip]) -> None:

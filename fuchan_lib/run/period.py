@@ -248,7 +248,7 @@ def _write_validated(text: str, target: Path) -> None:
         try:
             load_params(temporary)
         except ParamsError as exc:
-            problems = str(exc).replace(f"参数文件“{temporary.name}”有误：", "")
+            problems = "；".join(exc.problems)
             raise ParamsError(f"生成的新参数文件未通过校验，没有写入“{target.name}”：{problems}") from None
         _refuse_existing(target, "参数文件")
 
