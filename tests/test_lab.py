@@ -182,3 +182,17 @@ def test_fuchan_lab_serves_the_weekly_notebook_in_chinese_and_stops_on_ctrl_c(co
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0  # nothing listens any more
     assert _sha256(committed) == before
+
+
+def test_windows_double_click_file_installs_the_lab_extra_and_runs_fuchan_lab():
+    root = Path(__file__).resolve().parent.parent
+    raw = (root / "开始周报.bat").read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")  # a BOM breaks cmd's first line
+    assert raw.count(b"\r\n") == raw.count(b"\n")  # CRLF throughout, or labels misbehave
+    lines = raw.decode("utf-8").splitlines()
+    switch = lines.index("chcp 65001 >nul")  # before it cmd reads the file as GBK: ASCII only
+    assert all(line.isascii() for line in lines[:switch])
+    assert '".venv\\Scripts\\python" -m pip install -e ".[lab]"' in lines
+    assert '".venv\\Scripts\\fuchan" lab %*' in lines
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "开始周报.bat" in readme and ".venv\\Scripts\\fuchan lab" in readme

@@ -150,14 +150,16 @@ def test_two_runs_started_together_both_succeed(county):
     assert len(reports) == 2 and all(p.is_file() for p in reports)
 
 
-def test_changing_one_resumption_date_changes_the_report(county):
+def test_changing_one_resumption_date_changes_the_report(county, monkeypatch):
     ledger = county.parent.parent / "data" / "example" / "工业企业台账.xlsx"
     df = pd.read_excel(ledger, engine="calamine")
     waiting = df.index[(df["春节期间状态"] == "停产放假") & df["复工日期"].isna()][0]
     df.loc[waiting, "复工日期"] = pd.Timestamp("2023-02-10")
     df["复工日期"] = pd.to_datetime(df["复工日期"])
     df.to_excel(ledger, index=False)
+    monkeypatch.chdir(county.parent)
     run = pipeline.run_pipeline(county, say=lambda _: None)
+    assert Path.cwd() == county.parent  # 周报.ipynb calls run_pipeline and links from its folder
     facts = FactSet.from_json(run.run_dir / "facts.json")
     original = pd.read_excel(ROOT / "data" / "example" / "工业企业台账.xlsx", engine="calamine")
     needing = (original["春节期间状态"] == "停产放假")

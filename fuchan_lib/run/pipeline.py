@@ -69,7 +69,11 @@ def _execute(notebook: Path, run_dir: Path, parameters: dict) -> float:
     try:
         papermill.execute_notebook(
             str(notebook), str(target), parameters=parameters, progress_bar=False,
-            kernel_name="python3", cwd=str(notebook.parent), start_timeout=120,
+            kernel_name="python3", start_timeout=120,
+            # the kernel's folder, not papermill's cwd=: that chdirs this whole process, and
+            # notebooks run in threads at once leave it in notebooks/ (a notebook calling
+            # run_pipeline, like 周报.ipynb, then resolves relative paths from there)
+            resources={"metadata": {"path": str(notebook.parent)}},
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],  # no TCP warning on the console
         )
     except papermill.PapermillExecutionError as exc:
