@@ -73,3 +73,55 @@ def test_default_template_follows_the_seed_sections():
     headings = [line for line in text.splitlines() if line.startswith("# ")]
     assert headings == ["# 基本情况", "# 工作措施", "# 存在的问题", "# 下步工作打算"]
     assert "*" not in text
+
+
+@pytest.mark.parametrize(
+    "template, line, problem",
+    [
+        ("第一行\n复工率｛工业.复工率｝。", 2, "全角大括号“｛｝”"),
+        ("复工率{工业.复工率。", 1, "有“{”却没有对应的“}”"),
+        ("复工率工业.复工率}。", 1, "有“}”却没有对应的“{”"),
+        ("# 标题\n\n[[较上周{周比.工业.复工率变化}。", 3, "有“[[”却没有对应的“]]”"),
+        ("较上周{周比.工业.复工率变化}]]。", 1, "有“]]”却没有对应的“[["),
+        ("[[较上周[[{周比.工业.复工率变化}]]]]", 1, "可选部分 [[…]] 里面又有“[[”"),
+        ("复工率{工业.{工业.企业数}复工率}。", 1, "写在另一个 {名称} 里面"),
+        ("<!-- 注释 -->\n复工率［［{工业.复工率}］］", 2, "全角方括号“［］”"),
+    ],
+)
+def test_each_template_typo_is_an_error_naming_its_line(template, line, problem):
+    with pytest.raises(TemplateError) as caught:
+        render_template(template, facts(), "测试模板")
+    message = str(caught.value)
+    assert f"第{line}行：" in message and problem in message and "测试模板" in message
+
+
+def test_every_typo_is_reported_at_once():
+    with pytest.raises(TemplateError, match="有2处格式错误") as caught:
+        render_template("甲｛工业.复工率｝\n乙{工业.复工率", facts())
+    assert "第1行" in str(caught.value) and "第2行" in str(caught.value)
+
+
+def test_escaped_braces_and_single_brackets_are_not_typos():
+    (para,) = render_template("{{原文}} [注] {工业.企业数}户", facts())
+    assert "".join(r.text for r in para.runs) == "{原文} [注] 1200户"
+
+
+def test_typo_stops_the_cli_with_exit_2_before_any_notebook(tmp_path, capsys):
+    """`fuchan run` refuses a broken template before papermill starts (exit 2, line named)."""
+    import shutil
+    from pathlib import Path
+
+    from fuchan_lib.run import cli
+
+    root = Path(__file__).resolve().parents[1]
+    params = (root / "params" / "示例县_2023Q1.yaml").read_text(encoding="utf-8")
+    (tmp_path / "params").mkdir()
+    shutil.copytree(root / "data" / "example", tmp_path / "data" / "example")
+    (tmp_path / "narrative").mkdir()
+    (tmp_path / "narrative" / "示例县.md").write_text("# 基本情况\n复工率｛工业.复工率｝。\n", encoding="utf-8")
+    (tmp_path / "params" / "p.yaml").write_text(params, encoding="utf-8")
+    code = cli.main(["run", str(tmp_path / "params" / "p.yaml")])
+    out = capsys.readouterr()
+    assert code == 2
+    assert "第2行：全角大括号“｛｝”" in out.out + out.err
+    assert not (tmp_path / "outputs").exists() or not any((tmp_path / "outputs").glob("示例县_*"))

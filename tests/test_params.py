@@ -87,9 +87,30 @@ def test_broken_yaml_names_the_line(tmp_path):
         load_params(write(tmp_path, "县名: a\n报告单位: b: c\n"))
 
 
-def test_as_of_override_moves_the_report_date(tmp_path):
-    params = load_params(write(tmp_path, BASE)).with_as_of(date(2023, 2, 22))
-    assert (params.as_of, params.report_date) == (date(2023, 2, 22), date(2023, 2, 22))
+@pytest.mark.parametrize(
+    "as_of, report_date, rule",
+    [
+        (None, date(2023, 2, 16), "参数文件“报告日期”"),
+        (date(2023, 2, 15), date(2023, 2, 16), "参数文件“报告日期”"),
+        (date(2023, 2, 22), date(2023, 2, 23), "成文日期为其后1天"),
+        (date(2023, 2, 8), date(2023, 2, 9), "成文日期为其后1天"),
+    ],
+)
+def test_report_date_keeps_the_gap_the_params_state(tmp_path, as_of, report_date, rule):
+    """成文日期 = 截止日期 + (报告日期 − 截止日期 of the params file): one rule, stated."""
+    params = load_params(write(tmp_path, BASE))  # 截止 2023-02-15, 报告 2023-02-16
+    if as_of:
+        params = params.with_as_of(as_of)
+    assert params.report_date == report_date
+    assert rule in params.report_date_rule
+    assert f"{report_date.month}月{report_date.day}日" in params.report_date_rule
+
+
+def test_without_report_date_the_report_is_signed_the_next_day(tmp_path):
+    text = "\n".join(line for line in BASE.splitlines() if not line.startswith("报告日期"))
+    params = load_params(write(tmp_path, text)).with_as_of(date(2023, 2, 22))
+    assert params.report_date == date(2023, 2, 23)
+    assert "没有填“报告日期”，取截止日期的次日" in params.report_date_rule
 
 
 def test_missing_file_says_what_to_do(tmp_path):

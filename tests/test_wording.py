@@ -100,6 +100,15 @@ def test_progress_phrase(completion, schedule, expected):
         (9999.96, "1.00亿元"),  # would read 10000.0万元
         (9999.94, "9999.9万元"),
         (3456.25, "3456.3万元"),
+        (3460, "3460万元"),  # whole 万元: no ".0"
+        (3460.0, "3460万元"),
+        (3459.96, "3460万元"),  # rounds to a whole number
+        (978.4, "978.4万元"),
+        (0, "0万元"),
+        (9999.95, "1.00亿元"),  # 9999.95 rounds half-up to 10000.0万元: the 亿元 side
+        (10000.4, "1.00亿元"),
+        (12345, "1.23亿元"),
+        (12350, "1.24亿元"),  # 1.235 half-up
         (-20000, "-2.00亿元"),
         (None, None),
     ],
@@ -124,3 +133,37 @@ def test_numpy_scalars_are_accepted():
 
     assert wording.format_percent(np.float64(81.25)) == "81.3%"
     assert wording.ratio_percent(np.int64(13), np.int64(16)) == Fraction(1625, 20)
+
+
+@pytest.mark.parametrize(
+    "items, expected",
+    [
+        (["批发业42户", "零售业39户"], "批发业42户、零售业39户"),
+        (["交通运输、仓储和邮政业15户", "教育14户"], "交通运输、仓储和邮政业15户，教育14户"),
+        ([], None),
+    ],
+)
+def test_join_items_uses_a_comma_when_a_name_holds_a_dun_comma(items, expected):
+    assert wording.join_items(items) == expected
+
+
+def test_join_with_and_puts_ji_before_the_last():
+    assert wording.join_with_and(["883家工业企业", "93家限额以上批零住餐企业", "185家大个体"]) == (
+        "883家工业企业、93家限额以上批零住餐企业及185家大个体")
+    assert wording.join_with_and(["883家工业企业"]) == "883家工业企业"
+    assert wording.join_with_and([]) is None
+
+
+@pytest.mark.parametrize(
+    "previous, current, expected",
+    [
+        (date(2023, 2, 8), date(2023, 2, 15), ("较上周", "本周")),
+        (date(2023, 2, 1), date(2023, 2, 15), ("较2月1日", "2月1日以来")),
+        (date(2023, 2, 14), date(2023, 2, 15), ("较2月14日", "2月14日以来")),
+        (date(2022, 12, 28), date(2023, 1, 4), ("较上周", "本周")),
+        (date(2022, 12, 30), date(2023, 1, 4), ("较2022年12月30日", "2022年12月30日以来")),
+        (None, date(2023, 2, 15), (None, None)),
+    ],
+)
+def test_interval_is_named_truly(previous, current, expected):
+    assert wording.interval_words(previous, current) == expected

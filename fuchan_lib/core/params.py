@@ -125,7 +125,7 @@ class Params(_ReportParams):
     directory_date: UserDate = Field(alias="名录截止日期")
     spring_festival: UserDate = Field(alias="春节")
     as_of: UserDate = Field(alias="截止日期")
-    report_date: UserDate = Field(alias="报告日期")
+    stated_report_date: UserDate | None = Field(default=None, alias="报告日期")
     target_end: UserDate | None = Field(default=None, alias="目标截止")
     indicator_period_end: UserDate | None = Field(default=None, alias="指标期末")
     rate_basis: Literal["需复工", "含正常生产"] = Field(default=RATE_BASIS_NEEDING, alias="复工率口径")
@@ -136,6 +136,10 @@ class Params(_ReportParams):
     output_dir: str = Field(default="../outputs", alias="输出目录")
     fonts: Fonts = Field(default_factory=Fonts, alias="字体")
     acknowledged: tuple[Acknowledgement, ...] = Field(default=(), alias="审核说明")
+    towns: tuple[str, ...] = Field(default=(), alias="乡镇")  # the county's own order of townships
+
+    # set by with_as_of: the 截止日期 the file states, which its 报告日期 goes with
+    stated_as_of: date | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")
     def _dates_in_order(self):
@@ -143,8 +147,8 @@ class Params(_ReportParams):
             raise ValueError(
                 f"截止日期 {self.as_of} 早于春节 {self.spring_festival}：截止日期应在春节之后"
             )
-        if self.report_date < self.as_of:
-            raise ValueError(f"报告日期 {self.report_date} 早于截止日期 {self.as_of}")
+        if self.stated_report_date is not None and self.stated_report_date < self.as_of:
+            raise ValueError(f"报告日期 {self.stated_report_date} 早于截止日期 {self.as_of}")
         return self
 
     def ledger(self, kind: str) -> tuple[Path, str | None] | None:
@@ -169,12 +173,37 @@ class Params(_ReportParams):
             return self.indicator_period_end
         return self.as_of.replace(day=1) - timedelta(days=1)
 
+    # --- 成文日期: one rule (docs in the params template and README) ---
+    @property
+    def report_gap_days(self) -> int:
+        """Days from 截止日期 to 成文日期 the params file states (its 报告日期), else 1."""
+        if self.stated_report_date is None:
+            return 1
+        return (self.stated_report_date - (self.stated_as_of or self.as_of)).days
+
+    @property
+    def report_date(self) -> date:
+        """成文日期 = 截止日期 + (报告日期 − 截止日期 as the params file states them); the day
+        after 截止日期 when the file has no 报告日期. Without --as-of this is the file's 报告日期;
+        with --as-of the report is signed as many days after its own 截止日期."""
+        return self.as_of + timedelta(days=self.report_gap_days)
+
+    @property
+    def report_date_rule(self) -> str:
+        """Which rule gave the 成文日期, in the words `fuchan run` prints."""
+        day = f"{self.report_date.year}年{self.report_date.month}月{self.report_date.day}日"
+        if self.stated_report_date is None:
+            return f"成文日期：{day}（参数文件没有填“报告日期”，取截止日期的次日）"
+        if self.stated_as_of is None or self.stated_as_of == self.as_of:
+            return f"成文日期：{day}（参数文件“报告日期”）"
+        return (f"成文日期：{day}（截止日期改为{self.as_of.month}月{self.as_of.day}日，成文日期为其后"
+                f"{self.report_gap_days}天，与参数文件中“报告日期”和“截止日期”的间隔相同）")
+
     def with_as_of(self, as_of: date) -> "Params":
         """The same params for another as-of date (`fuchan run --as-of`)."""
         if as_of < self.spring_festival:
             raise ParamsError(f"截止日期 {as_of} 早于春节 {self.spring_festival}，请检查 --as-of")
-        report_date = max(self.report_date, as_of)
-        return self.model_copy(update={"as_of": as_of, "report_date": report_date})
+        return self.model_copy(update={"as_of": as_of, "stated_as_of": self.stated_as_of or self.as_of})
 
 
 def _allowed_keys(model: type[BaseModel]) -> list[str]:

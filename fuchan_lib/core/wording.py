@@ -119,13 +119,25 @@ def progress_phrase(completion: Number | None, schedule: Number | None, digits: 
 
 def format_money(wan_yuan: Number | None, *, yi_threshold: Number = 10000, yi_digits: int = 2,
                  wan_digits: int = 1) -> str | None:
-    """An amount given in 万元 as text: ≥ 1亿元 in 亿元 (2 decimals), below in 万元."""
+    """An amount given in 万元 as text: ≥ 1亿元 in 亿元 (2 decimals), below in 万元 (a whole
+    number without ".0"). The switch is decided on the rounded 万元: 9999.96 -> '1.00亿元'."""
     if is_missing(wan_yuan):
         return None
     value = to_decimal(wan_yuan)
     if abs(round_half_up(value, wan_digits)) >= to_decimal(yi_threshold):
         return f"{_plain(round_half_up(value / 10000, yi_digits))}亿元"
-    return f"{_plain(round_half_up(value, wan_digits))}万元"
+    wan = round_half_up(value, wan_digits)
+    # statisticians write a whole number of 万元 without ".0": 3460万元, but 978.4万元
+    return f"{_plain(wan.to_integral_value() if wan == wan.to_integral_value() else wan)}万元"
+
+
+def format_money_as(wan_yuan: Number | None, unit: str = "自动") -> str | None:
+    """An amount in 万元 in the unit params ask for: 自动 (亿元 from 1亿元 up), 万元 or 亿元."""
+    if unit == "万元":
+        return format_money(wan_yuan, yi_threshold=float("inf"))
+    if unit == "亿元":
+        return format_money(wan_yuan, yi_threshold=0)
+    return format_money(wan_yuan)
 
 
 def format_date(day: date | None) -> str | None:
@@ -149,3 +161,32 @@ def format_count(value) -> str | None:
     if isinstance(value, Real) and float(value) != int(value):
         raise ValueError(f"count must be whole, got {value!r}")
     return str(int(value))
+
+
+def join_items(items: list[str]) -> str | None:
+    """Items of an enumeration: '、' between them, or '，' when an item itself holds '、'
+    (门类 names such as 交通运输、仓储和邮政业); None for an empty list."""
+    if not items:
+        return None
+    separator = "，" if any("、" in item for item in items) else "、"
+    return separator.join(items)
+
+
+def join_with_and(items: list[str]) -> str | None:
+    """'A、B及C' (the last item after 及); 'A' alone; None for an empty list."""
+    if not items:
+        return None
+    if len(items) == 1:
+        return items[0]
+    return "、".join(items[:-1]) + "及" + items[-1]
+
+
+def interval_words(previous: date | None, current: date) -> tuple[str | None, str | None]:
+    """How a comparison with an earlier run is named: ('较上周', '本周') when it is exactly
+    7 days earlier, else ('较2月1日', '2月1日以来'); (None, None) without an earlier run."""
+    if previous is None:
+        return None, None
+    if (current - previous).days == 7:
+        return "较上周", "本周"
+    day = format_month_day(previous) if previous.year == current.year else format_date(previous)
+    return f"较{day}", f"{day}以来"

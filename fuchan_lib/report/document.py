@@ -69,7 +69,14 @@ def _read_table(run_dir: Path, filename: str) -> pd.DataFrame:
     return pd.read_excel(run_dir / sec.TABLES_DIR / filename, engine="calamine")
 
 
-def attachments(run_dir: Path) -> list[gongwen.Attachment]:
+def changes_title(since: str | None) -> str:
+    """附件 title of the changes list, naming the interval the way the text does."""
+    return f"{since or '上次统计以来'}复工变化企业名单"
+
+
+def attachments(run_dir: Path, since: str | None = None) -> list[gongwen.Attachment]:
+    """The 附件. `since` names the interval of the changes list ("本周" when the previous run is
+    7 days earlier, else "2月1日以来"), as the text does."""
     result = []
     for number, (filename, _sheet, title) in enumerate(TABLE_ATTACHMENTS, start=1):
         result.append(gongwen.Attachment(number, title, (table_block(_read_table(run_dir, filename)),)))
@@ -82,7 +89,7 @@ def attachments(run_dir: Path) -> list[gongwen.Attachment]:
             blocks.append(gongwen.Paragraph((gongwen.Run(f"{caption}：{0 if frame is None else len(frame)}户"),)))
             if frame is not None and len(frame):
                 blocks.append(table_block(frame))
-        result.append(gongwen.Attachment(len(result) + 1, "本周复工变化企业名单", tuple(blocks)))
+        result.append(gongwen.Attachment(len(result) + 1, changes_title(since), tuple(blocks)))
     pictures = tuple(
         gongwen.Figure(run_dir / sec.FIGURES_DIR / name, caption)
         for name, caption in FIGURES if (run_dir / sec.FIGURES_DIR / name).is_file()
@@ -97,7 +104,8 @@ def build_report(params: Params, run_dir: Path) -> tuple[Path, int]:
     facts = FactSet.from_folder(run_dir / sec.FACTS_DIR)
     text, name = read_template(params.narrative_path)
     narrative = render_template(text, facts, name)
-    extra = attachments(run_dir)
+    since = facts["周比.期间"].text if "周比.期间" in facts else None
+    extra = attachments(run_dir, since)
     fonts = params.fonts
     blocks = [
         gongwen.Title(params.report_title),

@@ -9,12 +9,14 @@ A plain-text file (a Markdown subset) editable in JupyterLab's editor without Py
     any other line                  one paragraph (blank lines are ignored)
     {工业.复工率}                   a computed figure (the keys are listed in facts.json / the notebooks)
     [[较上周{周比.工业.复工率变化}]] an optional part: left out when any figure in it has no value
+                                   (one level only: no [[ inside [[…]])
     【待补充】                       a gap the statistician still has to fill; highlighted in the report
     <!-- … -->                     a comment line, not printed
     {{ and }}                       literal braces
 
 A figure with no value renders as a highlighted 【待补充】; an unknown placeholder is an error
-naming the template line and the names available.
+naming the template line and the names available. So are typos that would otherwise pass into
+the report: full-width ｛｝, an unclosed { or }, unbalanced [[ ]], a placeholder inside another.
 """
 
 from __future__ import annotations
@@ -59,7 +61,8 @@ def read_template(path: Path | None) -> tuple[str, str]:
         raise TemplateError(f"叙述模板“{path.name}”不是 UTF-8 编码，请另存为 UTF-8") from None
 
 
-def _lines(text: str):
+def template_lines(text: str):
+    """The template's non-blank lines outside comments, with their line numbers."""
     in_comment = False
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -68,6 +71,55 @@ def _lines(text: str):
             continue
         if line:
             yield TemplateLine(number, line)
+
+
+def _typos(line: TemplateLine) -> list[str]:
+    """What is wrong with the braces and brackets of one line (empty when nothing)."""
+    found = []
+    for what, wide, narrow in (("大括号", "｛｝", "{ }"), ("方括号", "［］", "[[ ]]")):
+        if any(char in line.text for char in wide):
+            found.append(f"全角{what}“{wide}”，请改为半角“{narrow}”")
+    text = line.text.replace("{{", "  ").replace("}}", "  ")
+    depth = 0
+    for char in text:
+        if char == "{":
+            if depth:
+                found.append("一个 {名称} 写在另一个 {名称} 里面（{ 之后、} 之前又有 {），请分开写")
+                break
+            depth = 1
+        elif char == "}":
+            if not depth:
+                found.append("有“}”却没有对应的“{”（要写大括号本身请用 }}）")
+                break
+            depth = 0
+    else:
+        if depth:
+            found.append("有“{”却没有对应的“}”（要写大括号本身请用 {{）")
+    opened = 0
+    for token in re.findall(r"\[\[|\]\]", line.text):
+        if token == "[[":
+            if opened:
+                found.append("可选部分 [[…]] 里面又有“[[”，可选部分不能套用")
+                break
+            opened = 1
+        elif not opened:
+            found.append("有“]]”却没有对应的“[[”")
+            break
+        else:
+            opened = 0
+    else:
+        if opened:
+            found.append("有“[[”却没有对应的“]]”")
+    return found
+
+
+def check_template(text: str, name: str = "叙述模板") -> None:
+    """Every typo in braces and brackets, all at once, each naming its line (exit 2 upstream),
+    so a template cannot pass a broken placeholder silently into the report."""
+    problems = [f"第{line.number}行：{problem}" for line in template_lines(text) for problem in _typos(line)]
+    if problems:
+        raise TemplateError(f"叙述模板“{name}”有{len(problems)}处格式错误：\n" + "\n".join(
+            "  " + p for p in problems) + "\n改正后重新运行")
 
 
 def _unknown(key: str, line: TemplateLine, name: str, facts: FactSet) -> TemplateError:
@@ -128,9 +180,12 @@ def _resolve_optional(text: str, line: TemplateLine, name: str, facts: FactSet) 
 
 def render_template(text: str, facts: FactSet, name: str = "叙述模板") -> list[Heading | Paragraph]:
     """Template text + facts -> document blocks (headings and paragraphs)."""
+    check_template(text, name)
     blocks: list[Heading | Paragraph] = []
-    for line in _lines(text):
-        content = _resolve_optional(line.text, line, name, facts)
+    for line in template_lines(text):
+        content = _resolve_optional(line.text, line, name, facts).strip()
+        if not content:
+            continue  # a line made only of optional parts, all left out: no empty paragraph
         level = len(content) - len(content.lstrip("#"))
         if level > 4:
             raise TemplateError(f"叙述模板“{name}”第{line.number}行：标题最多四级（####），这里有{level}个 #")

@@ -8,6 +8,7 @@ from pathlib import Path
 from fuchan_lib.core import schema
 from fuchan_lib.stats.audit import AuditReport, audit
 from fuchan_lib.ingest.inputs import Inputs, load_inputs
+from fuchan_lib.stats.facts import indicator_omissions
 from fuchan_lib.stats.rates import count_resumption
 from fuchan_lib.core.wording import format_date
 
@@ -16,7 +17,19 @@ def audit_inputs(inputs: Inputs, previous_resumed: dict[str, int] | None = None)
     """The audit of this run's ledgers (with the previous run's resumed counts when known)."""
     ledgers = {schema.INDUSTRY: inputs.industry, schema.SERVICE: inputs.service}
     current = {kind: count_resumption(df, inputs.params.as_of).resumed for kind, df in ledgers.items()}
-    return audit(ledgers, inputs.params, previous_resumed=previous_resumed, current_resumed=current)
+    return audit(ledgers, inputs.params, previous_resumed=previous_resumed, current_resumed=current,
+                 extra=narrative_mentions(inputs))
+
+
+def narrative_mentions(inputs: Inputs) -> list:
+    """Warnings for firms the narrative template names (see stats.mentions)."""
+    from fuchan_lib.report.narrative import read_template, template_lines
+    from fuchan_lib.stats.mentions import firm_mentions
+
+    p = inputs.params
+    text, name = read_template(p.narrative_path)
+    lines = [(line.number, line.text) for line in template_lines(text)]
+    return firm_mentions(lines, [inputs.industry, inputs.service], p.as_of, p.county, name)
 
 
 def validate_narrative(inputs: Inputs) -> int:
@@ -53,6 +66,11 @@ def summarise(inputs: Inputs, report: AuditReport) -> str:
         lines.append(f"经济指标：{len(inputs.indicators)}项")
     if inputs.enterprise_indicators is not None:
         lines.append(f"企业指标：{len(inputs.enterprise_indicators)}行")
+    omitted = indicator_omissions(inputs.indicators, inputs.enterprise_indicators, p)
+    if omitted:
+        lines.append("报告中不写的经济指标分句（数据中没有对应的数）：")
+        lines.extend("  " + line for line in omitted)
+    lines.append(p.report_date_rule)
     lines.append(report.summary())
     for finding in report.errors[:20]:
         lines.append("  " + finding.describe())

@@ -18,7 +18,9 @@ from fuchan_lib.core import schema
 from fuchan_lib.stats.facts import FactSet
 from fuchan_lib.core.params import Params
 from fuchan_lib.stats.rates import status_flags
-from fuchan_lib.core.wording import format_percent, points_phrase
+from fuchan_lib.core.wording import format_percent, interval_words, points_phrase
+from fuchan_lib.stats.lists import county_towns
+from fuchan_lib.stats.reasons import most_resumed_towns
 
 MANIFEST = "manifest.json"
 STATUS_OK = "成功"
@@ -115,10 +117,14 @@ def changes_since(previous: pd.DataFrame, current: pd.DataFrame) -> tuple[pd.Dat
 
 
 def week_over_week_facts(current: FactSet, params: Params, previous: RunRecord | None,
-                         changes: tuple[pd.DataFrame, pd.DataFrame] | None) -> FactSet:
+                         changes: tuple[pd.DataFrame, pd.DataFrame] | None,
+                         ledgers: tuple[pd.DataFrame, ...] | None = None) -> FactSet:
     """周比 facts; without a previous run every one has no value, so the text says nothing."""
     facts = FactSet()
     facts.date("周比.上期截止日期", previous.as_of if previous else None, "上次运行的截止日期")
+    compared, since = interval_words(previous.as_of if previous else None, params.as_of)
+    facts.text("周比.较上期", compared, "与上次运行比较的说法：相隔7天为“较上周”，否则“较2月1日”")
+    facts.text("周比.期间", since, "上次运行以来的说法：相隔7天为“本周”，否则“2月1日以来”")
     old = FactSet.from_json(previous.folder / "facts.json") if previous else None
     for group in GROUPS:
         key = f"{group}.复工率"
@@ -129,9 +135,12 @@ def week_over_week_facts(current: FactSet, params: Params, previous: RunRecord |
         resumed_key = f"{group}.已复工"
         was = old[resumed_key].value if old is not None and resumed_key in old else None
         now = current[resumed_key].value
-        facts.count(f"周比.{group}.新增复工", None if was is None else now - was,
-                    f"{group}已复工户数较上次运行的增加")
+        added = None if was is None or now < was else now - was  # a fall is not "新增"
+        facts.count(f"周比.{group}.新增复工", added, f"{group}已复工户数较上次运行的增加（减少时没有值）")
     newly_resumed, newly_stopped = changes if changes else (None, None)
+    towns = county_towns(*(ledgers or ()), listed=params.towns)
+    facts.text("周比.新复工较多乡镇", most_resumed_towns(newly_resumed, towns),
+               "上次运行以来新复工企业最多的乡镇（园区）")
     facts.count("周比.新复工企业数", None if newly_resumed is None else len(newly_resumed),
                 "上次运行后新复工（含新开业）的企业数")
     facts.count("周比.新停产企业数", None if newly_stopped is None else len(newly_stopped),

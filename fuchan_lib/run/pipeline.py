@@ -220,6 +220,7 @@ def run_pipeline(params_path: Path, *, as_of: date | None = None, pdf: bool = Fa
     audit.raise_for_errors()
     timings = {"检查": time.perf_counter() - started}
     say(f"检查通过（{audit.summary()}），开始运行笔记本……")
+    say(p.report_date_rule)
 
     output = p.output_path
     output.mkdir(parents=True, exist_ok=True)

@@ -140,6 +140,9 @@ RULES: tuple[Rule, ...] = (
 )
 
 FEWER_RESUMED = "已复工企业少于上次"
+# firms the narrative names (stats.mentions): checked against the ledgers
+MENTION_UNKNOWN = "叙述中的企业不在台账中"
+MENTION_NOT_RESUMED = "叙述说在生产的企业未复工"
 
 
 def _day(row: pd.Series) -> str:
@@ -211,10 +214,12 @@ class AuditReport:
 
 def audit(
     ledgers: dict[str, pd.DataFrame], params: Params, *, previous_resumed: dict[str, int] | None = None,
-    current_resumed: dict[str, int] | None = None,
+    current_resumed: dict[str, int] | None = None, extra: list[Finding] | None = None,
 ) -> AuditReport:
-    """Run every rule on every ledger; compare resumed counts with the previous run if given."""
-    warning_rules = [r.name for r in RULES if r.level == WARNING] + [FEWER_RESUMED]
+    """Run every rule on every ledger; compare resumed counts with the previous run if given.
+    `extra`: findings made elsewhere (the narrative's firm names), acknowledged the same way."""
+    warning_rules = [r.name for r in RULES if r.level == WARNING] + [
+        FEWER_RESUMED, MENTION_UNKNOWN, MENTION_NOT_RESUMED]
     for ack in params.acknowledged:
         if ack.rule not in warning_rules:
             raise ParamsError(
@@ -233,6 +238,7 @@ def audit(
                 FEWER_RESUMED, WARNING, kind, "", None, "（全部企业）", schema.RESUMED_ON,
                 f"已复工企业 {now} 户，少于上次运行的 {before} 户；请核实是否有企业复工日期被删改或重新停产",
             ))
+    found.extend(extra or [])
     found = [replace(f, note=_acknowledgement(f, params.acknowledged))
              if f.level == WARNING else f for f in found]
     return AuditReport(tuple(found))

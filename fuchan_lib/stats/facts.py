@@ -20,6 +20,8 @@ from fuchan_lib.stats import growth as growth_mod
 from fuchan_lib.core import schema
 from fuchan_lib.core import wording
 from fuchan_lib.core.params import RATE_BASIS_NEEDING, Params
+from fuchan_lib.stats import indicators as indicators_mod
+from fuchan_lib.stats import lists, reasons
 from fuchan_lib.stats.rates import Resumption, count_by, return_to_work
 
 
@@ -55,13 +57,7 @@ class FactSet:
         self._put(Fact(key, "percent", _num(value), wording.format_percent(value, digits), label))
 
     def money(self, key: str, wan_yuan, label: str, unit: str = "自动") -> None:
-        if unit == "万元":
-            text = wording.format_money(wan_yuan, yi_threshold=float("inf"))
-        elif unit == "亿元":
-            text = wording.format_money(wan_yuan, yi_threshold=0)
-        else:
-            text = wording.format_money(wan_yuan)
-        self._put(Fact(key, "money", _num(wan_yuan), text, label))
+        self._put(Fact(key, "money", _num(wan_yuan), wording.format_money_as(wan_yuan, unit), label))
 
     def growth(self, key: str, value: Fraction | None, label: str, digits: int) -> None:
         self._put(Fact(key, "growth", _num(value), wording.growth_phrase(value, digits), label))
@@ -130,6 +126,8 @@ def _resumption(facts: FactSet, prefix: str, counts: Resumption, params: Params,
     facts.count(f"{prefix}.企业数", counts.total, "企业（户）总数")
     facts.count(f"{prefix}.{running}", counts.running, f"春节期间{running}户数")
     facts.count(f"{prefix}.{stopped}", counts.long_stopped, f"{stopped}户数")
+    facts.count(f"{prefix}.有{stopped}", counts.long_stopped or None,
+                f"{stopped}户数（为0时没有值，[[…]]中的句子不写）")
     facts.count(f"{prefix}.需复工", counts.needing, "节后需复工户数（春节期间停产/停业放假）")
     facts.count(f"{prefix}.{resumed}", counts.resumed, f"截止日期前{resumed}户数")
     facts.count(f"{prefix}.未复工", counts.needing - counts.resumed, "需复工但尚未复工户数")
@@ -157,7 +155,7 @@ def general_facts(params: Params) -> FactSet:
     facts.text("报告单位", params.organisation, "报告单位")
     facts.text("主送机关", params.addressee, "主送机关")
     facts.text("名录截止", directory_date_text(params.directory_date), "名录截止日期（文字）")
-    facts.date("截止日期", params.as_of, "截止日期（截止目前）")
+    facts.date("截止日期", params.as_of, "截止日期（截至目前）")
     facts.date("报告日期", params.report_date, "成文日期")
     facts.text("春节年份", str(params.spring_festival.year), "春节所在年份")
     facts.text("复工率口径", basis_note(params.rate_basis), "复工率口径说明")
@@ -175,11 +173,40 @@ def industry_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
     for scale in schema.SCALES:
         _resumption(facts, f"工业.{scale}", by_scale.get(scale, empty), params, words)
     _return_to_work(facts, "工业", ledger, params)
+    _waiting_reasons(facts, "工业", ledger, params)
+    for scale in schema.SCALES:
+        _waiting_reasons(facts, f"工业.{scale}", ledger[ledger[schema.SCALE] == scale], params)
+    _lagging_towns(facts, "工业", ledger, params)
     return facts
+
+
+def _waiting_reasons(facts: FactSet, prefix: str, ledger: pd.DataFrame, params: Params) -> None:
+    """未复工原因 of the firms still waiting: the breakdown sentence, and a count and the first
+    names per reason (the common reasons always have a key; a count of 0 has no value)."""
+    counts = reasons.reason_counts(ledger, params.as_of)
+    facts.text(f"{prefix}.未复工原因", reasons.reason_breakdown(counts),
+               "未复工企业按原因分（前五项，其余合为其他原因）")
+    for reason in dict.fromkeys(reasons.COMMON_REASONS + tuple(counts)):
+        if reason == reasons.NO_REASON:
+            continue
+        facts.count(f"{prefix}.未复工原因.{reason}", counts.get(reason) or None,
+                    f"未复工原因为“{reason}”的户数")
+        facts.text(f"{prefix}.未复工原因.{reason}.企业",
+                   reasons.firms_with_reason(ledger, params.as_of, reason),
+                   f"未复工原因为“{reason}”的企业（台账中前两户，多于两户时加“等N户”）")
+
+
+def _lagging_towns(facts: FactSet, prefix: str, ledger: pd.DataFrame, params: Params) -> None:
+    towns = lists.county_towns(ledger, listed=params.towns)
+    groups = count_by(ledger, schema.TOWN, params.as_of)
+    facts.text(f"{prefix}.复工率较低乡镇",
+               reasons.lagging_towns(groups, params.rate_basis, towns, params.digits),
+               "复工率最低的乡镇（园区）及其复工率，最低的在前")
 
 
 def _return_to_work(facts: FactSet, prefix: str, ledger: pd.DataFrame, params: Params) -> None:
     back = return_to_work(ledger)
+    facts.count(f"{prefix}.返岗企业数", back.enterprises or None, "填报了从业人员和返岗人数的企业数")
     facts.count(f"{prefix}.从业人员", back.staff if back.enterprises else None, "从业人员（人）")
     facts.count(f"{prefix}.已返岗人数", back.returned if back.enterprises else None, "已返岗人数（人）")
     facts.percent(f"{prefix}.返岗率", back.rate, "返岗率（报了两项人数的企业）", params.digits)
@@ -207,7 +234,24 @@ def service_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
     for sector in dict.fromkeys(list(schema.SERVICE_SECTORS) + present):
         counts = by_trade.get((schema.SERVICE_ABOVE_SCALE, sector), empty)
         facts.count(f"规上服务业.{sector}", counts.total, f"规上服务业中{sector}企业数")
+    for prefix, category, what in (("限上", schema.RETAIL_ABOVE_QUOTA, "行业"),
+                                   ("大个体", schema.BIG_INDIVIDUAL, "行业"),
+                                   ("规上服务业", schema.SERVICE_ABOVE_SCALE, "门类")):
+        totals = {t: v.total for (c, t), v in by_trade.items() if c == category}
+        facts.text(f"{prefix}.{what}列表", lists.count_list(totals, lists.TRADE_ORDER),
+                   f"{category}按{what}的户数（标准顺序，合计等于{prefix}.企业数）")
+    retail_words = (("限额以上批零住餐企业", retail), ("大个体", individual))
+    facts.text("限上和大个体.长期停业列表",
+               "、".join(lists.labelled_counts((w, c.long_stopped) for w, c in retail_words)) or None,
+               "长期停业的限上批零住餐企业和大个体（为0的不写）")
+    resumed_words = (("限额以上批零住餐企业", retail), ("规模以上服务业企业", services),
+                     ("大个体", individual))
+    facts.text("服务业.已复工列表",
+               wording.join_with_and([f"{c.resumed}家{w}" for w, c in resumed_words if c.resumed]),
+               "已复工的服务业企业按类别（为0的不写）")
     _return_to_work(facts, "服务业", ledger, params)
+    _waiting_reasons(facts, "服务业", ledger, params)
+    _lagging_towns(facts, "服务业", ledger, params)
     return facts
 
 
@@ -219,16 +263,16 @@ def indicator_facts(
     period_end = params.indicator_period
     target_end = params.target_end
     facts.text("指标期末月", f"{period_end.month}", "经济指标本期所到月份")
-    facts.text("指标期间", _period_text(period_end), "经济指标本期期间（文字）")
+    facts.text("指标期间", indicators_mod.period_name(period_end), "经济指标本期期间（文字）")
     facts.text("目标截止月", None if target_end is None else f"{target_end.month}", "目标所指期末月份")
+    facts.text("目标截止", indicators_mod.deadline_words(target_end), "目标所指期末（“3月底前”）")
     progress = None if target_end is None else growth_mod.schedule_progress(period_end, target_end)
     facts.percent("时序进度", progress, "时序进度（本期已过时间占目标期）", params.digits)
-    rows = []
-    if indicators is not None:
-        rows = growth_mod.indicator_growth(
-            indicators, enterprise_rows,
-            same_period_target=target_end is not None and target_end == period_end,
-        )
+    rows = indicator_rows(indicators, enterprise_rows, params)
+    sentences = indicators_mod.indicator_text(rows, period_end, target_end, progress,
+                                              digits=params.digits, unit=params.money_unit)
+    facts.text("经济指标.实绩", sentences.actual, "各项指标本期完成情况（只写有数据的分句）")
+    facts.text("经济指标.目标", sentences.target, "各项指标的目标（只写有数据的分句）")
     by_name = {r.name: r for r in rows}
     for name in dict.fromkeys(list(schema.SEED_INDICATORS) + list(by_name)):
         row = by_name.get(name)
@@ -247,6 +291,24 @@ def indicator_facts(
     return facts
 
 
-def _period_text(period_end: date) -> str:
-    """'1月份' / '1-2月' for the months the 本期 figures cover."""
-    return f"{period_end.month}月份" if period_end.month == 1 else f"1-{period_end.month}月"
+def indicator_rows(indicators: pd.DataFrame | None, enterprise_rows: pd.DataFrame | None,
+                   params: Params) -> list[growth_mod.IndicatorGrowth]:
+    """Each 经济指标 row with its stated growth; none without the file."""
+    if indicators is None:
+        return []
+    target_end = params.target_end
+    return growth_mod.indicator_growth(
+        indicators, enterprise_rows,
+        same_period_target=target_end is not None and target_end == params.indicator_period)
+
+
+def indicator_omissions(indicators: pd.DataFrame | None, enterprise_rows: pd.DataFrame | None,
+                        params: Params) -> list[str]:
+    """Which indicator clauses the report leaves out and why (for `fuchan check`)."""
+    if indicators is None:
+        return ["没有经济指标文件：报告不写经济指标的句子"]
+    target_end, period_end = params.target_end, params.indicator_period
+    progress = None if target_end is None else growth_mod.schedule_progress(period_end, target_end)
+    rows = indicator_rows(indicators, enterprise_rows, params)
+    text = indicators_mod.indicator_text(rows, period_end, target_end, progress, digits=params.digits)
+    return indicators_mod.describe_omissions(text.omissions)

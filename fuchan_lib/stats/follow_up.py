@@ -13,6 +13,7 @@ from datetime import date
 import pandas as pd
 
 from fuchan_lib.core import schema
+from fuchan_lib.stats.lists import county_towns
 from fuchan_lib.stats.rates import not_resumed
 
 GROUP = "规模或类别"
@@ -23,14 +24,9 @@ GROUP_ORDER = ("规上工业", "规下工业") + schema.CATEGORIES
 
 
 def town_order(*ledgers: pd.DataFrame) -> list[str]:
-    """Townships in order of first appearance over the ledgers; 未填 last when a town is blank."""
-    seen: dict[str, None] = {}
-    blank = False
-    for ledger in ledgers:
-        towns = ledger[schema.TOWN]
-        blank = blank or bool(towns.isna().any())
-        seen.update(dict.fromkeys(towns.dropna().astype(str).unique()))
-    return list(seen) + ([TOWN_BLANK] if blank else [])
+    """Townships in the county's order (lists.county_towns); 未填 last when a town is blank."""
+    blank = any(bool(ledger[schema.TOWN].isna().any()) for ledger in ledgers)
+    return county_towns(*ledgers) + ([TOWN_BLANK] if blank else [])
 
 
 def not_resumed_rows(industry: pd.DataFrame, service: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -48,7 +44,8 @@ def not_resumed_rows(industry: pd.DataFrame, service: pd.DataFrame, as_of: date)
             schema.TOWN: late[schema.TOWN].astype(object),
             GROUP: (schema.industry_group_label(late[label_column]) if label_column == schema.SCALE
                     else late[label_column].astype(object)),
-            schema.TRADE: late[schema.TRADE].astype(object) if schema.TRADE in late else "工业",
+            # the 工业台账 has no 行业: left blank ("—" in tables), not "工业" for every firm
+            schema.TRADE: late[schema.TRADE].astype(object) if schema.TRADE in late else None,
             schema.REASON: late[schema.REASON].astype(object),
         }))
     table = pd.concat(parts, ignore_index=True)

@@ -17,6 +17,7 @@ from fuchan_lib.stats.follow_up import not_resumed_rows
 from fuchan_lib.stats.growth import indicator_growth, schedule_progress
 from fuchan_lib.ingest.inputs import Inputs
 from fuchan_lib.stats.rates import Resumption, count_by, resumption_curves, resumption_table
+from fuchan_lib.stats.lists import TRADE_ORDER, county_towns, in_standard_order
 
 FACTS_DIR, TABLES_DIR, FIGURES_DIR = "facts", "tables", "figures"
 
@@ -60,22 +61,22 @@ def trade_table(inputs: Inputs) -> pd.DataFrame:
     """复工率 per 行业: industry by 规模, services by 类别 and 行业."""
     as_of, basis = inputs.params.as_of, inputs.params.rate_basis
     services = count_by(inputs.service, [schema.CATEGORY, schema.TRADE], as_of)
-    table = resumption_table({f"{c}·{t}": v for (c, t), v in services.items()}, "类别·行业", basis)
-    order = {c: i for i, c in enumerate(schema.CATEGORIES)}
-    table["_order"] = table["类别·行业"].str.split("·").str[0].map(order)
-    table = table.sort_values(["_order", "类别·行业"], kind="stable").drop(columns="_order")
-    return table.reset_index(drop=True)
+    groups = {}
+    for category in in_standard_order(dict.fromkeys(c for c, _t in services), schema.CATEGORIES):
+        trades = in_standard_order([t for c, t in services if c == category], TRADE_ORDER)
+        groups |= {f"{category}·{t}": services[(category, t)] for t in trades}
+    return resumption_table(groups, "类别·行业", basis)
 
 
 def town_table(inputs: Inputs) -> pd.DataFrame:
-    """复工率 per 乡镇（园区）, industry and services together, best first."""
+    """复工率 per 乡镇（园区）, industry and services together, in the county's own order
+    (params 乡镇, else the ledgers' order); ranking is left to the chart."""
     as_of, basis = inputs.params.as_of, inputs.params.rate_basis
     towns = count_by(inputs.industry, schema.TOWN, as_of)  # each ledger on its own: no concat
     for town, counts in count_by(inputs.service, schema.TOWN, as_of).items():
         towns[town] = towns[town] + counts if town in towns else counts
-    table = resumption_table(towns, "乡镇（园区）", basis)
-    table = table.sort_values("复工率", ascending=False, na_position="last", kind="stable")
-    return table.reset_index(drop=True)
+    order = county_towns(inputs.industry, inputs.service, listed=inputs.params.towns)
+    return resumption_table({t: towns[t] for t in in_standard_order(towns, order)}, "乡镇（园区）", basis)
 
 
 def not_resumed_table(inputs: Inputs) -> pd.DataFrame:

@@ -1,0 +1,98 @@
+"""Sentences a statistician would otherwise count by hand: why firms have not resumed, which
+townships lag most, and where this period's resumptions happened.
+
+Each function returns the words for one placeholder, or None when the data holds nothing to
+say (the template's optional [[…]] part is then left out). Every breakdown adds up to the
+total it qualifies: the reasons not named are summed as 其他原因, blank ones as 未填原因.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import pandas as pd
+
+from fuchan_lib.core import schema
+from fuchan_lib.core.wording import format_percent, join_items
+from fuchan_lib.stats.rates import Resumption, status_flags
+
+NO_REASON = "未填原因"
+# reasons townships commonly give: each has a placeholder even in a week nobody gives it
+COMMON_REASONS = ("订单不足", "资金困难", "用工不足", "原材料短缺", "用电受限", "设备检修", "技术改造",
+                  "环保整改", "停产整顿", "厂房搬迁", "经营困难", "客流不足", "货源不足", "租约到期",
+                  "店面装修", "经营者返乡未归")
+OTHER_REASONS = "其他原因"
+
+
+def waiting(df: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Rows that had to resume after the festival and have not (节后需复工 − 已复工)."""
+    flags = status_flags(df, as_of)
+    return df[flags.needing & ~flags.resumed]
+
+
+def reason_counts(df: pd.DataFrame, as_of: date) -> dict[str, int]:
+    """未复工原因 of the firms still waiting: most frequent first (ties in ledger order),
+    blanks counted under 未填原因 at the end."""
+    late = waiting(df, as_of)
+    if schema.REASON not in late:
+        return {NO_REASON: len(late)} if len(late) else {}
+    reasons = late[schema.REASON].astype(object).where(late[schema.REASON].notna(), None)
+    counts = pd.Series([r for r in reasons if r], dtype=object).value_counts(sort=False)
+    order = sorted(counts.index, key=lambda r: -counts[r])  # stable: ledger order on ties
+    result = {r: int(counts[r]) for r in order}
+    blank = int(sum(1 for r in reasons if not r))
+    if blank:
+        result[NO_REASON] = blank
+    return result
+
+
+def reason_breakdown(counts: Mapping[str, int], named: int = 5) -> str | None:
+    """'订单不足43户、资金困难18户…，其他原因9户，未填原因2户': up to `named` reasons by
+    frequency, the rest summed, so the parts add up to the firms still waiting."""
+    given = {r: n for r, n in counts.items() if r != NO_REASON}
+    shown = list(given.items())[:named]
+    rest = sum(n for _r, n in list(given.items())[named:])
+    parts = [f"{r}{n}户" for r, n in shown]
+    tail = [f"{label}{n}户" for label, n in ((OTHER_REASONS, rest), (NO_REASON, counts.get(NO_REASON, 0))) if n]
+    if not parts and not tail:
+        return None
+    return "，".join(filter(None, ["、".join(parts)] + tail))
+
+
+def firms_with_reason(df: pd.DataFrame, as_of: date, reason: str, limit: int = 2) -> str | None:
+    """The waiting firms that gave `reason`, named the way reports do: 'A', 'A、B', or
+    'A、B等13户' (the first `limit` in ledger order, then how many in all)."""
+    late = waiting(df, as_of)
+    if schema.REASON not in late:
+        return None
+    names = late.loc[late[schema.REASON] == reason, schema.NAME].astype(str).tolist()
+    if not names:
+        return None
+    shown = "、".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown}等{len(names)}户"
+
+
+def lagging_towns(groups: Mapping[str, Resumption], basis: str, towns: list[str],
+                  digits: int = 1, most: int = 3) -> str | None:
+    """'石桥镇83.3%、西河镇84.1%': the townships with the lowest 复工率, lowest first (ties
+    in the county's order). At most `most`, and never all of them: with two townships with a
+    rate, one is named; with fewer there is no "lagging" to state."""
+    rated = [(t, groups[t].rate(basis)) for t in towns if t in groups]
+    rated = [(t, r) for t, r in rated if r is not None]
+    if len(rated) < 2:
+        return None
+    rank = {t: i for i, t in enumerate(towns)}
+    lowest = sorted(rated, key=lambda tr: (tr[1], rank[tr[0]]))[: min(most, len(rated) - 1)]
+    return "、".join(f"{t}{format_percent(r, digits)}" for t, r in lowest)
+
+
+def most_resumed_towns(newly_resumed: pd.DataFrame, towns: list[str], most: int = 3) -> str | None:
+    """'城关镇12户、工业园区9户': where the firms that resumed since the last run are, the
+    townships with the most first (ties in the county's order)."""
+    if newly_resumed is None or not len(newly_resumed):
+        return None
+    counts = newly_resumed[schema.TOWN].astype(object).fillna("未填").value_counts(sort=False)
+    rank = {t: i for i, t in enumerate(towns)}
+    top = sorted(counts.index, key=lambda t: (-counts[t], rank.get(t, len(rank))))[:most]
+    return join_items([f"{t}{int(counts[t])}户" for t in top])

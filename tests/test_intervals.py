@@ -1,0 +1,67 @@
+"""Week-over-week sentences name the real interval: 较上周 only 7 days apart."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from fuchan_lib.core import schema
+from fuchan_lib.core.params import Params
+from fuchan_lib.report.document import changes_title
+from fuchan_lib.report.narrative import render_template
+from fuchan_lib.run.history import GROUPS, RunRecord, week_over_week_facts
+from fuchan_lib.stats.facts import FactSet
+
+PARAMS = Params.model_validate({
+    "县名": "测试县", "报告单位": "测试县工信局", "名录截止日期": "2022-12-31", "春节": "2023-01-22",
+    "截止日期": "2023-02-15", "报告日期": "2023-02-16", "乡镇": ["新田乡", "城关镇"],
+    "数据": {"工业企业台账": "a.xlsx", "服务业企业台账": "b.xlsx"},
+})
+
+
+def group_facts(rate: float, resumed: int) -> FactSet:
+    facts = FactSet()
+    for group in GROUPS:
+        facts.percent(f"{group}.复工率", rate, "复工率", 1)
+        facts.count(f"{group}.已复工", resumed, "已复工")
+    return facts
+
+
+def previous(tmp_path, as_of: date, rate: float, resumed: int) -> RunRecord:
+    folder = tmp_path / as_of.isoformat()
+    group_facts(rate, resumed).to_json(folder / "facts.json")
+    return RunRecord(folder, "测试县", as_of, "2023-01-22", "", {}, basis="需复工")
+
+
+TEMPLATE = ("[[全县工业企业复工复产率{周比.较上期}{周比.工业.复工率变化}，"
+            "{周比.期间}新增复工复产企业{周比.工业.新增复工}户。]][[{周比.期间}新复工企业较多的是{周比.新复工较多乡镇}。]]")
+
+
+@pytest.mark.parametrize(
+    "before, sentence, title",
+    [
+        (date(2023, 2, 8), "全县工业企业复工复产率较上周提高5.3个百分点，本周新增复工复产企业12户。"
+                           "本周新复工企业较多的是新田乡2户、城关镇1户。", "本周复工变化企业名单"),
+        (date(2023, 2, 1), "全县工业企业复工复产率较2月1日提高5.3个百分点，2月1日以来新增复工复产企业12户。"
+                           "2月1日以来新复工企业较多的是新田乡2户、城关镇1户。", "2月1日以来复工变化企业名单"),
+    ],
+)
+def test_runs_7_and_14_days_apart(tmp_path, before, sentence, title):
+    changes = (pd.DataFrame({schema.TOWN: ["城关镇", "新田乡", "新田乡"]}), pd.DataFrame())
+    facts = week_over_week_facts(group_facts(85.25, 100), PARAMS, previous(tmp_path, before, 80.04, 88), changes)
+    (paragraph,) = render_template(TEMPLATE, facts)
+    # 百分点 from the two rounded rates the reader sees: 85.25 -> 85.3, 80.04 -> 80.0, so 5.3
+    assert "".join(r.text for r in paragraph.runs) == sentence
+    assert changes_title(facts["周比.期间"].text) == title
+
+
+def test_first_run_states_no_comparison(tmp_path):
+    facts = week_over_week_facts(group_facts(85.0, 100), PARAMS, None, None)
+    assert render_template(TEMPLATE, facts) == []
+    assert changes_title(facts["周比.期间"].text) == "上次统计以来复工变化企业名单"
+
+
+def test_fewer_resumed_than_last_time_is_not_called_new(tmp_path):
+    facts = week_over_week_facts(group_facts(85.0, 90), PARAMS, previous(tmp_path, date(2023, 2, 8), 86.0, 95), None)
+    assert facts["周比.工业.新增复工"].text is None
+    assert facts["周比.工业.复工率变化"].text == "回落1.0个百分点"
