@@ -205,4 +205,5 @@ def industry_group_label(scales: pd.Series) -> pd.Series:
     return scales.astype(object) + "工业"
 
 # Columns of the 附表 holding percent values (81.25 means 81.25 %).
-PERCENT_COLUMNS = ("复工率", "增速", "目标增速", "完成率", "时序进度", "返岗率")
+PERCENT_COLUMNS = ("复工率", "增速", "目标增速", "完成率", "时序进度", "返岗率",
+                   "工业复工率", "服务业复工率")  # the last two: the city's per-county table

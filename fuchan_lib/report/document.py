@@ -14,7 +14,7 @@ from fuchan_lib.core import schema
 from fuchan_lib.report import gongwen
 from fuchan_lib.stats import sections as sec
 from fuchan_lib.stats.facts import FactSet
-from fuchan_lib.report.narrative import count_gaps, read_template, render_template
+from fuchan_lib.report.narrative import COUNTY_DEFAULT, count_gaps, read_template, render_template
 from fuchan_lib.core.params import Params
 from fuchan_lib.core.wording import format_date, format_percent, is_missing
 
@@ -102,11 +102,16 @@ def attachments(run_dir: Path, since: str | None = None) -> list[gongwen.Attachm
 def build_report(params: Params, run_dir: Path) -> tuple[Path, int]:
     """Write the .docx into run_dir; return its path and the number of 【待补充】 gaps left."""
     facts = FactSet.from_folder(run_dir / sec.FACTS_DIR)
-    text, name = read_template(params.narrative_path)
-    narrative = render_template(text, facts, name)
     since = facts["周比.期间"].text if "周比.期间" in facts else None
-    extra = attachments(run_dir, since)
-    fonts = params.fonts
+    return write_report(params, run_dir, facts, attachments(run_dir, since))
+
+
+def write_report(params, run_dir: Path, facts: FactSet, extra: list[gongwen.Attachment],
+                 default_template: str = COUNTY_DEFAULT) -> tuple[Path, int]:
+    """The 公文 of a county or a city (their params share title, names, dates and fonts):
+    narrative template filled with `facts`, then the attachments; path and gaps left."""
+    text, name = read_template(params.narrative_path, default_template)
+    narrative = render_template(text, facts, name)
     blocks = [
         gongwen.Title(params.report_title),
         gongwen.Addressee(params.addressee),
@@ -115,6 +120,6 @@ def build_report(params: Params, run_dir: Path) -> tuple[Path, int]:
         gongwen.Signature(params.organisation, params.report_date),
         *extra,
     ]
-    path = gongwen.write_gongwen(blocks, run_dir / report_filename(params), fonts=fonts,
+    path = gongwen.write_gongwen(blocks, run_dir / report_filename(params), fonts=params.fonts,
                                  title=params.report_title, author=params.organisation)
     return path, count_gaps(narrative)

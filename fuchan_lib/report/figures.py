@@ -196,8 +196,10 @@ def plot_category_rates(rates: pd.DataFrame, path: Path) -> Path:
     return _save(fig, path)
 
 
-def plot_town_rates(rates: pd.DataFrame, path: Path) -> Path:
-    """Horizontal bars of 复工率 by 乡镇, highest at the top; towns without a rate last, '—'."""
+def plot_town_rates(rates: pd.DataFrame, path: Path, *, label_column: str = "乡镇",
+                    title: str = "各乡镇（园区）复工复产率") -> Path:
+    """Horizontal bars of 复工率 by 乡镇 (or by county: `label_column`), highest at the top;
+    places without a rate last, '—'."""
     ordered = rates.assign(_v=pd.to_numeric(rates["复工率"], errors="coerce")).sort_values(
         "_v", ascending=False, na_position="last", kind="stable")
     n = len(ordered)
@@ -210,10 +212,10 @@ def plot_town_rates(rates: pd.DataFrame, path: Path) -> Path:
     for y, v in zip(ys, values):
         ax.annotate(_pct_label(v), xy=(v or 0, y), xytext=(3, 0), textcoords="offset points",
                     ha="left", va="center", fontsize=8)
-    ax.set_yticks(ys, [_wrap(t, 10) for t in ordered["乡镇"]], fontsize=9)
+    ax.set_yticks(ys, [_wrap(t, 10) for t in ordered[label_column]], fontsize=9)
     ax.set_xlim(0, 112)
     ax.set_xlabel("复工率（%）")
-    ax.set_title("各乡镇（园区）复工复产率")
+    ax.set_title(title)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     _style_axes(ax)
     return _save(fig, path)

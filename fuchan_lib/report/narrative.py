@@ -42,17 +42,21 @@ class TemplateLine:
     text: str
 
 
-def default_template_text() -> str:
-    """The built-in template that follows the seed report."""
-    return resources.files("fuchan_lib").joinpath("resources/narrative_default.md").read_text(
+COUNTY_DEFAULT = "narrative_default.md"
+CITY_DEFAULT = "narrative_city_default.md"
+
+
+def default_template_text(resource: str = COUNTY_DEFAULT) -> str:
+    """A built-in template: the county one follows the seed report; the city one its roll-up."""
+    return resources.files("fuchan_lib").joinpath(f"resources/{resource}").read_text(
         encoding="utf-8"
     )
 
 
-def read_template(path: Path | None) -> tuple[str, str]:
-    """(template text, name for messages); the built-in default when no path is given."""
+def read_template(path: Path | None, default: str = COUNTY_DEFAULT) -> tuple[str, str]:
+    """(template text, name for messages); the built-in `default` when no path is given."""
     if path is None:
-        return default_template_text(), "内置默认叙述模板"
+        return default_template_text(default), "内置默认叙述模板"
     if not path.is_file():
         raise TemplateError(f"找不到叙述模板“{path}”。请检查参数文件中的“叙述模板”，或删去该行使用内置默认模板")
     try:

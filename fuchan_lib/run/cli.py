@@ -121,6 +121,17 @@ def _lab(args) -> int:
     return start_lab(_params_path(args.params), port=args.port, open_browser=not args.no_browser)
 
 
+def _rollup_arguments(parser) -> None:
+    parser.add_argument("params", metavar="市参数文件", help="市参数文件，如 params/示例市_2023Q1.yaml")
+
+
+def _rollup(args) -> int:
+    from fuchan_lib.run.city import run_rollup
+
+    print(run_rollup(Path(args.params)))
+    return 0
+
+
 COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command("check", "读取并审核台账，列出全部问题并存成 .xlsx 清单（不生成报告）",
             f"fuchan check {EXAMPLE_PARAMS}", _check_arguments, _check),
@@ -135,6 +146,8 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
             _new_period_arguments, _new_period),
     Command("lab", "打开中文界面的 JupyterLab 和本周的笔记本（参数文件已填好），按 Ctrl+C 停止",
             f"fuchan lab {EXAMPLE_PARAMS}", _lab_arguments, _lab),
+    Command("汇总", "把各县的台账或运行汇总成全市的报告、附表和督办清单",
+            "fuchan 汇总 params/示例市_2023Q1.yaml", _rollup_arguments, _rollup, aliases=("rollup",)),
 )}
 
 

@@ -91,19 +91,54 @@ def format_runs(records: list[RunRecord]) -> str:
     return "\n".join(lines)
 
 
+LEDGER = "台账"
+# the canonical columns a snapshot keeps, so a city roll-up can rebuild both ledgers from it
+SNAPSHOT_LEDGER_COLUMNS = (schema.CREDIT_CODE, schema.SCALE, schema.CATEGORY, schema.TRADE,
+                           schema.STATUS, schema.RESUMED_ON, schema.STAFF, schema.RETURNED,
+                           schema.REASON)
+
+
 def enterprise_snapshot(industry: pd.DataFrame, service: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """One row per enterprise: key, name, group and whether it counts as resumed (or running)."""
+    """One row per enterprise: key, name, group, whether it counts as resumed (or running), and
+    its canonical ledger columns (for the city roll-up, which reads finished runs)."""
     parts = []
-    for df, group in ((industry, schema.industry_group_label(industry[schema.SCALE])),
-                      (service, service[schema.CATEGORY])):
+    for kind, df, group in ((schema.INDUSTRY, industry, schema.industry_group_label(industry[schema.SCALE])),
+                            (schema.SERVICE, service, service[schema.CATEGORY])):
         flags = status_flags(df, as_of)
         key = df[schema.CREDIT_CODE].astype(object).where(df[schema.CREDIT_CODE].notna(), df[schema.NAME])
-        parts.append(pd.DataFrame({
+        part = pd.DataFrame({
             "键": key.to_numpy(), "企业名称": df[schema.NAME].to_numpy(),
             "乡镇（园区）": df[schema.TOWN].to_numpy(), "规模或类别": group.to_numpy(),
-            "在产": flags.resumed | flags.running,
-        }))
+            "在产": flags.resumed | flags.running, LEDGER: kind,
+        })
+        for column in SNAPSHOT_LEDGER_COLUMNS:
+            if column in df:
+                part[column] = df[column].to_numpy()
+        parts.append(part)
     return pd.concat(parts, ignore_index=True)
+
+
+def ledgers_from_snapshot(snapshot: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(industry, service) canonical frames rebuilt from a run's snapshot, as ingestion gives
+    them (choice columns categorical, counts Int64, dates datetime64)."""
+    ledgers = []
+    for kind in (schema.INDUSTRY, schema.SERVICE):
+        rows = snapshot[snapshot[LEDGER] == kind]
+        frame = pd.DataFrame(index=range(len(rows)))
+        for column in schema.COLUMNS_BY_KIND[kind]:
+            values = rows[column.name].to_numpy() if column.name in rows else None
+            if column.kind == "choice":
+                frame[column.name] = pd.Categorical(values, categories=list(column.choices))
+            elif column.kind == "date":
+                frame[column.name] = pd.to_datetime(values)
+            elif column.kind == "int":
+                frame[column.name] = pd.array(values, dtype="Int64")
+            elif column.name in schema.GROUPING_TEXT:
+                frame[column.name] = pd.Categorical(values)
+            else:
+                frame[column.name] = pd.Series(values, dtype=object)
+        ledgers.append(frame)
+    return ledgers[0], ledgers[1]
 
 
 def changes_since(previous: pd.DataFrame, current: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -149,7 +184,10 @@ def week_over_week_facts(current: FactSet, params: Params, previous: RunRecord |
 
 
 def read_snapshot(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, encoding="utf-8-sig", dtype={"键": str})
+    text = {"键": str, schema.CREDIT_CODE: str, schema.NAME: str, schema.TOWN: str,
+            schema.REASON: str, schema.TRADE: str}
+    return pd.read_csv(path, encoding="utf-8-sig", dtype=text, keep_default_na=False,
+                       na_values=[""], parse_dates=[schema.RESUMED_ON])
 
 
 TREND_SERIES = {"工业.复工率": "工业", "工业.规上.复工率": "规上工业", "工业.规下.复工率": "规下工业",

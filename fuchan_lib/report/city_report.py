@@ -1,0 +1,42 @@
+"""The city report .docx: the city narrative, then the per-county table, the city's category
+table and the charts, in the same 公文 format as a county report (document.write_report)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fuchan_lib.report import gongwen
+from fuchan_lib.report.document import _read_table, table_block, write_report
+from fuchan_lib.report.narrative import CITY_DEFAULT
+from fuchan_lib.stats import sections as sec
+from fuchan_lib.stats.facts import FactSet
+from fuchan_lib.stats import rollup
+from fuchan_lib.stats.rollup import COUNTY
+
+# what the per-county attachment shows of tables/各县复工情况.xlsx (the workbook has more)
+COUNTY_COLUMNS = (COUNTY, "节后需复工", "已复工", "复工率", "排名", "较上次（百分点）",
+                  "工业复工率", "服务业复工率")
+
+
+def city_attachments(run_dir: Path, tables: dict[str, str], figures: dict[str, str]) -> list[gongwen.Attachment]:
+    """tables: file -> attachment title; figures: file -> caption (in order)."""
+    result = []
+    for filename, title in tables.items():
+        frame = _read_table(run_dir, filename)
+        if COUNTY in frame:
+            frame = frame[[c for c in COUNTY_COLUMNS if c in frame]]
+        result.append(gongwen.Attachment(len(result) + 1, title, (table_block(frame),)))
+    pictures = tuple(gongwen.Figure(run_dir / sec.FIGURES_DIR / name, caption)
+                     for name, caption in figures.items() if (run_dir / sec.FIGURES_DIR / name).is_file())
+    if pictures:
+        result.append(gongwen.Attachment(len(result) + 1, "复工复产情况图表", pictures))
+    return result
+
+
+def build_city_report(params, run_dir: Path, facts: FactSet) -> tuple[Path, int]:
+    tables = {rollup.TABLE_COUNTIES: "各县（市、区）复工复产情况表",
+              rollup.TABLE_CATEGORY: "全市各类企业复工复产情况表"}
+    figures = {rollup.FIGURE_CURVE: "图1　全市节后复工复产进度",
+               rollup.FIGURE_CATEGORY: "图2　全市各类企业复工率",
+               rollup.FIGURE_COUNTIES: "图3　各县（市、区）复工率"}
+    return write_report(params, run_dir, facts, city_attachments(run_dir, tables, figures), CITY_DEFAULT)

@@ -1,0 +1,299 @@
+"""`fuchan 汇总`: read every county once, check they can be added up, then a city run folder.
+
+A county is read from its params file (ledgers read and audited as for a county run, with the
+city's 截止日期) or from a finished county run folder (its manifest and enterprise snapshot).
+Every problem with the sources is collected and refused at once, naming the counties. The run
+folder is built in a staging folder and renamed into place only when complete, like a county
+run; the city notebook computes the figures from the enterprises read here (handed over as one
+pickle in the staging folder, removed before the move).
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from fuchan_lib.core.city_params import CityParams, load_city_params
+from fuchan_lib.core.exceptions import FuchanInputError, NotebookError
+from fuchan_lib.core import schema
+from fuchan_lib.ingest.inputs import Inputs, load_inputs, sha256
+from fuchan_lib.run import history
+from fuchan_lib.stats import rollup
+from fuchan_lib.stats.facts import FactSet
+
+CITY_NOTEBOOK = "汇总.ipynb"
+HANDOVER = ".汇总输入.pkl"
+FACTS_FILE = "facts.json"
+SOURCE_PARAMS, SOURCE_RUN = "参数", "运行"
+
+
+@dataclass(frozen=True)
+class CountySourceRecord:
+    """Where a county's data came from, for the manifest: kind, path and files with hashes."""
+
+    name: str
+    kind: str
+    path: Path
+    as_of: date
+    files: tuple[Path, ...]
+
+    def to_manifest(self) -> dict:
+        return {"名称": self.name, "来源": self.kind, "路径": str(self.path),
+                "截止日期": self.as_of.isoformat(),
+                "文件": [{"路径": str(f), "sha256": sha256(f), "字节": f.stat().st_size}
+                         for f in self.files]}
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """Everything a city run needs, read once: the params, counties, the combined enterprises."""
+
+    params: CityParams
+    counties: list[rollup.CountyLedgers]
+    sources: list[CountySourceRecord]
+    city: rollup.CityLedgers
+    basis: rollup.CityBasis
+    previous: history.RunRecord | None
+    warnings: list[str]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.counties]
+
+
+def _from_params(source, city: CityParams) -> tuple[rollup.CountyLedgers, CountySourceRecord]:
+    from fuchan_lib.run.check import audit_inputs
+
+    path = city.resolve(source.params)
+    if not path.is_file():
+        raise FuchanInputError(f"{source.name}：找不到参数文件“{path}”")
+    inputs = load_inputs(path, city.as_of)
+    p = inputs.params
+    if p.county != source.name:
+        raise FuchanInputError(f"{source.name}：参数文件“{path.name}”中的县名是“{p.county}”，"
+                               f"与市参数文件“各县”中的名称“{source.name}”不一致，请改成一致")
+    report = audit_inputs(inputs)
+    if report.errors:
+        shown = "；".join(f.describe() for f in report.errors[:3])
+        more = f"等{len(report.errors)}条" if len(report.errors) > 3 else ""
+        raise FuchanInputError(f"{source.name}：台账审核有错误（{shown}{more}），请该县改正后再汇总")
+    county = rollup.CountyLedgers(source.name, inputs.industry, inputs.service, p.as_of,
+                                  p.spring_festival, p.rate_basis, p.directory_date)
+    files = tuple([path] + inputs.files())
+    return county, CountySourceRecord(source.name, SOURCE_PARAMS, path, p.as_of, files)
+
+
+def _from_run(source, city: CityParams) -> tuple[rollup.CountyLedgers, CountySourceRecord]:
+    folder = city.resolve(source.run)
+    manifest_path = folder / history.MANIFEST
+    if not folder.is_dir():
+        raise FuchanInputError(f"{source.name}：找不到运行文件夹“{folder}”")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise FuchanInputError(f"{source.name}：运行文件夹“{folder.name}”中没有可读的 manifest.json，"
+                               "不是一次完成的运行") from None
+    if manifest.get("状态") != history.STATUS_OK or folder.parent.name == history.FAILED_DIR:
+        raise FuchanInputError(f"{source.name}：运行“{folder.name}”没有成功（状态：{manifest.get('状态', '未知')}），"
+                               "请该县重新运行成功后再汇总")
+    if manifest.get("县名") != source.name:
+        raise FuchanInputError(f"{source.name}：运行“{folder.name}”是“{manifest.get('县名')}”的，"
+                               f"与市参数文件“各县”中的名称“{source.name}”不一致")
+    snapshot_path = folder / history.SNAPSHOT
+    snapshot = history.read_snapshot(snapshot_path) if snapshot_path.is_file() else None
+    if snapshot is None or history.LEDGER not in snapshot:
+        raise FuchanInputError(f"{source.name}：运行“{folder.name}”缺少完整的{history.SNAPSHOT}"
+                               "（旧版本生成的运行），请用当前版本重新运行该县")
+    industry, service = history.ledgers_from_snapshot(snapshot)
+    settings = manifest.get("参数", {})
+    as_of = date.fromisoformat(manifest["截止日期"])
+    directory = settings.get("名录截止日期")
+    county = rollup.CountyLedgers(
+        source.name, industry, service, as_of, date.fromisoformat(settings["春节"]),
+        settings.get("复工率口径", ""), date.fromisoformat(directory) if directory else None)
+    files = tuple(f for f in (manifest_path, folder / FACTS_FILE, snapshot_path) if f.is_file())
+    return county, CountySourceRecord(source.name, SOURCE_RUN, folder, as_of, files)
+
+
+def prepare(params_path: str | Path) -> Rollup:
+    """Read and check every county; RollupError (exit 2) naming every problem at once."""
+    city = load_city_params(params_path)
+    counties, sources, problems = [], [], []
+    for source in city.counties:
+        try:
+            read = _from_params if source.params is not None else _from_run
+            county, record = read(source, city)
+        except FuchanInputError as exc:
+            problems.append(str(exc) if str(exc).startswith(source.name) else f"{source.name}：{exc}")
+            continue
+        counties.append(county)
+        sources.append(record)
+    if not problems:
+        problems = rollup.check_consistency(counties, city.rate_basis, city.as_of,
+                                            city.different_as_of_allowed)
+    if problems:
+        listed = "\n".join(f"  {i}. {p}" for i, p in enumerate(problems, start=1))
+        raise rollup.RollupError(f"不能汇总{city.city}的数据，共{len(problems)}个问题：\n{listed}")
+    combined = rollup.combine(counties)
+    basis = rollup.city_basis(counties, city.rate_basis, city.digits)
+    previous = history.previous_run(city.output_path, city.city, city.as_of, basis.spring_festival)
+    return Rollup(city, counties, sources, combined, basis, previous,
+                  rollup.duplicate_warnings(combined.duplicates))
+
+
+def previous_facts(r: Rollup) -> FactSet | None:
+    if r.previous is None or not (r.previous.folder / FACTS_FILE).is_file():
+        return None
+    if r.previous.basis != r.params.rate_basis:
+        return None  # rates of another 口径 are not compared
+    return FactSet.from_json(r.previous.folder / FACTS_FILE)
+
+
+def load_handover(run_dir: str | Path, params_path: str | Path) -> Rollup:
+    """What `fuchan 汇总` read, for the city notebook; read afresh when run alone in JupyterLab."""
+    handed = Path(run_dir) / HANDOVER
+    if handed.is_file():
+        with handed.open("rb") as f:
+            return pickle.load(f)
+    return prepare(params_path)
+
+
+# --- the steps of the city notebook: each makes one part of the run folder from what was read ---
+
+def city_inputs(r: Rollup) -> Inputs:
+    """The combined enterprises shaped like one county's inputs, so the county's table and
+    curve functions count the city exactly as they count a county."""
+    return Inputs(params=r.basis, industry=r.city.industry, service=r.city.service,
+                  indicators=None, enterprise_indicators=None)
+
+
+def build_facts(r: Rollup) -> FactSet:
+    """Every figure the city report states."""
+    general = rollup.city_general_facts(r.params, r.basis)
+    return general.merge(rollup.city_facts(r.city, r.counties, r.basis, previous_facts(r)))
+
+
+def county_table(r: Rollup):
+    """附表: per county (city order) counts, rates, rank and change since the previous city run."""
+    before = rollup.previous_county_rates(previous_facts(r), r.names)
+    return rollup.county_table(r.city, r.names, r.basis, before)
+
+
+def audit_table(r: Rollup):
+    """审核清单 of the roll-up: enterprises found in two counties (counted once)."""
+    import pandas as pd
+
+    d = r.city.duplicates
+    return pd.DataFrame({
+        "级别": "警告", "规则": "同一企业在两县", schema.CREDIT_CODE: d[schema.CREDIT_CODE],
+        schema.NAME: d[schema.NAME], "计入": d["计入"], "又见于": d["又见于"], "问题": r.warnings,
+    }, columns=["级别", "规则", schema.CREDIT_CODE, schema.NAME, "计入", "又见于", "问题"])
+
+
+def write_follow_up(r: Rollup, run_dir: str | Path) -> list[Path]:
+    """督办: one workbook per county (its 汇总 and one sheet per township), numbered in city order."""
+    from fuchan_lib.report.follow_up_books import FOLDER, write_city_book
+    from fuchan_lib.stats.follow_up import county_follow_up
+
+    written = []
+    for number, county in enumerate(r.counties, start=1):
+        lists = county_follow_up(county.industry, county.service, county.spring_festival, county.as_of)
+        written.append(write_city_book(Path(run_dir) / FOLDER, number, county.name, lists, county.as_of))
+    return written
+
+
+def _manifest(r: Rollup, run_name: str, timings: dict, facts: FactSet, report: Path, gaps: int) -> dict:
+    from fuchan_lib.run.pipeline import _versions
+
+    p = r.params
+    settings = json.loads(p.model_dump_json(by_alias=True, exclude={"base_dir", "source"}))
+    return {
+        "状态": history.STATUS_OK, "级别": "市", "运行": run_name,
+        "县名": p.city, "市名": p.city, "截止日期": p.as_of.isoformat(),
+        "生成时间": datetime.now().isoformat(timespec="seconds"),
+        "参数文件": str(p.source),
+        "参数": settings | {"春节": r.basis.spring_festival.isoformat()},
+        "参数原文": p.source.read_text(encoding="utf-8-sig") if p.source else "",
+        "各县": [s.to_manifest() for s in r.sources],
+        "版本": _versions(),
+        "耗时秒": {k: round(v, 3) for k, v in timings.items()},
+        "报告": report.name, "待补充处数": gaps,
+        "审核": {"警告": len(r.warnings)},
+        "主要数字": {k: facts[k].value for k in
+                 ("合计.复工率", "工业.复工率", "工业.规上.复工率", "工业.规下.复工率",
+                  "限上和大个体.复工率", "规上服务业.复工率") if k in facts},
+    }
+
+
+@dataclass(frozen=True)
+class CityRunResult:
+    run_dir: Path
+    report: Path
+    gaps: int
+    warnings: list[str]
+    as_of_note: str | None
+
+    def __str__(self) -> str:
+        lines = [f"运行文件夹：{self.run_dir}"]
+        if self.as_of_note:
+            lines.append(self.as_of_note + "（已在报告中说明）")
+        if self.warnings:
+            lines.append(f"审核警告{len(self.warnings)}条（全部见 tables/{rollup.TABLE_AUDIT}），例如：")
+            lines.extend("  " + w for w in self.warnings[:5])
+        if self.gaps:
+            lines.append(f"提示：报告中还有{self.gaps}处【待补充】（黄色标出），请在叙述模板或 Word 中补写。")
+        lines.append(str(self.report))
+        return "\n".join(lines)
+
+
+def run_rollup(params_path: str | Path, say=print) -> CityRunResult:
+    """The whole city run. Raises RollupError/ParamsError (exit 2) or NotebookError."""
+    from fuchan_lib.report.city_report import build_city_report
+    from fuchan_lib.run.pipeline import _execute, _move_into_place, import_papermill_lean, notebooks_dir
+
+    started = time.perf_counter()
+    r = prepare(params_path)
+    p = r.params
+    timings = {"读取和检查": time.perf_counter() - started}
+    say(f"已读取{len(r.counties)}个县（{'、'.join(r.names)}），共{len(r.city.industry)}户工业企业、"
+        f"{len(r.city.service)}户服务业企业，开始汇总……")
+    output = p.output_path
+    output.mkdir(parents=True, exist_ok=True)
+    run_name = f"{p.city}_截至{p.as_of:%Y%m%d}_{datetime.now():%Y%m%d-%H%M%S}"
+    staging = Path(tempfile.mkdtemp(prefix=".运行中-", dir=output))
+    try:
+        with (staging / HANDOVER).open("wb") as f:
+            pickle.dump(r, f, protocol=pickle.HIGHEST_PROTOCOL)
+        import_papermill_lean()
+        parameters = {"params_path": str(Path(params_path).resolve()), "run_dir": str(staging)}
+        (staging / "notebooks").mkdir()
+        timings[CITY_NOTEBOOK] = _execute(notebooks_dir() / CITY_NOTEBOOK, staging, parameters)
+        (staging / HANDOVER).unlink()
+        step = time.perf_counter()
+        facts = FactSet.from_json(staging / FACTS_FILE)
+        report, gaps = build_city_report(p, staging, facts)
+        timings["报告"] = time.perf_counter() - step
+        timings["合计"] = time.perf_counter() - started
+        manifest = _manifest(r, run_name, timings, facts, report, gaps)
+        (staging / history.MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
+                                                encoding="utf-8")
+    except NotebookError as exc:
+        kept = output / history.FAILED_DIR
+        kept.mkdir(parents=True, exist_ok=True)
+        (staging / HANDOVER).unlink(missing_ok=True)
+        folder = _move_into_place(staging, kept, run_name)
+        raise NotebookError(f"{exc}\n已执行的笔记本保存在：{folder / 'notebooks'}。"
+                            "本次汇总没有生成报告，之前的运行结果不受影响。") from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    final = _move_into_place(staging, output, run_name)
+    return CityRunResult(final, final / report.name, gaps, r.warnings,
+                         rollup.as_of_note(r.counties))
+
