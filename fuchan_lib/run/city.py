@@ -84,7 +84,7 @@ def _from_params(source, city: CityParams) -> tuple[rollup.CountyLedgers, County
         more = f"等{len(report.errors)}条" if len(report.errors) > 3 else ""
         raise FuchanInputError(f"{source.name}：台账审核有错误（{shown}{more}），请该县改正后再汇总")
     county = rollup.CountyLedgers(source.name, inputs.industry, inputs.service, p.as_of,
-                                  p.spring_festival, p.rate_basis, p.directory_date)
+                                  p.spring_festival, p.rate_basis, p.directory_date, p.towns)
     files = tuple([path] + inputs.files())
     return county, CountySourceRecord(source.name, SOURCE_PARAMS, path, p.as_of, files)
 
@@ -116,7 +116,8 @@ def _from_run(source, city: CityParams) -> tuple[rollup.CountyLedgers, CountySou
     directory = settings.get("名录截止日期")
     county = rollup.CountyLedgers(
         source.name, industry, service, as_of, date.fromisoformat(settings["春节"]),
-        settings.get("复工率口径", ""), date.fromisoformat(directory) if directory else None)
+        settings.get("复工率口径", ""), date.fromisoformat(directory) if directory else None,
+        tuple(settings.get("乡镇") or ()))
     files = tuple(f for f in (manifest_path, folder / FACTS_FILE, snapshot_path) if f.is_file())
     return county, CountySourceRecord(source.name, SOURCE_RUN, folder, as_of, files)
 
@@ -203,7 +204,8 @@ def write_follow_up(r: Rollup, run_dir: str | Path) -> list[Path]:
 
     written = []
     for number, county in enumerate(r.counties, start=1):
-        lists = county_follow_up(county.industry, county.service, county.spring_festival, county.as_of)
+        lists = county_follow_up(county.industry, county.service, county.spring_festival,
+                                 county.as_of, county.towns)
         written.append(write_city_book(Path(run_dir) / FOLDER, number, county.name, lists, county.as_of))
     return written
 

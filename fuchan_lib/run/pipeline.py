@@ -238,7 +238,8 @@ def run_pipeline(params_path: Path, *, as_of: date | None = None, pdf: bool = Fa
         facts.to_json(staging / FACTS_FILE)
         report, gaps = build_report(p, staging)
         write_county_books(staging / FOLDER, county_follow_up(
-            inputs.industry, inputs.service, p.spring_festival, p.as_of), county=p.county, as_of=p.as_of)
+            inputs.industry, inputs.service, p.spring_festival, p.as_of, p.towns),
+            county=p.county, as_of=p.as_of)
         timings["报告"] = time.perf_counter() - step
         pdf_path, pdf_note = None, None
         if pdf:

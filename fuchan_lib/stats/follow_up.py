@@ -2,12 +2,13 @@
 
 One function picks the not-resumed enterprises of both ledgers (the county's 未复工企业清单 is
 these rows), and the township lists are a partition of them, so they add up by construction.
-Townships come in the county's own order: first appearance in the ledgers (industry, then
-services); blank towns last as 未填.
+Townships come in the county's own order (params 乡镇, then first appearance in the ledgers);
+blank towns last as 未填.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 import pandas as pd
@@ -23,13 +24,15 @@ TOWN_BLANK = "未填"
 GROUP_ORDER = ("规上工业", "规下工业") + schema.CATEGORIES
 
 
-def town_order(*ledgers: pd.DataFrame) -> list[str]:
-    """Townships in the county's order (lists.county_towns); 未填 last when a town is blank."""
+def town_order(*ledgers: pd.DataFrame, listed: Iterable[str] = ()) -> list[str]:
+    """Townships in the county's order (lists.county_towns: params 乡镇, then the ledgers');
+    未填 last when a town is blank."""
     blank = any(bool(ledger[schema.TOWN].isna().any()) for ledger in ledgers)
-    return county_towns(*ledgers) + ([TOWN_BLANK] if blank else [])
+    return county_towns(*ledgers, listed=listed) + ([TOWN_BLANK] if blank else [])
 
 
-def not_resumed_rows(industry: pd.DataFrame, service: pd.DataFrame, as_of: date) -> pd.DataFrame:
+def not_resumed_rows(industry: pd.DataFrame, service: pd.DataFrame, as_of: date,
+                     listed: Iterable[str] = ()) -> pd.DataFrame:
     """未复工企业: 企业名称, 统一社会信用代码, 乡镇（园区）, 规模或类别, 行业, 未复工原因.
 
     Ordered by township (county order), then group (standard order), then ledger order."""
@@ -50,7 +53,7 @@ def not_resumed_rows(industry: pd.DataFrame, service: pd.DataFrame, as_of: date)
         }))
     table = pd.concat(parts, ignore_index=True)
     table[schema.TOWN] = table[schema.TOWN].where(table[schema.TOWN].notna(), TOWN_BLANK)
-    towns = town_order(industry, service)
+    towns = town_order(industry, service, listed=listed)
     order = pd.DataFrame({
         "town": pd.Categorical(table[schema.TOWN], categories=towns, ordered=True),
         "group": pd.Categorical(table[GROUP], categories=GROUP_ORDER, ordered=True),
@@ -91,7 +94,7 @@ def follow_up_summary(lists: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def county_follow_up(industry: pd.DataFrame, service: pd.DataFrame, spring_festival: date,
-                     as_of: date) -> dict[str, pd.DataFrame]:
-    """A county's 督办 lists, township by township in the county's order."""
-    rows = not_resumed_rows(industry, service, as_of)
-    return follow_up_lists(rows, town_order(industry, service), spring_festival, as_of)
+                     as_of: date, listed: Iterable[str] = ()) -> dict[str, pd.DataFrame]:
+    """A county's 督办 lists, township by township in the county's order (`listed`: params 乡镇)."""
+    rows = not_resumed_rows(industry, service, as_of, listed)
+    return follow_up_lists(rows, town_order(industry, service, listed=listed), spring_festival, as_of)

@@ -22,6 +22,7 @@ from fuchan_lib.core.wording import format_date, format_percent, points_phrase, 
 from fuchan_lib.stats.facts import (
     FactSet, basis_note, directory_date_text, industry_facts, service_facts,
 )
+from fuchan_lib.stats.lists import county_towns
 from fuchan_lib.stats.rates import Resumption, count_by
 
 COUNTY = "县（市、区）"
@@ -50,6 +51,7 @@ class CountyLedgers:
     spring_festival: date
     rate_basis: str
     directory_date: date | None = None
+    towns: tuple[str, ...] = ()  # the county's params 乡镇 (its own order), if it lists them
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class CityBasis:
     rate_basis: str
     digits: int
     directory_date: date | None
+    towns: tuple[str, ...] = ()  # every county's townships, named with the county, city order
 
 
 def _names(counties) -> str:
@@ -121,7 +124,7 @@ def _stack(counties: list[CountyLedgers], kind: str) -> pd.DataFrame:
                            county.as_of)
         columns = [c.name for c in schema.COLUMNS_BY_KIND[kind]]
         part = ledger[columns].copy()
-        part[schema.TOWN] = part[schema.TOWN].astype(object)
+        part[schema.TOWN] = county.name + part[schema.TOWN].astype(object)  # 城关镇 is in many
         part.insert(0, COUNTY, county.name)
         parts.append(part)
     frame = pd.concat(parts, ignore_index=True)
@@ -181,10 +184,12 @@ def duplicate_warnings(duplicates: pd.DataFrame) -> list[str]:
 
 def city_basis(counties: list[CountyLedgers], rate_basis: str, digits: int) -> CityBasis:
     directories = {c.directory_date for c in counties}
+    towns = tuple(c.name + t for c in counties
+                  for t in county_towns(c.industry, c.service, listed=c.towns))
     return CityBasis(
         as_of=max(c.as_of for c in counties), spring_festival=counties[0].spring_festival,
         rate_basis=rate_basis, digits=digits,
-        directory_date=directories.pop() if len(directories) == 1 else None,
+        directory_date=directories.pop() if len(directories) == 1 else None, towns=towns,
     )
 
 
