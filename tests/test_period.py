@@ -10,7 +10,7 @@ from fuchan_lib.run.cli import main
 from fuchan_lib.core.exceptions import OutputExistsError, ParamsError
 from fuchan_lib.report.narrative import default_template_text
 from fuchan_lib.core.params import load_params
-from fuchan_lib.run.period import edit_text, new_period, parse_quarter
+from fuchan_lib.run.period import Quarter, edit_text, new_period, parse_quarter, retell_period_words
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "params" / "示例县_2023Q1.yaml"
@@ -60,7 +60,11 @@ def test_a_new_quarter_moves_the_dates_and_keeps_the_comments(county):
     )
     copy = county.parent.parent / "narrative" / "示例县_2023Q2.md"
     assert params.narrative_path == copy.resolve()
-    assert copy.read_text(encoding="utf-8") == NARRATIVE.read_text(encoding="utf-8")
+    # the copy is the narrative with its period words told of the new quarter, nothing else
+    assert copy.read_text(encoding="utf-8") == retell_period_words(
+        NARRATIVE.read_text(encoding="utf-8"), Quarter(2023, 1), Quarter(2023, 2),
+        date(2023, 3, 31), date(2023, 6, 30))[0]
+    assert "一季度" not in copy.read_text(encoding="utf-8")
     assert "春节 2023-01-22（同一年的春节不变）" in summary
     assert county.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
 
@@ -148,7 +152,8 @@ def test_without_a_narrative_the_default_is_copied_and_referenced(tmp_path):
     new_period(source, quarter="2023Q3")
     params = load_params(tmp_path / "params" / "本县_2023Q3.yaml")
     assert params.narrative == "../narrative/示例县_2023Q3.md"
-    assert params.narrative_path.read_text(encoding="utf-8") == default_template_text()
+    assert params.narrative_path.read_text(encoding="utf-8") == retell_period_words(
+        default_template_text(), Quarter(2023, 1), Quarter(2023, 3), date(2023, 3, 31), date(2023, 9, 30))[0]
     assert (params.as_of, params.directory_date) == (date(2023, 8, 15), date(2023, 6, 30))
 
 
@@ -158,3 +163,28 @@ def test_editing_keeps_quotes_line_endings_and_nested_keys():
     assert edited == (
         '截止日期: "2023-02-22"  # 注\r\n审核说明:\r\n  - 截止日期: x\r\n报告日期: 2023-02-23'
     )
+
+
+def test_a_new_quarter_updates_period_words_in_the_narrative_and_flags_the_rest(county):
+    """一季度 -> 二季度 and 3月底 -> 6月底 outside placeholders; 开门稳 lines must be rewritten."""
+    narrative = county.parent.parent / "narrative" / "示例县.md"
+    narrative.write_text("# 基本情况\n确保实现一季度“开门稳”。\n力争3月底前，{经济指标.目标}。\n{指标期间}一季度\n",
+                         encoding="utf-8")
+    said = new_period(county, quarter="2023Q2")
+    copied = (county.parent.parent / "narrative" / "示例县_2023Q2.md").read_text(encoding="utf-8")
+    assert copied == "# 基本情况\n确保实现二季度“开门稳”。\n力争6月底前，{经济指标.目标}。\n{指标期间}二季度\n"
+    assert "第2行：“一季度”→“二季度”" in said and "第3行：“3月底”→“6月底”" in said
+    assert "叙述模板中以下各行须改写：\n  第2行：“开门稳”是一季度的说法" in said
+    assert said.splitlines()[-1].endswith("示例县_2023Q2.yaml")
+
+
+@pytest.mark.parametrize(
+    "old, new, target_old, target_new, line, expected",
+    [
+        (Quarter(2023, 1), Quarter(2023, 2), date(2023, 3, 31), date(2023, 6, 30), "一季度3月底", "二季度6月底"),
+        (Quarter(2023, 4), Quarter(2024, 1), date(2023, 12, 31), date(2024, 3, 31), "2023年四季度", "2024年一季度"),
+        (Quarter(2023, 1), Quarter(2023, 2), None, None, "{一季度}3月底", "{一季度}3月底"),
+    ],
+)
+def test_period_words_table(old, new, target_old, target_new, line, expected):
+    assert retell_period_words(line, old, new, target_old, target_new)[0] == expected

@@ -227,6 +227,42 @@ def _narrative_target(params: Params, params_path: Path, quarter: Quarter) -> Pa
     return folder / f"{params.county}_{quarter}.md"
 
 
+# words that belong to the first quarter only: a line with them is flagged in another quarter
+FIRST_QUARTER_WORDS = ("开门稳", "开门红")
+
+
+def retell_period_words(text: str, old: Quarter, new: Quarter, old_target: date | None,
+                        new_target: date | None) -> tuple[str, list[str], list[str]]:
+    """The copied narrative told of the new quarter: quarter words ("一季度"), the target's
+    month ("3月底") and the year are updated outside placeholders; lines whose words belong to
+    the first quarter only ("开门稳", "开门红") are flagged. Returns (text, updated, to_rewrite),
+    the last two as "第N行…" lines for the statistician."""
+    swaps = [(f"{QUARTER_WORDS[old.number - 1]}季度", f"{QUARTER_WORDS[new.number - 1]}季度")]
+    if old_target is not None and new_target is not None and old_target.month != new_target.month:
+        swaps.append((f"{old_target.month}月底", f"{new_target.month}月底"))
+    if old.year != new.year:
+        swaps.append((f"{old.year}年", f"{new.year}年"))
+    swaps = [(a, b) for a, b in swaps if a != b]
+    updated, to_rewrite, out = [], [], []
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        pieces = re.split(r"(\{[^{}]*\})", line)  # odd pieces are placeholders: never edited
+        done = []
+        for i, piece in enumerate(pieces):
+            for a, b in swaps if i % 2 == 0 else ():
+                if a in piece:
+                    piece = piece.replace(a, b)
+                    done.append(f"“{a}”→“{b}”")
+            pieces[i] = piece
+        line = "".join(pieces)
+        out.append(line)
+        if done:
+            updated.append(f"第{number}行：{'，'.join(dict.fromkeys(done))}")
+        stale = [w for w in FIRST_QUARTER_WORDS if w in re.sub(r"\{[^{}]*\}", "", line)]
+        if new.number != 1 and stale and not line.lstrip().startswith("<!--"):
+            to_rewrite.append(f"第{number}行：“{'”“'.join(stale)}”是一季度的说法")
+    return "".join(out), updated, to_rewrite
+
+
 def _narrative_text(params: Params) -> str:
     from fuchan_lib.report.narrative import default_template_text
 
@@ -266,7 +302,7 @@ def new_period(
     text = params_path.read_text(encoding="utf-8-sig")
     old_dates = {
         "名录截止日期": params.directory_date, "春节": params.spring_festival,
-        "截止日期": params.as_of, "报告日期": params.report_date,
+        "截止日期": params.as_of, "报告日期": params.stated_report_date,
         "目标截止": params.target_end, "指标期末": params.indicator_period_end,
     }
     notes: list[str] = []
@@ -280,6 +316,8 @@ def new_period(
                 f"换季度请用 --quarter {quarter_of(as_of)}"
             )
         new_dates = {"截止日期": as_of, "报告日期": as_of + timedelta(days=1)}
+        if params.stated_report_date is None:  # the file leaves 成文日期 to the rule: keep it so
+            del new_dates["报告日期"]
         target = params_path.with_name(_as_of_name(stem, as_of) + suffix)
         label = f"{current.words}截至{as_of}的"
         notes.append("叙述模板、目标截止、指标期末未改；经济指标更新到新的月份时，请手动修改“指标期末”")
@@ -288,7 +326,7 @@ def new_period(
         new_dates, notes = _quarter_dates(params, new_quarter)
         # optional dates are moved only where the file has them (absent 指标期末 follows 截止日期)
         new_dates = {k: v for k, v in new_dates.items()
-                     if k not in OPTIONAL_DATE_KEYS or old_dates[k] is not None}
+                     if k not in OPTIONAL_DATE_KEYS + ("报告日期",) or old_dates[k] is not None}
         target = params_path.with_name(_quarter_name(stem, new_quarter) + suffix)
         narrative = _narrative_target(params, params_path, new_quarter)
         label = f"{new_quarter.words}的"
@@ -316,6 +354,16 @@ def new_period(
 
     new_text = edit_text(text, changes, header=header)
     narrative_text = _narrative_text(params) if narrative is not None else ""
+    if narrative is not None:
+        narrative_text, updated, to_rewrite = retell_period_words(
+            narrative_text, quarter_of(params.as_of), new_quarter, params.target_end,
+            new_dates.get("目标截止", params.target_end))
+        if updated:
+            lines.append("叙述模板中已改为新一期的说法（请核对）：")
+            lines += [f"  {line}" for line in updated]
+        if to_rewrite:
+            lines.append("叙述模板中以下各行须改写：")
+            lines += [f"  {line}" for line in to_rewrite]
     written_narrative = False
     try:
         if narrative is not None:
