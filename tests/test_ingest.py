@@ -8,7 +8,7 @@ import pytest
 import xlwt
 
 from fuchan_lib.core import schema
-from fuchan_lib.core.exceptions import LedgerError
+from fuchan_lib.core.exceptions import LedgerError, LedgerProblems
 from fuchan_lib.ingest.ledger import ledger_from_rows, read_ledger
 
 IND = schema.INDUSTRY
@@ -118,8 +118,8 @@ def test_missing_required_columns_are_listed_with_the_columns_found(tmp_path):
     with pytest.raises(LedgerError) as err:
         read_ledger(path, IND)
     message = str(err.value)
-    assert "缺少必需的列 企业规模、春节期间状态" in message
-    assert "表中找到的列：单位名称、乡镇、从业人员" in message
+    assert "缺少必需的列「企业规模」「春节期间状态」" in message
+    assert "表中找到的列：「单位名称」「乡镇」「从业人员」" in message
     assert "文件“a.xlsx”" in message and "工作表“S”" in message
     assert "规模" in err.value.fix  # the accepted spellings are offered
 
@@ -134,7 +134,7 @@ def test_an_unknown_choice_value_names_row_column_cell_and_allowed_values(tmp_pa
     e = err.value
     assert (e.file, e.sheet, e.row, e.column) == ("a.xlsx", "S", 3, "企业规模")
     assert "值“中型”不是允许的取值（D3单元格）" in str(e)
-    assert "请改为以下之一：规上、规下" in str(e)
+    assert "请改为以下之一：「规上」「规下」" in str(e)
 
 
 def test_a_bad_date_message_says_how_to_write_one(tmp_path):
@@ -142,24 +142,41 @@ def test_a_bad_date_message_says_how_to_write_one(tmp_path):
     rows[3] = list(rows[3])
     rows[3][5] = "2023-13-01"
     path = write_xlsx(tmp_path / "a.xlsx", {"S": rows})
-    with pytest.raises(LedgerError, match=r"第4行，“复工日期”列：值“2023-13-01”不是有效日期（F4单元格）"
+    with pytest.raises(LedgerError, match=r"第4行（[^）]+），“复工日期”列：值“2023-13-01”不是有效日期（F4单元格）"
                                           r"。处理办法：请改为 2023年2月1日 这样的日期或留空"):
         read_ledger(path, IND)
 
 
-def test_several_bad_cells_are_counted_in_one_message(tmp_path):
+def test_every_bad_cell_is_listed_with_its_cell_and_fix(tmp_path):
     rows = [HEADER] + [[f"企业{i}", None, None, "规上", "放假", "坏日期", "x", None, None]
                        for i in range(3)]
     path = write_xlsx(tmp_path / "a.xlsx", {"S": rows})
-    with pytest.raises(LedgerError) as err:
+    with pytest.raises(LedgerProblems) as err:
         read_ledger(path, IND)
     assert err.value.row == 2 and err.value.column == "复工日期"
-    assert "另有5处问题" in str(err.value)
+    cells = [(p.cell, p.column, p.enterprise) for p in err.value.problems]
+    assert cells == [("F2", "复工日期", "企业0"), ("G2", "从业人员", "企业0"),
+                     ("F3", "复工日期", "企业1"), ("G3", "从业人员", "企业1"),
+                     ("F4", "复工日期", "企业2"), ("G4", "从业人员", "企业2")]
+    text = str(err.value)
+    assert "文件“a.xlsx”工作表“S”（6处）：" in text
+    assert "第2行（企业0），“复工日期”列：值“坏日期”不是有效日期（F2单元格）。处理办法：请改为 2023年2月1日" in text
+    assert "第3行（企业1），“复工日期”列：值“坏日期”不是有效日期（F3单元格）。处理办法：请改为 2023年2月1日" in text
+    assert text.count("处理办法：请只填写人数") == 3  # a fix is repeated for each cell
+
+
+def test_a_whole_column_of_bad_cells_lists_the_first_fifty(tmp_path):
+    rows = [HEADER] + [[f"企业{i}", None, None, "规上", "放假", "坏日期"] for i in range(120)]
+    path = write_xlsx(tmp_path / "a.xlsx", {"S": rows})
+    with pytest.raises(LedgerProblems) as err:
+        read_ledger(path, IND)
+    assert len(err.value.problems) == 50 and err.value.unlisted == {("a.xlsx", "S"): 70}
+    assert "（120处，以下列出前50处）" in str(err.value) and "另有70处未列出" in str(err.value)
 
 
 def test_a_required_blank_value_is_refused(tmp_path):
     path = write_xlsx(tmp_path / "a.xlsx", {"S": [HEADER, ["甲", None, None, "规上", None]]})
-    with pytest.raises(LedgerError, match="第2行，“春节期间状态”列：不能为空"):
+    with pytest.raises(LedgerError, match="第2行（甲），“春节期间状态”列：不能为空（E2单元格）"):
         read_ledger(path, IND)
 
 
@@ -229,9 +246,9 @@ def test_the_sheet_whose_header_fits_is_chosen(tmp_path):
 def test_the_sheet_argument_picks_by_name_and_an_unknown_name_lists_the_sheets(tmp_path):
     path = write_xlsx(tmp_path / "a.xlsx", {"2月8日": [HEADER, ROWS[0]], "2月15日": [HEADER, *ROWS]})
     check_clean(read_ledger(path, IND, sheet="2月15日"), "a.xlsx", "2月15日")
-    with pytest.raises(LedgerError, match="有多个工作表都像是工业企业台账：2月8日、2月15日"):
+    with pytest.raises(LedgerError, match="有多个工作表都像是工业企业台账：「2月8日」「2月15日」"):
         read_ledger(path, IND)
-    with pytest.raises(LedgerError, match="没有名为“2月1日”的工作表。处理办法：现有工作表：2月8日、2月15日"):
+    with pytest.raises(LedgerError, match="没有名为“2月1日”的工作表。处理办法：现有工作表：「2月8日」「2月15日」"):
         read_ledger(path, IND, sheet="2月1日")
 
 
@@ -243,8 +260,8 @@ def test_when_no_sheet_fits_each_sheet_is_listed_with_what_it_lacks(tmp_path):
     with pytest.raises(LedgerError) as err:
         read_ledger(path, IND)
     assert "没有一个工作表像是工业企业台账" in str(err.value)
-    assert "“甲”缺少 春节期间状态" in str(err.value)
-    assert "“乙”缺少 企业规模、春节期间状态" in str(err.value)
+    assert "“甲”缺少「春节期间状态」" in str(err.value)
+    assert "“乙”缺少「企业规模」「春节期间状态」" in str(err.value)
 
 
 def test_two_alias_columns_for_one_canonical_column_are_refused(tmp_path):

@@ -163,7 +163,7 @@ def test_unknown_choice_is_bad_and_the_message_lists_allowed_values():
     assert parsed.values.tolist() == ["规上", None, None]
     problem, fix = values.describe_problem(SCALE, "中型")
     assert problem == "值“中型”不是允许的取值"
-    assert fix.startswith("请改为以下之一：规上、规下")
+    assert fix.startswith("请改为以下之一：「规上」「规下」")
 
 
 @pytest.mark.parametrize(

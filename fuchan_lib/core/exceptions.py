@@ -25,7 +25,7 @@ class ParamsError(FuchanInputError):
 
 
 class LedgerError(FuchanInputError):
-    """Raised when a ledger cannot be read; names file, sheet, row and column where known."""
+    """Raised when a ledger cannot be read; names file, sheet, row, column and cell where known."""
 
     def __init__(
         self,
@@ -36,26 +36,84 @@ class LedgerError(FuchanInputError):
         row: int | None = None,
         column: str | None = None,
         fix: str | None = None,
+        cell: str | None = None,
+        enterprise: str | None = None,
     ):
         self.problem, self.file, self.sheet, self.row, self.column, self.fix = (
             problem, file, sheet, row, column, fix,
         )
+        self.cell, self.enterprise = cell, enterprise
         super().__init__(self._compose())
 
-    def _compose(self) -> str:
-        where = []
-        if self.file:
-            where.append(f"文件“{self.file}”")
-        if self.sheet:
-            where.append(f"工作表“{self.sheet}”")
+    def where(self, *, with_file: bool = True) -> str:
+        parts = []
+        if with_file and self.file:
+            parts.append(f"文件“{self.file}”")
+        if with_file and self.sheet:
+            parts.append(f"工作表“{self.sheet}”")
         if self.row is not None:
-            where.append(f"第{self.row}行")
+            parts.append(f"第{self.row}行" + (f"（{self.enterprise}）" if self.enterprise else ""))
         if self.column:
-            where.append(f"“{self.column}”列")
-        text = ("，".join(where) + "：" if where else "") + self.problem
+            parts.append(f"“{self.column}”列")
+        return "，".join(parts)
+
+    def what(self) -> str:
+        return self.problem + (f"（{self.cell}单元格）" if self.cell else "")
+
+    def _compose(self) -> str:
+        where = self.where()
+        text = (where + "：" if where else "") + self.what()
         if self.fix:
             text += f"。处理办法：{self.fix}"
         return text
+
+
+class LedgerProblems(LedgerError):
+    """Raised when ledgers have several problems: every one listed, grouped by file and sheet
+    (`unlisted` counts those past the per-file limit). Attributes of the first problem are
+    kept so a caller that reads `.file`, `.row` still finds the first one."""
+
+    def __init__(self, problems: list[LedgerError], unlisted: dict[tuple, int] | None = None):
+        self.problems = [p for e in problems for p in getattr(e, "problems", [e])]
+        self.unlisted = dict(unlisted or {})
+        for e in problems:
+            for key, count in getattr(e, "unlisted", {}).items():
+                self.unlisted[key] = self.unlisted.get(key, 0) + count
+        first = self.problems[0]
+        self.problem, self.file, self.sheet, self.row, self.column, self.fix = (
+            first.problem, first.file, first.sheet, first.row, first.column, first.fix,
+        )
+        self.cell, self.enterprise = first.cell, first.enterprise
+        FuchanInputError.__init__(self, self._compose_all())
+
+    def _compose_all(self) -> str:
+        groups: dict[tuple, list[LedgerError]] = {}
+        for p in self.problems:
+            groups.setdefault((p.file or "", p.sheet or ""), []).append(p)
+        total = len(self.problems) + sum(self.unlisted.values())
+        lines = [f"台账有{total}处问题，请全部改正后重新运行：" if len(groups) > 1 or total > 1
+                 else "台账有问题："]
+        for (file, sheet), found in groups.items():
+            more = self.unlisted.get((file, sheet), 0)
+            title = (f"文件“{file}”" if file else "参数文件") + (f"工作表“{sheet}”" if sheet else "")
+            count = f"{len(found) + more}处" + (f"，以下列出前{len(found)}处" if more else "")
+            lines.append(f"{title}（{count}）：")
+            previous_fix = None
+            for p in found:
+                where = p.where(with_file=False)
+                text = (where + "：" if where else "") + p.what()
+                if p.fix:
+                    text += "。处理办法：" + ("同上" if p.fix == previous_fix else p.fix)
+                previous_fix = p.fix
+                lines.append(f"  {text}")
+            if more:
+                lines.append(f"  ……另有{more}处未列出，改正以上问题后再次检查即可看到")
+        return "\n".join(lines)
+
+
+def ledger_problems(error: LedgerError) -> list[LedgerError]:
+    """Every single problem an error carries (itself when it is one)."""
+    return list(getattr(error, "problems", [error]))
 
 
 class AuditError(FuchanInputError):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from fuchan_lib.core import schema
-from fuchan_lib.core.exceptions import LedgerError
+from fuchan_lib.core.exceptions import LedgerError, LedgerProblems
 from fuchan_lib.ingest.ledger import read_ledger
 from fuchan_lib.core.params import Params, load_params, parse_date_text
 
@@ -38,7 +38,7 @@ def _read(params: Params, kind: str, required: bool) -> pd.DataFrame | None:
     path, sheet = located
     if not path.is_file():
         raise LedgerError(
-            f"找不到{kind}文件“{path}”",
+            f"找不到{kind}文件“{path}”", file=path.name,
             fix=f"检查参数文件“数据·{kind}”的路径（相对于参数文件所在文件夹）",
         )
     return read_ledger(path, kind, sheet=sheet, year=params.spring_festival.year)
@@ -49,12 +49,23 @@ def load_inputs(params_path: str | Path, as_of: str | date | None = None) -> Inp
     params = load_params(params_path)
     if as_of:
         params = params.with_as_of(parse_date_text(as_of))
+    frames, problems = {}, []
+    for kind, required in ((schema.INDUSTRY, True), (schema.SERVICE, True),
+                           (schema.INDICATORS, False), (schema.ENTERPRISE_INDICATORS, False)):
+        try:  # every ledger is read, so the problems of all of them are reported at once
+            frames[kind] = _read(params, kind, required)
+        except LedgerError as exc:
+            problems.append(exc)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise LedgerProblems(problems)
     return Inputs(
         params=params,
-        industry=_read(params, schema.INDUSTRY, required=True),
-        service=_read(params, schema.SERVICE, required=True),
-        indicators=_read(params, schema.INDICATORS, required=False),
-        enterprise_indicators=_read(params, schema.ENTERPRISE_INDICATORS, required=False),
+        industry=frames[schema.INDUSTRY],
+        service=frames[schema.SERVICE],
+        indicators=frames[schema.INDICATORS],
+        enterprise_indicators=frames[schema.ENTERPRISE_INDICATORS],
     )
 
 

@@ -26,7 +26,8 @@ import python_calamine
 
 from fuchan_lib.core import schema
 from fuchan_lib.ingest import values
-from fuchan_lib.core.exceptions import LedgerError
+from fuchan_lib.core.exceptions import LedgerError, LedgerProblems
+from fuchan_lib.core.messages import quoted
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 HEADER_SEARCH_ROWS = 15  # the header starts within the first rows (title rows above it)
@@ -43,7 +44,7 @@ _FOOTER = re.compile(
     r"(?:单位|统计)?负责人|联系人|联系电话|电话|数据来源|报送日期)[:：]"
 )
 _UNIT_PARENS = re.compile(r"\([^()]*\)$")
-_MAX_LISTED = 5
+MAX_PROBLEMS = 50  # per file: enough to fix a batch, short enough to read
 _SHEET_HINT = "在参数文件“数据”下把该台账写成“路径: 文件名”和“工作表: 工作表名”两行"
 
 
@@ -250,12 +251,12 @@ def _missing_columns_error(header: _Header | None, grid, kind, file, sheet) -> L
         found, missing, row = list(header.found), header.missing, header.first_row + 1
     missing = missing or tuple(c.name for c in columns if c.required)
     spellings = "；".join(
-        f"{c.name}（也可写作：{'、'.join(c.aliases)}）" if c.aliases else c.name
+        f"「{c.name}」（也可写作：{quoted(c.aliases)}）" if c.aliases else f"「{c.name}」"
         for c in columns if c.name in missing
     )
     return LedgerError(
-        f"不像是{kind}：缺少必需的列 {'、'.join(missing)}。"
-        f"表中找到的列：{'、'.join(found) if found else '（空）'}",
+        f"不像是{kind}：缺少必需的列{quoted(missing)}。"
+        f"表中找到的列：{quoted(found) if found else '（空）'}",
         file=file, sheet=sheet or None, row=row,
         fix=f"请在表头加上这些列，或把已有列的名称改为：{spellings}",
     )
@@ -268,7 +269,7 @@ def _pick_sheet(book: _Workbook, kind: str, sheet: str | None):
         if sheet not in book.names:
             raise LedgerError(
                 f"没有名为“{sheet}”的工作表", file=book.file,
-                fix=f"现有工作表：{'、'.join(book.names)}；请改用其中之一",
+                fix=f"现有工作表：{quoted(book.names)}；请改用其中之一",
             )
         grid = book.rows(sheet)
         header = _find_header(grid, columns)
@@ -285,7 +286,7 @@ def _pick_sheet(book: _Workbook, kind: str, sheet: str | None):
         fitting = fitting_visible if len(fitting_visible) == 1 else fitting
     if len(fitting) > 1:
         raise LedgerError(
-            f"有多个工作表都像是{kind}：{'、'.join(fitting)}，无法确定用哪一个",
+            f"有多个工作表都像是{kind}：{quoted(fitting)}，无法确定用哪一个",
             file=book.file,
             fix=f"请删除多余的工作表（只保留本期的），或{_SHEET_HINT}",
         )
@@ -299,14 +300,14 @@ def _pick_sheet(book: _Workbook, kind: str, sheet: str | None):
         grid, header = probes[name]
         raise _missing_columns_error(header, grid, kind, book.file, name)
     details = "；".join(
-        f"“{n}”缺少 {'、'.join(h.missing) if h else '全部必需列'}" for n, (_, h) in probes.items()
+        f"“{n}”缺少{quoted(h.missing) if h else '全部必需列'}" for n, (_, h) in probes.items()
         if n in with_content
     )
-    required = "、".join(c.name for c in columns if c.required)
+    required = quoted(c.name for c in columns if c.required)
     raise LedgerError(
-        f"没有一个工作表像是{kind}（需要 {required} 等列）：{details}",
+        f"没有一个工作表像是{kind}（需要{required}等列）：{details}",
         file=book.file,
-        fix=f"现有工作表：{'、'.join(book.names)}；请检查表头名称，或{_SHEET_HINT}",
+        fix=f"现有工作表：{quoted(book.names)}；请检查表头名称，或{_SHEET_HINT}",
     )
 
 
@@ -415,46 +416,45 @@ def ledger_from_rows(
 
 
 def _raise_for_bad_cells(parsed, columns, header, cells, keep, excel_rows, file, sheet, year):
-    """The first unreadable or missing required cell (in reading order) -> LedgerError."""
-    problems = []  # (row position, column order, canonical name, kind of problem)
+    """Every unreadable or missing required cell, in reading order (the first `MAX_PROBLEMS`
+    listed, the rest counted) -> one LedgerError, or LedgerProblems when there are several."""
+    found = []  # (row position, column order, column, kind of problem)
+    total = 0
     for order, c in enumerate(columns):
         if c.name not in parsed:
             continue
         p = parsed[c.name]
         bad = p.bad & keep
-        for pos in np.flatnonzero(bad)[:_MAX_LISTED + 1]:
-            problems.append((int(pos), order, c, "bad", int(bad.sum())))
+        masks = [("bad", bad)]
         if c.required and c.kind in ("text", "choice"):
-            empty = p.values.isna().to_numpy(dtype=bool) & ~p.bad & keep
-            for pos in np.flatnonzero(empty)[:_MAX_LISTED + 1]:
-                problems.append((int(pos), order, c, "empty", int(empty.sum())))
-    if not problems:
+            masks.append(("empty", p.values.isna().to_numpy(dtype=bool) & ~p.bad & keep))
+        for what, mask in masks:
+            positions = np.flatnonzero(mask)
+            total += len(positions)
+            found.extend((int(pos), order, c, what) for pos in positions[:MAX_PROBLEMS])
+    if not found:
         return
-    problems.sort(key=lambda t: (t[0], t[1]))
-    pos, _, column, what, _ = problems[0]
-    j = header.by_name[column.name]
-    label = header.labels.get(j, column.name)
-    cell = f"{_column_letter(j)}{excel_rows[pos]}"
-    if what == "bad":
-        problem, fix = values.describe_problem(column, cells[j][pos], year=year)
-    else:
-        problem, fix = "不能为空", f"请填写“{column.name}”，或删除这一行"
-    total = sum(p.bad[keep].sum() for p in parsed.values())
-    total += sum(
-        (parsed[c.name].values.isna().to_numpy(dtype=bool) & ~parsed[c.name].bad & keep).sum()
-        for c in columns if c.required and c.kind in ("text", "choice") and c.name in parsed
-    )
-    problem = f"{problem}（{cell}单元格）"
-    if label != column.name:
-        problem = f"{problem}，该列按“{column.name}”读取"
-    if total > 1:
-        others = "、".join(
-            f"第{excel_rows[p]}行“{header.labels.get(header.by_name[c.name], c.name)}”"
-            for p, _, c, _, _ in problems[1:_MAX_LISTED + 1]
-        )
-        problem += f"。另有{total - 1}处问题，如{others}"
-    raise LedgerError(problem, file=file, sheet=sheet or None, row=int(excel_rows[pos]),
-                      column=label, fix=fix)
+    found.sort(key=lambda t: (t[0], t[1]))
+    names = parsed[schema.NAME].values if schema.NAME in parsed else None
+    problems = []
+    for pos, _, column, what in found[:MAX_PROBLEMS]:
+        j = header.by_name[column.name]
+        label = header.labels.get(j, column.name)
+        if what == "bad":
+            problem, fix = values.describe_problem(column, cells[j][pos], year=year)
+        else:
+            problem, fix = "不能为空", f"请填写“{column.name}”，或删除这一行"
+        if label != column.name:
+            problem = f"{problem}，该列按“{column.name}”读取"
+        enterprise = names[pos] if names is not None and column.name != schema.NAME else None
+        problems.append(LedgerError(
+            problem, file=file, sheet=sheet or None, row=int(excel_rows[pos]), column=label,
+            fix=fix, cell=f"{_column_letter(j)}{excel_rows[pos]}",
+            enterprise=enterprise if isinstance(enterprise, str) else None,
+        ))
+    if len(problems) == 1:
+        raise problems[0]
+    raise LedgerProblems(problems, {(file, sheet or ""): total - len(problems)} if total > len(problems) else None)
 
 
 def read_ledger(

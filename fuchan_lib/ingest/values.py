@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from fuchan_lib.core import schema
+from fuchan_lib.core.messages import quoted
 
 # placeholders that mean "no value" in number and date columns
 BLANK_MARKS = frozenset({"-", "--", "—", "——", "–", "/", "\\", "无", "暂无", "空"})
@@ -361,12 +362,7 @@ def describe_problem(column: schema.Column, value, *, year: int | None = None) -
         example = "如 1234.5" + (f" 或 {unit}" if unit else "")
         return f"值“{shown}”不是数字", f"请只填写数字，{example}；不知道的留空"
     if column.kind == "choice":
-        allowed = "、".join(column.choices)
-        aliases = "、".join(column.value_aliases)
-        fix = f"请改为以下之一：{allowed}"
-        if aliases:
-            fix += f"（也可写作：{aliases}）"
-        return f"值“{shown}”不是允许的取值", fix
+        return f"值“{shown}”不是允许的取值", f"请改为以下之一：{quoted(column.choices)}"
     if column.kind == "code":
         return (
             f"代码“{shown}”是以数字格式保存的，后几位可能已丢失",

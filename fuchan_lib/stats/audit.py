@@ -15,6 +15,7 @@ import pandas as pd
 from fuchan_lib.core import schema
 from fuchan_lib.core.creditcode import valid_mask
 from fuchan_lib.core.exceptions import AuditError, ParamsError
+from fuchan_lib.core.messages import quoted
 from fuchan_lib.core import wording
 from fuchan_lib.core.params import Acknowledgement, Params
 
@@ -223,7 +224,7 @@ def audit(
     for ack in params.acknowledged:
         if ack.rule not in warning_rules:
             raise ParamsError(
-                f"参数“审核说明”中的规则“{ack.rule}”不是可以说明的警告。可以说明的有：{'、'.join(warning_rules)}"
+                f"参数“审核说明”中的规则“{ack.rule}”不是可以说明的警告。可以说明的有：{quoted(warning_rules)}"
                 "（错误必须在台账中改正）"
             )
     found: list[Finding] = []
