@@ -51,6 +51,7 @@ def test_main_notebook_runs_under_papermill(county, tmp_path):
     book = json.loads(out.read_text(encoding="utf-8"))
     text = json.dumps(book, ensure_ascii=False)
     assert "复工率" in text and ".docx" in text and "image/png" in text
+    assert "Warning" not in text  # no English warnings in front of the statistician
     from jupyter_core.utils import ensure_event_loop
 
     ensure_event_loop().close()
