@@ -120,12 +120,16 @@ def test_page_is_a4_with_gbt_margins(doc):
         assert abs(actual - Mm(mm)) < Mm(0.05)
 
 
-def test_document_grid_is_22_lines_of_28_characters(doc):
+def test_document_grid_is_22_lines_and_runs_are_condensed_to_28_a_line(doc, sample):
+    """A lines-only grid: the 28 characters come from -0.25 pt run spacing (16 - 0.25 = 15.75
+    pt; 28 x 15.75 = 441 pt <= 156 mm = 442.2 pt), which every suite reads the same way."""
     grid = doc.sections[0]._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines"
     assert grid.get(qn("w:linePitch")) == "579"
-    # 156 mm / 28 = 15.793 pt per character = 16 pt - 0.207 pt; in 1/4096 pt: -848
-    assert grid.get(qn("w:charSpace")) == "-848"
+    assert grid.get(qn("w:charSpace")) is None
+    assert re.search(r'<w:rPrDefault><w:rPr><w:rFonts [^>]*/><w:spacing w:val="-5"/>',
+                     part_xml(sample, "word/styles.xml"))
+    assert 28 * (16 - 0.25) <= 156 / 25.4 * 72 < 28 * 16
 
 
 def test_body_has_exact_28_95pt_spacing_and_two_character_indent(doc):
@@ -171,10 +175,22 @@ def test_every_text_run_names_its_east_asian_font(doc, sample):
 
 
 def test_language_is_zh_cn_not_the_templates_japanese(sample):
+    """East Asian language zh-CN, Latin en-US: with zh-CN as the Latin language LibreOffice
+    breaks digit runs across lines."""
     styles, settings = part_xml(sample, "word/styles.xml"), part_xml(sample, "word/settings.xml")
     assert "ja-JP" not in styles and "ja-JP" not in settings
-    assert re.search(r'<w:rPrDefault><w:rPr>.*w:eastAsia="zh-CN"', styles)
+    assert re.search(r'<w:rPrDefault><w:rPr>.*<w:lang w:val="en-US" w:eastAsia="zh-CN"', styles)
+    assert 'w:val="zh-CN"' not in styles
     assert 'w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"' in settings
+
+
+def test_no_stale_styles_with_effects_part(sample):
+    with zipfile.ZipFile(sample) as z:
+        names = z.namelist()
+        rels = z.read("word/_rels/document.xml.rels").decode()
+        content_types = z.read("[Content_Types].xml").decode()
+    assert "word/stylesWithEffects.xml" not in names
+    assert "stylesWithEffects" not in rels + content_types
 
 
 def test_font_names_come_from_the_caller(tmp_path):
