@@ -35,6 +35,7 @@ from fuchan_lib.report.gongwen import (
 from fuchan_lib.core.params import Fonts
 from fuchan_lib.core.text import clean_text
 from fuchan_lib.core.wording import format_date
+from fuchan_lib.report.gongwen.tables import fit_widths
 from fuchan_lib.report.render import find_soffice, render_pdf
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -491,3 +492,50 @@ def test_a_document_ending_with_a_table_ends_with_a_paragraph(tmp_path):
     blocks = [Attachment(1, "表", (Table(("a",), [("1",)]),))]
     body = Document(str(write_gongwen(blocks, tmp_path / "a.docx", title="t", author="a"))).element.body
     assert [el.tag[len(W):] for el in body][-3:] == ["tbl", "p", "sectPr"]
+
+
+# ---------------------------------------------------------------- column widths
+
+
+@pytest.mark.parametrize(("natural", "minimum", "total", "widths"), [
+    ([100, 200, 300], [50, 50, 50], 1200, [200, 400, 600]),  # narrow table widened to the 版心
+    ([100, 200, 300], [50, 50, 50], 450, [100, 175, 175]),  # widest capped at one level
+    ([100, 600], [100, 300], 500, [100, 400]),  # never below a minimum...
+    ([300, 300], [300, 300], 300, [150, 150]),  # ...unless the minimums alone do not fit
+])
+def test_fit_widths(natural, minimum, total, widths):
+    result = fit_widths(natural, minimum, total)
+    assert sum(result) == total and all(abs(a - b) <= 1 for a, b in zip(result, widths))
+
+
+def test_attachment_table_fills_the_text_width_numbers_right_and_whole(tmp_path):
+    trades = ["规上服务业·水利、环境和公共设施管理业", "规上服务业·居民服务、修理和其他服务业", "大个体·零售业"]
+    header = ("类别·行业", "企业总数", "春节期间正常", "长期停产停业", "节后需复工", "已复工", "复工率")
+    rows = [(t, "1077", "123", "52", "902", "792", "100.0%") for t in trades]
+    path = write_gongwen([Table(header, rows)], tmp_path / "t.docx", title="t", author="a")
+    tbl = Document(str(path)).tables[0]._tbl
+    widths = [int(g.get(qn("w:w"))) for g in tbl.iter(qn("w:gridCol"))]
+    assert abs(sum(widths) - round(156 / 25.4 * 1440)) <= len(widths)  # the full 版心 (8844 twips)
+    body = tbl.findall(qn("w:tr"))[1:]
+    aligns = [[tc.find(f"{W}p/{W}pPr/{W}jc").get(qn("w:val")) for tc in tr.findall(qn("w:tc"))]
+              for tr in body]
+    assert aligns == [["left"] + ["right"] * 6] * 3
+    for tr in body:  # numbers are never wrapped
+        assert all(c.find(f".//{W}br") is None for c in tr.findall(qn("w:tc"))[1:])
+    for tr, trade in zip(body[:2], trades):  # long names break after "·" or "、", not mid-word
+        pieces = [t.text for t in tr.findall(qn("w:tc"))[0].iter(qn("w:t"))]
+        assert "".join(pieces) == trade and len(pieces) >= 2
+        assert all(p[-1] in "·、" for p in pieces[:-1]), pieces
+    short = [t.text for t in body[2].findall(qn("w:tc"))[0].iter(qn("w:t"))]
+    assert short == ["大个体·零售业"]
+
+
+def test_signature_and_attachment_note_are_kept_with_the_body(doc):
+    paragraphs = doc.paragraphs
+    i = next(i for i, p in enumerate(paragraphs) if p.text.startswith("附件："))
+    j = next(i for i, p in enumerate(paragraphs) if p.text == "2023年2月6日")
+    assert paragraphs[i - 2].text.startswith("正文内容")  # the last body paragraph
+    chain = paragraphs[i - 2:j]
+    assert all(p.paragraph_format.keep_with_next for p in chain), [p.text for p in chain]
+    assert not paragraphs[j].paragraph_format.keep_with_next  # the date does not pull 附件1 up
+    assert all(p.paragraph_format.keep_together for p in paragraphs[i:j] if p.text.startswith(("附件", "2.")))

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ import pytest
 from fuchan_lib.report import render
 from fuchan_lib.core.exceptions import FuchanError
 from fuchan_lib.report.gongwen import Paragraph, Run, Title, write_gongwen
-from fuchan_lib.report.render import _copy_for_libreoffice, find_soffice, render_pdf
+from fuchan_lib.report.render import find_soffice, render_pdf
 
 
 @pytest.fixture
@@ -53,16 +51,58 @@ def test_conversion_that_produces_no_pdf_is_reported(docx, tmp_path, monkeypatch
     assert not (tmp_path / "out" / "报告.pdf").exists()
 
 
-def test_copy_for_libreoffice_swaps_the_character_grid_for_condensed_spacing(docx, tmp_path):
-    copy = tmp_path / "copy.docx"
-    _copy_for_libreoffice(docx, copy)
-    with zipfile.ZipFile(copy) as z:
-        document, styles = z.read("word/document.xml"), z.read("word/styles.xml")
-    assert b'<w:docGrid w:type="lines" w:linePitch="579"/>' in document
-    assert re.search(rb'<w:rPrDefault><w:rPr><w:rFonts [^>]*/><w:spacing w:val="-5"/><w:kern ',
-                     styles)
-    with zipfile.ZipFile(docx) as z:
-        assert b'w:charSpace="-848"' in z.read("word/document.xml")
+def test_the_delivered_file_is_converted_byte_for_byte(docx, tmp_path, monkeypatch):
+    """No adjusted copy: LibreOffice gets exactly the bytes the director receives."""
+    seen = {}
+
+    def fake_run(command, **kwargs):
+        source = Path(command[-1])
+        seen["bytes"] = source.read_bytes()
+        out = Path(command[command.index("--outdir") + 1])
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"{source.stem}.pdf").write_bytes(b"%PDF-1.4 fake")
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(render, "find_soffice", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(render.subprocess, "run", fake_run)
+    monkeypatch.setattr(render, "installed_families", lambda: None)
+    render_pdf(docx, tmp_path / "out", say=lambda _: None)
+    assert seen["bytes"] == docx.read_bytes()
+
+
+@pytest.mark.parametrize(("font", "role"), [
+    ("仿宋_GB2312", render.SERIF), ("仿宋", render.SERIF), ("宋体", render.SERIF),
+    ("方正小标宋简体", render.SERIF), ("黑体", render.SANS), ("微软雅黑", render.SANS),
+    ("SimHei", render.SANS), ("楷体_GB2312", render.KAI), ("KaiTi", render.KAI),
+])
+def test_substitutes_are_chosen_by_role(font, role):
+    assert render.role_candidates(font) == role
+    assert render.KAI[-len(render.SERIF):] == render.SERIF  # 楷体 falls back to serif, never sans
+
+
+def test_only_missing_faces_are_substituted_and_each_is_reported(docx):
+    fonts = render.document_fonts(docx)
+    assert set(fonts) == {"仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"}
+    installed = {"仿宋_GB2312", "Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Sans CJK JP"}
+    chosen, unmatched = render.plan_substitutions(fonts, installed)
+    assert "仿宋_GB2312" not in chosen  # installed: used as it is
+    assert chosen["黑体"] == "Noto Sans CJK SC" and chosen["方正小标宋简体"] == "Noto Serif CJK SC"
+    assert chosen["楷体_GB2312"] == "Noto Serif CJK SC" and not unmatched
+    lines = render.describe_substitutions(chosen, unmatched)
+    assert lines == ["PDF 字体替换（本机未安装这些公文字体，PDF 中改用免费简体中文字体，Word 文档本身不变）："
+                     + "；".join(f"{a} → {b}" for a, b in chosen.items())]
+    chosen, unmatched = render.plan_substitutions(["黑体"], {"Noto Serif CJK SC"})
+    assert chosen == {} and unmatched == ["黑体"]
+    assert "fonts-noto-cjk" in render.describe_substitutions(chosen, unmatched)[0]
+
+
+def test_fontconfig_file_maps_each_missing_face(tmp_path):
+    conf = render.fontconfig_file({"仿宋_GB2312": "Noto Serif CJK SC", "A&B": "Noto Sans CJK SC"},
+                                  tmp_path).read_text(encoding="utf-8")
+    assert "<include ignore_missing=\"yes\">" in conf
+    assert ("<string>仿宋_GB2312</string></test><edit name=\"family\" mode=\"assign\" "
+            "binding=\"strong\"><string>Noto Serif CJK SC</string>") in conf
+    assert "<string>A&amp;B</string>" in conf
 
 
 @pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed")

@@ -21,6 +21,13 @@ from fuchan_lib.core.exceptions import ParamsError
 from fuchan_lib.core.messages import closest, did_you_mean, quoted
 from fuchan_lib.core.yaml_text import describe_slip, raise_problems, read_yaml
 
+# what the .docx may carry after the 附件说明, in this order (the 附表 in tables/ are always written)
+ATTACHMENT_CHOICES = ("分类表", "行业表", "乡镇表", "规上限上未复工企业", "未复工企业清单", "复工变化",
+                      "图表")
+# short by default: the full list runs to a dozen pages and the charts to three (DESIGN §5)
+DEFAULT_ATTACHMENTS = ("分类表", "行业表", "乡镇表", "规上限上未复工企业", "复工变化")
+AttachmentChoice = Literal[ATTACHMENT_CHOICES]
+
 RATE_BASIS_NEEDING = "需复工"
 RATE_BASIS_INCLUDING_RUNNING = "含正常生产"
 
@@ -135,6 +142,7 @@ class Params(_ReportParams):
     narrative: str | None = Field(default=None, alias="叙述模板")
     output_dir: str = Field(default="../outputs", alias="输出目录")
     fonts: Fonts = Field(default_factory=Fonts, alias="字体")
+    attachments: tuple[AttachmentChoice, ...] = Field(default=DEFAULT_ATTACHMENTS, alias="报告附件")
     acknowledged: tuple[Acknowledgement, ...] = Field(default=(), alias="审核说明")
     towns: tuple[str, ...] = Field(default=(), alias="乡镇")  # the county's own order of townships
 

@@ -249,7 +249,7 @@ def run_pipeline(params_path: Path, *, as_of: date | None = None, pdf: bool = Fa
                 pdf_note = ("未生成 PDF：本机没有安装 LibreOffice（soffice）。"
                             "请安装 LibreOffice 后重试，或用 Word/WPS 打开报告另存为 PDF")
             else:
-                pdf_path = render_pdf(report, staging)
+                pdf_path = render_pdf(report, staging, say=say)
         timings["合计"] = time.perf_counter() - started
         manifest = _manifest(inputs, run_name, timings, facts, report, gaps, audit)
         (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),

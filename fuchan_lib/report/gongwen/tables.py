@@ -24,7 +24,7 @@ from fuchan_lib.report.gongwen.styles import (
     CONDENSE_TWENTIETHS, S_TABLE, rfonts_xml, size_xml,
 )
 from fuchan_lib.core.text import clean_text
-from fuchan_lib.report.gongwen.text import estimated_width, split_title
+from fuchan_lib.report.gongwen.text import estimated_width, split_title, two_line_width
 
 CELL_MARGIN = Twips(57)  # 1 mm left and right
 SAMPLE_ROWS = 2000  # widths and alignment are judged on the first rows
@@ -90,7 +90,8 @@ def column_widths(block: Table, header: list[str], rows: list[list[str]]) -> lis
         head = cell_width(header[j])
         numeric = all(is_numeric(r[j]) for r in sample)
         full.append(max(widest_value, head, 2))
-        values_only.append(max(widest_value, head / 2, 2))
+        short_head = head if head <= 4 else two_line_width(header[j], cell_width)
+        values_only.append(max(widest_value, short_head, 2))  # long headers on two lines
         minimum.append(max(widest_value if numeric else min(widest_value, 4), 2))
     as_twips = lambda widths: [round(w * char) + padding for w in widths]  # noqa: E731
     full, values_only, minimum = as_twips(full), as_twips(values_only), as_twips(minimum)
@@ -103,8 +104,8 @@ def _wrapped(text: str, width_twips: int, font_pt: float) -> str:
     """Text longer than its cell, broken at good points into balanced lines (“水利、环境和 /
     公共设施管理业”) instead of wherever the cell edge falls."""
     char = _char_width(font_pt).twips
-    capacity = (width_twips - 2 * CELL_MARGIN.twips) / char - 0.5
-    if "\n" in text or estimated_width(text) <= capacity or capacity < 2:
+    capacity = (width_twips - 2 * CELL_MARGIN.twips) / char - 0.45  # the half 字 of slack, less rounding
+    if "\n" in text or cell_width(text) <= capacity or capacity < 2:
         return text
     return "\n".join(split_title(text, max_width=capacity))
 

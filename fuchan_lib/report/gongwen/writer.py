@@ -236,7 +236,12 @@ def write_gongwen(
     last = doc.element.body.find(qn("w:sectPr")).getprevious()
     last_style = last.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") if last is not None else None
     if last_style is not None and last_style.get(qn("w:val")) in writer.tables:
-        writer.paragraph(S_TABLE)  # the body must not end with a table: Word adds a paragraph
+        # the body must not end with a table (Word adds a paragraph); a 1 pt one, so that a
+        # table filling its last page does not push an empty page out after it
+        writer.append_element(parse_xml(
+            f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{S_TABLE}"/><w:spacing w:before="0" '
+            'w:after="0" w:line="20" w:lineRule="exact"/><w:rPr><w:sz w:val="2"/>'
+            '<w:szCs w:val="2"/></w:rPr></w:pPr></w:p>'))
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = clean_text(title), clean_text(author), ""
     props.language, props.comments, props.revision = "zh-CN", "", 1
