@@ -119,3 +119,30 @@ def test_acknowledging_an_unknown_or_error_rule_is_refused():
         params = PARAMS.model_copy(update={"acknowledged": (note,)})
         with pytest.raises(ParamsError, match=f"规则“{rule}”不是可以说明的警告.*乡镇未填"):
             audit({schema.INDUSTRY: industry({})}, params)
+
+
+@pytest.mark.parametrize("enterprise, rule, expected", [
+    ("甲公司", "乡镇未填", None),  # explains a real warning: nothing to report
+    ("甲工司", "乡镇未填", "参数“审核说明”第1条（规则“乡镇未填”，企业“甲工司”）：台账中没有这家企业。"
+                         "是不是想写“甲公司”？请把企业名称改成与台账“企业名称”列完全一致"),
+    ("乙公司", "乡镇未填", "参数“审核说明”第1条（规则“乡镇未填”，企业“乙公司”）：本期没有这条警告，说明用不上了"),
+    (None, "复工日期晚于截止日期", "参数“审核说明”第1条（规则“复工日期晚于截止日期”）：本期没有这条警告"),
+])
+def test_an_acknowledgement_that_explains_nothing_is_reported(enterprise, rule, expected):
+    entry = {"规则": rule, "说明": "已核实"} | ({"企业": enterprise} if enterprise else {})
+    params = PARAMS.model_copy(update={"acknowledged": (Acknowledgement.model_validate(entry),)})
+    ledger = industry({schema.NAME: "甲公司", schema.TOWN: None}, {schema.NAME: "乙公司"})
+    report = audit({schema.INDUSTRY: ledger}, params)
+    unused = [f.message for f in report.warnings if f.rule == "审核说明用不上"]
+    if expected is None:
+        assert unused == [] and [f.enterprise for f in report.acknowledged] == ["甲公司"]
+    else:
+        assert len(unused) == 1 and unused[0].startswith(expected)
+
+
+def test_a_misspelt_rule_name_suggests_the_closest():
+    from fuchan_lib.core.exceptions import ParamsError
+
+    note = Acknowledgement.model_validate({"规则": "乡镇没填", "说明": "确认无误"})
+    with pytest.raises(ParamsError, match="是不是想写“乡镇未填”？"):
+        audit({schema.INDUSTRY: industry({})}, PARAMS.model_copy(update={"acknowledged": (note,)}))

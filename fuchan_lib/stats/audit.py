@@ -15,7 +15,7 @@ import pandas as pd
 from fuchan_lib.core import schema
 from fuchan_lib.core.creditcode import valid_mask
 from fuchan_lib.core.exceptions import AuditError, ParamsError
-from fuchan_lib.core.messages import quoted
+from fuchan_lib.core.messages import did_you_mean, quoted
 from fuchan_lib.core import wording
 from fuchan_lib.core.params import Acknowledgement, Params
 
@@ -143,6 +143,7 @@ RULES: tuple[Rule, ...] = (
 FEWER_RESUMED = "已复工企业少于上次"
 # firms the narrative names (stats.mentions): checked against the ledgers
 MENTION_UNKNOWN = "叙述中的企业不在台账中"
+ACK_UNUSED = "审核说明用不上"
 MENTION_NOT_RESUMED = "叙述说在生产的企业未复工"
 
 
@@ -223,9 +224,10 @@ def audit(
         FEWER_RESUMED, MENTION_UNKNOWN, MENTION_NOT_RESUMED]
     for ack in params.acknowledged:
         if ack.rule not in warning_rules:
+            hint = did_you_mean(ack.rule, warning_rules)
             raise ParamsError(
-                f"参数“审核说明”中的规则“{ack.rule}”不是可以说明的警告。可以说明的有：{quoted(warning_rules)}"
-                "（错误必须在台账中改正）"
+                f"参数“审核说明”中的规则“{ack.rule}”不是可以说明的警告。{hint}"
+                f"可以说明的有：{quoted(warning_rules)}（错误必须在台账中改正）"
             )
     found: list[Finding] = []
     for rule in RULES:
@@ -242,4 +244,28 @@ def audit(
     found.extend(extra or [])
     found = [replace(f, note=_acknowledgement(f, params.acknowledged))
              if f.level == WARNING else f for f in found]
-    return AuditReport(tuple(found))
+    return AuditReport(tuple(found + _unused_acknowledgements(found, ledgers, params)))
+
+
+def _unused_acknowledgements(found: list[Finding], ledgers: dict[str, pd.DataFrame],
+                             params: Params) -> list[Finding]:
+    """审核说明 entries that explain nothing: a firm not in any ledger (a misspelt name leaves
+    its real warning unexplained) or no such warning this period (the entry can go)."""
+    names = [str(n) for df in ledgers.values() if df is not None and schema.NAME in df
+             for n in df[schema.NAME].dropna().unique()]
+    known = set(names)
+    unused = []
+    for number, ack in enumerate(params.acknowledged, start=1):
+        entry = f"参数“审核说明”第{number}条（规则“{ack.rule}”" + (
+            f"，企业“{ack.enterprise}”）" if ack.enterprise else "）")
+        if ack.enterprise and ack.enterprise not in known:
+            hint = did_you_mean(ack.enterprise, names)
+            message = (f"{entry}：台账中没有这家企业。{hint}"
+                       "请把企业名称改成与台账“企业名称”列完全一致，或删去这条说明")
+        elif not any(f.rule == ack.rule and ack.enterprise in (None, f.enterprise) for f in found):
+            message = f"{entry}：本期没有这条警告，说明用不上了，可以删去"
+        else:
+            continue
+        source = params.source.name if params.source else "参数文件"
+        unused.append(Finding(ACK_UNUSED, WARNING, source, "", None, ack.enterprise or "", "", message))
+    return unused
