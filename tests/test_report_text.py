@@ -1,0 +1,84 @@
+"""The narrative as the report prints it, from facts, on the example and on counties shaped
+differently: no 【待补充】 the ledgers could fill, and every generated list adds up."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+import synthetic
+from fuchan_lib.core import schema
+from fuchan_lib.ingest.inputs import Inputs, load_inputs
+from fuchan_lib.report.narrative import count_gaps, default_template_text, read_template, render_template
+from fuchan_lib.run.history import week_over_week_facts
+from fuchan_lib.stats import facts as facts_mod
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def all_facts(inputs: Inputs):
+    p = inputs.params
+    known = (facts_mod.general_facts(p).merge(facts_mod.industry_facts(inputs.industry, p))
+             .merge(facts_mod.service_facts(inputs.service, p))
+             .merge(facts_mod.indicator_facts(inputs.indicators, inputs.enterprise_indicators, p)))
+    return known.merge(week_over_week_facts(known, p, None, None))
+
+
+def text_of(blocks) -> str:
+    parts = []
+    for block in blocks:
+        parts.append(getattr(block, "text", ""))
+        parts.extend(r.text for r in (getattr(block, "runs", ()) or getattr(block, "body", ())))
+        parts.append("\n")
+    return "".join(parts)
+
+
+def counts(listing: str) -> int:
+    return sum(int(n) for n in re.findall(r"(\d+)户", listing))
+
+
+@pytest.fixture(scope="module")
+def example():
+    return load_inputs(ROOT / "params" / "示例县_2023Q1.yaml")
+
+
+def test_example_narrative_has_no_gap_and_its_lists_add_up(example):
+    facts = all_facts(example)
+    text, name = read_template(example.params.narrative_path)
+    blocks = render_template(text, facts, name)
+    printed = text_of(blocks)
+    assert count_gaps(blocks) == 0 and "【待补充】" not in printed
+    sectors = re.search(r"全县共有规模以上服务业企业(\d+)户，其中：(.*?)。", printed)
+    assert int(sectors.group(1)) == counts(sectors.group(2)) == 106
+    retail = re.search(r"限额以上批零住餐企业(\d+)户、大个体\d+户，限额以上批零住餐企业中(.*?)。", printed)
+    assert int(retail.group(1)) == counts(retail.group(2)) == 149
+    waiting = re.search(r"尚未复工的(\d+)户工业企业中，(.*?)。", printed)
+    assert int(waiting.group(1)) == counts(waiting.group(2)) == 111
+    assert "截止" not in printed.replace("截止日期", "")  # 截至 for points in time
+    assert re.search(r"\d\.0万元", printed) is None
+
+
+def test_example_narrative_names_no_firm_the_ledgers_contradict(example):
+    from fuchan_lib.run.check import narrative_mentions
+
+    assert narrative_mentions(example) == []
+
+
+@pytest.mark.parametrize("seed", [1, 7])
+def test_default_template_on_a_synthetic_county_without_indicators(tmp_path, seed):
+    """Another county, another mix, no 经济指标 file: the indicator sentences are left out
+    (no gap, no dangling words) and the lists still add up to their totals."""
+    frames = synthetic.make_county(300, 80, seed=seed, county="测试县")
+    inputs = Inputs(load_inputs(ROOT / "params" / "示例县_2023Q1.yaml").params,
+                    frames[schema.INDUSTRY], frames[schema.SERVICE], None, None)
+    printed = text_of(render_template(default_template_text(), all_facts(inputs)))
+    assert "力争3月底前" not in printed and "1月份，全县" not in printed
+    assert "人员组织等工作。二是强化重点企业支撑" in printed
+    services = frames[schema.SERVICE]
+    above = services[services[schema.CATEGORY] == schema.SERVICE_ABOVE_SCALE]
+    sectors = re.search(r"全县共有规模以上服务业企业(\d+)户(?:，其中：(.*?))?。", printed)
+    assert int(sectors.group(1)) == len(above) == (counts(sectors.group(2)) if sectors.group(2) else 0)
+    assert "0户，" not in (sectors.group(2) or "") and not (sectors.group(2) or "").startswith("0")
+    basic = printed[printed.index("基本情况"):printed.index("工作措施")]
+    assert "【待补充】" not in basic  # only the statistician's own facts remain as gaps
+    assert "\n\n" not in printed  # no empty paragraph where every optional part was left out
