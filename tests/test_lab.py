@@ -196,3 +196,13 @@ def test_windows_double_click_file_installs_the_lab_extra_and_runs_fuchan_lab():
     assert '".venv\\Scripts\\fuchan" lab %*' in lines
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert "开始周报.bat" in readme and ".venv\\Scripts\\fuchan lab" in readme
+
+
+def test_a_port_in_use_is_named_before_anything_starts(county, capsys):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert cli.main(["lab", str(county), "--port", str(port), "--no-browser"]) == 2
+    assert f"端口 {port} 已被占用" in capsys.readouterr().err
+    assert not (county.parent.parent / NOTEBOOK_COPY).exists()

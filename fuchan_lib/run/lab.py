@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from importlib import metadata, util
 from pathlib import Path
 
-from fuchan_lib.core.exceptions import FuchanError
+from fuchan_lib.core.exceptions import FuchanError, FuchanInputError
 from fuchan_lib.core.text import atomic_write
 
 WEEKLY_NOTEBOOK = "周报.ipynb"
@@ -82,6 +82,12 @@ def _with_params(book: dict, params_ref: str) -> dict:
                       "请恢复笔记本的 parameters 单元")
 
 
+def params_reference(params_path: Path, root: Path) -> str:
+    """The params file as the notebook in `root` names it: relative, with forward slashes
+    (valid on Windows too, and the project folder can move)."""
+    return Path(os.path.relpath(params_path.resolve(), root)).as_posix()
+
+
 def write_working_copy(params_path: Path, root: Path) -> tuple[Path, bool]:
     """Write root/周报_<params>.ipynb for this params file; return it and whether it was new.
 
@@ -89,7 +95,7 @@ def write_working_copy(params_path: Path, root: Path) -> tuple[Path, bool]:
     outputs and edits stay); a copy from an older notebook is replaced."""
     template = weekly_notebook_template()
     text = template.read_text(encoding="utf-8")
-    params_ref = Path(os.path.relpath(params_path.resolve(), root)).as_posix()
+    params_ref = params_reference(params_path, root)
     origin = {"notebook": WEEKLY_NOTEBOOK, "sha256": hashlib.sha256(text.encode()).hexdigest(),
               "params_path": params_ref}
     target = root / f"{Path(WEEKLY_NOTEBOOK).stem}_{params_path.stem}.ipynb"
@@ -141,16 +147,27 @@ def require_jupyterlab() -> bool:
     return True
 
 
-def free_port(preferred: int = DEFAULT_PORT, tries: int = 50) -> int:
-    """The first port from `preferred` on that nothing listens on at 127.0.0.1."""
-    for port in range(preferred, preferred + tries):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
+def port_is_free(port: int) -> bool:
+    """Whether nothing listens on 127.0.0.1:port (JupyterLab binds there and only there)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def choose_port(wanted: int | None) -> int:
+    """The port asked for, if free; else the first free one from 8888 on."""
+    if wanted is not None:
+        if not port_is_free(wanted):
+            raise FuchanInputError(f"端口 {wanted} 已被占用（也许 JupyterLab 已经开着）。"
+                                   "请换一个端口，例如：fuchan lab --port 9000")
+        return wanted
+    for port in range(DEFAULT_PORT, DEFAULT_PORT + 50):
+        if port_is_free(port):
             return port
-    raise FuchanError(f"端口 {preferred}–{preferred + tries - 1} 都被占用。"
+    raise FuchanError(f"端口 {DEFAULT_PORT}–{DEFAULT_PORT + 49} 都被占用。"
                       "请用 --port 指定一个空闲端口，例如：fuchan lab --port 9000")
 
 
@@ -178,8 +195,7 @@ class LabSession:
     def command(self) -> list[str]:
         command = [sys.executable, "-m", "jupyterlab", "--no-browser",
                    "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
-                   "--ServerApp.port_retries=0", f"--ServerApp.root_dir={self.root}",
-                   "--ServerApp.answer_yes=True"]  # Ctrl+C stops it without asking y/n
+                   "--ServerApp.port_retries=0", f"--ServerApp.root_dir={self.root}"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI run as root
             command.append("--ServerApp.allow_root=True")
         return command
@@ -197,13 +213,14 @@ def prepare_session(params_path: Path, port: int | None = None) -> LabSession:
     from fuchan_lib.core.params import load_params
 
     params = load_params(params_path)
+    port = choose_port(port)
     root = working_folder(params_path, params.output_path)
     notebook, is_new = write_working_copy(params_path, root)
     state = root / STATE_DIR
     write_default_settings(state / "user-settings")
     return LabSession(root=root, notebook=notebook, notebook_is_new=is_new,
-                      params_ref=Path(os.path.relpath(params_path.resolve(), root)).as_posix(),
-                      port=port or free_port(), token=secrets.token_hex(24),
+                      params_ref=params_reference(params_path, root),
+                      port=port, token=secrets.token_hex(24),
                       log=state / "jupyterlab.log")
 
 
@@ -258,6 +275,7 @@ def start_lab(params_path: Path, *, port: int | None = None, open_browser: bool 
     session = prepare_session(params_path, port)
     print(f"正在启动 JupyterLab（端口 {session.port}）……", flush=True)
     with open(session.log, "w", encoding="utf-8") as log:
+        # stdin is no terminal, so Jupyter stops on Ctrl+C without asking "y/n" first
         server = subprocess.Popen(session.command(), cwd=session.root, env=session.environment(),
                                   stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         try:
