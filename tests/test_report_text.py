@@ -82,3 +82,16 @@ def test_default_template_on_a_synthetic_county_without_indicators(tmp_path, see
     basic = printed[printed.index("基本情况"):printed.index("工作措施")]
     assert "【待补充】" not in basic  # only the statistician's own facts remain as gaps
     assert "\n\n" not in printed  # no empty paragraph where every optional part was left out
+
+
+def test_check_says_which_indicator_clauses_are_left_out_and_the_signing_date(example):
+    from fuchan_lib.run.check import audit_inputs, summarise
+
+    no_targets = example.indicators.assign(目标=None, 目标增速=None)
+    inputs = Inputs(example.params, example.industry, example.service, no_targets, None)
+    said = summarise(inputs, audit_inputs(inputs))
+    assert "报告中不写的经济指标分句（数据中没有对应的数）：" in said
+    assert ("  规模以上工业总产值、规模以上工业增加值、批发业销售额、零售业销售额、住宿业营业额、餐饮业营业额："
+            "不写“完成目标的x%”（经济指标没有填目标）") in said
+    assert said.count("不写“完成目标的x%”") == 1  # once, naming every indicator it concerns
+    assert "成文日期：2023年2月16日（参数文件“报告日期”）" in said
