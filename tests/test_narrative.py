@@ -49,7 +49,7 @@ def test_literal_gap_marker_and_braces():
 
 
 def test_unknown_placeholder_names_line_and_close_names():
-    with pytest.raises(TemplateError, match=r"(?s)第3行.*“\{工业.复工律\}”.*是不是想写：\{工业.复工率\}.*可用的名称有：工业.企业数"):
+    with pytest.raises(TemplateError, match=r"(?s)第3行.*“\{工业.复工律\}”.*是不是想写：「\{工业.复工率\}」.*facts.json"):
         render_template("# 一\n<!-- 注释 -->\n复工率{工业.复工律}", facts(), "本县.md")
 
 
@@ -125,3 +125,23 @@ def test_typo_stops_the_cli_with_exit_2_before_any_notebook(tmp_path, capsys):
     assert code == 2
     assert "第2行：全角大括号“｛｝”" in out.out + out.err
     assert not (tmp_path / "outputs").exists() or not any((tmp_path / "outputs").glob("示例县_*"))
+
+
+def test_a_misspelt_placeholder_lists_the_closest_few_names_first():
+    many = facts()
+    for town in range(60):
+        for what in ("企业数", "已复工", "复工率"):
+            many.count(f"工业.乡镇{town}.{what}", 1, what)
+    many.count("工业.规上.企业数", 123, "规上企业数")
+    many.count("工业.规下.企业数", 1077, "规下企业数")
+    with pytest.raises(TemplateError) as err:
+        render_template("规上{工业.规上企业数}户", many, "本县.md")
+    message = str(err.value)
+    suggested = message.split("是不是想写：")[1].split("？")[0]
+    assert suggested.startswith("「{工业.规上.企业数}」") and suggested.count("「") <= 5
+    assert "乡镇59" not in message
+
+
+def test_an_unknown_section_lists_the_sections():
+    with pytest.raises(TemplateError, match="名称都以这些开头：「工业.」「零售业销售额.」「周比.」「规上服务业.」"):
+        render_template("{农业.产值}", facts())

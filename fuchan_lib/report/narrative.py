@@ -21,13 +21,13 @@ the report: full-width ｛｝, an unclosed { or }, unbalanced [[ ]], a placehold
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from fuchan_lib.core.exceptions import TemplateError
+from fuchan_lib.core.messages import closest, quoted
 from fuchan_lib.stats.facts import FactSet
 from fuchan_lib.report.gongwen import Heading, Paragraph, Run
 
@@ -127,11 +127,20 @@ def check_template(text: str, name: str = "叙述模板") -> None:
 
 
 def _unknown(key: str, line: TemplateLine, name: str, facts: FactSet) -> TemplateError:
-    close = difflib.get_close_matches(key, facts.keys(), n=5, cutoff=0.4)
-    hint = f"是不是想写：{'、'.join('{' + c + '}' for c in close)}？" if close else ""
+    """A misspelt placeholder: the closest names first (a few), else the names of its section."""
+    keys = list(facts.keys())
+    close = closest(key, keys, n=5, cutoff=0.4)
+    if close:
+        hint = f"是不是想写：{quoted('{' + c + '}' for c in close)}？"
+    else:
+        section = key.split(".", 1)[0]
+        same = [k for k in keys if k.split(".", 1)[0] == section]
+        sections = list(dict.fromkeys(k.split(".", 1)[0] + "." for k in keys))
+        hint = (f"以“{section}.”开头的名称有：{quoted(same[:30])}" + ("等" if len(same) > 30 else "")
+                if same else f"名称都以这些开头：{quoted(sections)}")
     return TemplateError(
         f"叙述模板“{name}”第{line.number}行：没有名为“{{{key}}}”的数字。{hint}\n"
-        f"可用的名称有：{'、'.join(facts.keys())}"
+        "全部名称见运行文件夹中的 facts.json（或各部分笔记本的数字表）"
     )
 
 
