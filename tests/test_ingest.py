@@ -9,7 +9,7 @@ import xlwt
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import LedgerError, LedgerProblems
-from fuchan_lib.ingest.ledger import ledger_from_rows, read_ledger
+from fuchan_lib.ingest.ledger import ledger_from_rows, read_ledger, read_ledger_and_layout
 
 IND = schema.INDUSTRY
 HEADER = ["企业名称", "统一社会信用代码", "乡镇（园区）", "企业规模", "春节期间状态", "复工日期",
@@ -348,3 +348,18 @@ def test_a_header_with_no_data_gives_an_empty_frame_with_all_columns():
     frame = ledger_from_rows([HEADER, [None] * 9], IND, file="a.csv")
     assert len(frame) == 0
     assert list(frame.columns[:9]) == HEADER
+
+
+def test_the_layout_shows_sheet_header_rows_and_aliased_columns(tmp_path):
+    rows = [["示例县工业企业复工复产台账"], [],
+            ["序号", "单位名称", "规模", "春节期间状态", "复工时间", "联系电话"],
+            [1, "甲公司", "规上", "停产放假", "2023-02-01", ""]]
+    path = write_xlsx(tmp_path / "a.xlsx", {"台账": rows})
+    frame, layout = read_ledger_and_layout(path, IND)
+    assert len(frame) == 1 and layout.sheet == "台账" and layout.header_rows == (3, 3)
+    assert layout.columns[:2] == (("企业名称", "B", "单位名称"), ("企业规模", "C", "规模"))
+    text = layout.describe()
+    assert text.startswith("工业企业台账：文件“a.xlsx”工作表“台账”，表头在第3行，读入1行")
+    assert "B列“单位名称”→企业名称" in text and "D列→春节期间状态" in text and "E列“复工时间”→复工日期" in text
+    assert "文件中没有的列（按空白处理）：「统一社会信用代码」「乡镇（园区）」" in text
+    assert "没有用到的列：「联系电话」" in text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +11,7 @@ import pandas as pd
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import LedgerError, LedgerProblems
-from fuchan_lib.ingest.ledger import read_ledger
+from fuchan_lib.ingest.ledger import Layout, read_ledger_and_layout
 from fuchan_lib.core.params import Params, load_params, parse_date_text
 
 
@@ -22,6 +22,7 @@ class Inputs:
     service: pd.DataFrame
     indicators: pd.DataFrame | None
     enterprise_indicators: pd.DataFrame | None
+    layouts: dict[str, Layout] = field(default_factory=dict)  # how each ledger was read
 
     def files(self) -> list[Path]:
         """The ledger files actually read, for the manifest."""
@@ -29,7 +30,7 @@ class Inputs:
         return [path for path, _sheet in filter(None, found)]
 
 
-def _read(params: Params, kind: str, required: bool) -> pd.DataFrame | None:
+def _read(params: Params, kind: str, required: bool) -> tuple[pd.DataFrame, Layout] | None:
     located = params.ledger(kind)
     if located is None:
         if required:
@@ -41,7 +42,7 @@ def _read(params: Params, kind: str, required: bool) -> pd.DataFrame | None:
             f"找不到{kind}文件“{path}”", file=path.name,
             fix=f"检查参数文件“数据·{kind}”的路径（相对于参数文件所在文件夹）",
         )
-    return read_ledger(path, kind, sheet=sheet, year=params.spring_festival.year)
+    return read_ledger_and_layout(path, kind, sheet=sheet, year=params.spring_festival.year)
 
 
 def load_inputs(params_path: str | Path, as_of: str | date | None = None) -> Inputs:
@@ -49,11 +50,12 @@ def load_inputs(params_path: str | Path, as_of: str | date | None = None) -> Inp
     params = load_params(params_path)
     if as_of:
         params = params.with_as_of(parse_date_text(as_of))
-    frames, problems = {}, []
+    frames, layouts, problems = {}, {}, []
     for kind, required in ((schema.INDUSTRY, True), (schema.SERVICE, True),
                            (schema.INDICATORS, False), (schema.ENTERPRISE_INDICATORS, False)):
         try:  # every ledger is read, so the problems of all of them are reported at once
-            frames[kind] = _read(params, kind, required)
+            read = _read(params, kind, required)
+            frames[kind], layouts[kind] = read if read else (None, None)
         except LedgerError as exc:
             problems.append(exc)
     if len(problems) == 1:
@@ -66,6 +68,7 @@ def load_inputs(params_path: str | Path, as_of: str | date | None = None) -> Inp
         service=frames[schema.SERVICE],
         indicators=frames[schema.INDICATORS],
         enterprise_indicators=frames[schema.ENTERPRISE_INDICATORS],
+        layouts={kind: layout for kind, layout in layouts.items() if layout is not None},
     )
 
 

@@ -17,6 +17,7 @@ import csv
 import io
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -334,6 +335,46 @@ def _empty(column: schema.Column, n: int) -> pd.Series:
     return pd.Series([None] * n, dtype=object)
 
 
+@dataclass(frozen=True)
+class Layout:
+    """How a ledger was read: sheet, header rows and which file column became which canonical
+    column. `fuchan check` prints it, so a wrong sheet or a column taken by alias is visible."""
+
+    kind: str
+    file: str
+    sheet: str  # "" for CSV
+    header_rows: tuple[int, int]  # first and last Excel row of the header
+    columns: tuple[tuple[str, str, str], ...]  # (canonical name, column letter, header as written)
+    absent: tuple[str, ...]  # canonical columns the file does not have (read as blank)
+    unused: tuple[str, ...]  # header labels matched to no canonical column
+    rows: int  # data rows kept (totals, blank rows and notes dropped)
+
+    def describe(self) -> str:
+        first, last = self.header_rows
+        rows = f"第{first}行" if first == last else f"第{first}—{last}行"
+        where = f"文件“{self.file}”" + (f"工作表“{self.sheet}”" if self.sheet else "")
+        lines = [f"{self.kind}：{where}，表头在{rows}，读入{self.rows}行"]
+        mapped = [f"{letter}列→{name}" if label == name else f"{letter}列“{label}”→{name}"
+                  for name, letter, label in self.columns]
+        lines.extend("  " + "　".join(mapped[i:i + 5]) for i in range(0, len(mapped), 5))
+        if self.absent:
+            lines.append(f"  文件中没有的列（按空白处理）：{quoted(self.absent)}")
+        if self.unused:
+            lines.append(f"  没有用到的列：{quoted(self.unused)}")
+        return "\n".join(lines)
+
+
+def _layout(kind: str, header: _Header, file: str, sheet: str, rows: int) -> Layout:
+    columns = schema.COLUMNS_BY_KIND[kind]
+    mapped = tuple((c.name, _column_letter(header.by_name[c.name]),
+                    header.labels.get(header.by_name[c.name], c.name))
+                   for c in columns if c.name in header.by_name)
+    used = set(header.by_name.values()) | {header.serial}
+    unused = tuple(label for j, label in header.labels.items() if j not in used)
+    return Layout(kind, file, sheet, (header.first_row + 1, header.last_row + 1), mapped,
+                  tuple(c.name for c in columns if c.name not in header.by_name), unused, rows)
+
+
 def ledger_from_rows(
     grid: list[list],
     kind: str,
@@ -344,6 +385,10 @@ def ledger_from_rows(
     header: _Header | None = None,
 ) -> pd.DataFrame:
     """Rows of cells (row 0 = Excel row 1) -> the canonical ledger frame; see `read_ledger`."""
+    return _frame_and_layout(grid, kind, file=file, sheet=sheet, year=year, header=header)[0]
+
+
+def _frame_and_layout(grid, kind, *, file, sheet, year, header) -> tuple[pd.DataFrame, Layout]:
     if kind not in schema.COLUMNS_BY_KIND:
         raise ValueError(f"kind must be one of {list(schema.COLUMNS_BY_KIND)}, got {kind!r}")
     columns = schema.COLUMNS_BY_KIND[kind]
@@ -412,7 +457,7 @@ def ledger_from_rows(
             frame[c.name] = frame[c.name].astype(object)
     frame[schema.SOURCE_FILE] = frame[schema.SOURCE_FILE].astype(object)
     frame[schema.SOURCE_SHEET] = frame[schema.SOURCE_SHEET].astype(object)
-    return frame
+    return frame, _layout(kind, header, file, sheet, len(frame))
 
 
 def _raise_for_bad_cells(parsed, columns, header, cells, keep, excel_rows, file, sheet, year):
@@ -460,6 +505,13 @@ def _raise_for_bad_cells(parsed, columns, header, cells, keep, excel_rows, file,
 def read_ledger(
     path: Path, kind: str, *, sheet: str | None = None, year: int | None = None
 ) -> pd.DataFrame:
+    """The canonical frame of one ledger file; see `read_ledger_and_layout`."""
+    return read_ledger_and_layout(path, kind, sheet=sheet, year=year)[0]
+
+
+def read_ledger_and_layout(
+    path: Path, kind: str, *, sheet: str | None = None, year: int | None = None
+) -> tuple[pd.DataFrame, Layout]:
     """Read one ledger file into the canonical frame of `kind` (a `schema.COLUMNS_BY_KIND` key).
 
     Returns every canonical column in schema order (optional ones absent from the file are NA;
@@ -467,6 +519,7 @@ def read_ledger(
     plus `SOURCE_FILE`, `SOURCE_SHEET` ("" for CSV) and `SOURCE_ROW` (the Excel row number).
     `sheet` picks a sheet by name; otherwise the one sheet whose header fits is used. `year`
     completes dates written without one ("2月1日"). Raises `LedgerError` for anything unreadable.
+    The `Layout` says which sheet, header rows and columns were used.
     """
     if kind not in schema.COLUMNS_BY_KIND:
         raise ValueError(f"kind must be one of {list(schema.COLUMNS_BY_KIND)}, got {kind!r}")
@@ -479,7 +532,7 @@ def read_ledger(
     suffix = path.suffix.lower()
     if suffix == ".csv":
         grid = _read_csv(path)
-        return ledger_from_rows(grid, kind, file=path.name, sheet="", year=year)
+        return _frame_and_layout(grid, kind, file=path.name, sheet="", year=year, header=None)
     if suffix not in EXCEL_SUFFIXES:
         raise LedgerError(
             f"不支持“{path.suffix or '无扩展名'}”格式的文件", file=path.name,
@@ -487,4 +540,4 @@ def read_ledger(
         )
     book = _Workbook(path)
     name, grid, header = _pick_sheet(book, kind, sheet)
-    return ledger_from_rows(grid, kind, file=path.name, sheet=name, year=year, header=header)
+    return _frame_and_layout(grid, kind, file=path.name, sheet=name, year=year, header=header)
