@@ -95,3 +95,18 @@ def test_check_says_which_indicator_clauses_are_left_out_and_the_signing_date(ex
             "不写“完成目标的x%”（经济指标没有填目标）") in said
     assert said.count("不写“完成目标的x%”") == 1  # once, naming every indicator it concerns
     assert "成文日期：2023年2月16日（参数文件“报告日期”）" in said
+
+
+def test_a_county_with_only_large_industry_and_no_services_above_scale(example):
+    """规下 and 规上服务业 absent: no 【待补充】 for rates that cannot exist, no dangling words."""
+    industry = example.industry[example.industry[schema.SCALE] == "规上"]
+    service = example.service[example.service[schema.CATEGORY] == schema.RETAIL_ABOVE_QUOTA]
+    inputs = Inputs(example.params, industry, service, example.indicators, example.enterprise_indicators)
+    printed = text_of(render_template(default_template_text(), all_facts(inputs)))
+    basic = printed[printed.index("基本情况"):printed.index("工作措施")]
+    assert "【待补充】" not in basic
+    assert "其中：规模以上工业企业91户，复工复产率达98.9%（" in basic  # 规下: nothing to state
+    assert "已复工营业规模以上服务业企业0户。" in basic  # no rate without a denominator
+    assert "大个体0户" in basic and "限额以上批零住餐企业中批发业42户、零售业39户、住宿业24户、餐饮业44户" in basic
+    for junk in ("，，", "：，", "，。", "其中：。"):
+        assert junk not in printed, junk

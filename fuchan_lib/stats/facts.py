@@ -172,6 +172,11 @@ def industry_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
     _resumption(facts, "工业", sum(by_scale.values(), empty), params, words)
     for scale in schema.SCALES:
         _resumption(facts, f"工业.{scale}", by_scale.get(scale, empty), params, words)
+    scale_words = {schema.ABOVE_SCALE: "规模以上工业企业", schema.BELOW_SCALE: "规模以下工业企业"}
+    parts = [f"{scale_words[s]}{c.resumed}户，复工复产率达{wording.format_percent(c.rate(params.rate_basis), params.digits)}"
+             for s in schema.SCALES if (c := by_scale.get(s, empty)).rate(params.rate_basis) is not None]
+    facts.text("工业.规模复工列表", "，".join(parts) or None,
+               "规上、规下工业已复工户数和复工率（没有复工率的不写；户数相加等于已复工）")
     _return_to_work(facts, "工业", ledger, params)
     _waiting_reasons(facts, "工业", ledger, params)
     for scale in schema.SCALES:
