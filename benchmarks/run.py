@@ -474,10 +474,131 @@ def bench_report(results: Results) -> None:
     results.add(f"write_gongwen, {TABLE_ROWS:,}-row table", ours, floor, 2.0)
 
 
+# --------------------------------------------------------------------------- 5. province
+# (issue 14: the city roll-up at scale; this section is self-contained)
+
+PROVINCE_COUNTIES = 100
+PROVINCE_SIZES = (2_500, 10_000)  # enterprises per county (70 % industry, 30 % services)
+PROVINCE_LIMITS = {"runs": 30.0, "ledgers": 180.0}  # seconds, on this machine (issue 14)
+
+
+def _province(root: Path, per_county: int) -> tuple[Path, Path]:
+    """100 generated counties as CSV ledgers + params and as finished run folders (manifest,
+    facts.json and the enterprise snapshot, written by the same library calls as `fuchan run`);
+    returns the two city params files (from run folders, from ledgers)."""
+    from datetime import date
+
+    import synthetic
+    from generate_city_example import county_params_text
+
+    from fuchan_lib.core import schema
+    from fuchan_lib.run import history
+
+    as_of = date(2023, 2, 15)
+    entries_runs, entries_ledgers = [], []
+    for i in range(1, PROVINCE_COUNTIES + 1):
+        name = f"第{i:03d}县"
+        frames = synthetic.make_county(per_county * 7 // 10, per_county * 3 // 10, seed=1000 + i,
+                                       county=name)
+        del frames[schema.INDICATORS], frames[schema.ENTERPRISE_INDICATORS]
+        synthetic.write_county(frames, root / "data" / name, "csv")
+        (root / "params" / f"{name}.yaml").write_text(
+            county_params_text(name, f"../data/{name}", fmt="csv", indicators=False),
+            encoding="utf-8")
+        run = root / "runs" / f"{name}_截至20230215"
+        run.mkdir(parents=True)
+        manifest = {"状态": history.STATUS_OK, "县名": name, "截止日期": as_of.isoformat(),
+                    "参数": {"春节": "2023-01-22", "复工率口径": "需复工", "名录截止日期": "2022-12-31"}}
+        (run / history.MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        (run / "facts.json").write_text("[]", encoding="utf-8")
+        history.enterprise_snapshot(frames[schema.INDUSTRY], frames[schema.SERVICE], as_of).to_csv(
+            run / history.SNAPSHOT, index=False, encoding="utf-8-sig")
+        entries_runs.append(f"  - 名称: {name}\n    运行: ../runs/{run.name}")
+        entries_ledgers.append(f"  - 名称: {name}\n    参数: {name}.yaml")
+    head = ("市名: 测试省\n报告单位: 测试省工业和信息化厅\n截止日期: 2023-02-15\n报告日期: 2023-02-16\n")
+    files = []
+    for label, entries in (("runs", entries_runs), ("ledgers", entries_ledgers)):
+        path = root / "params" / f"省_{label}.yaml"
+        path.write_text(head + "各县:\n" + "\n".join(entries) + f"\n输出目录: ../out_{label}\n",
+                        encoding="utf-8")
+        files.append(path)
+    return files[0], files[1]
+
+
+_PEAK_WRAPPER = ("import json, resource, subprocess, sys\n"
+                 "done = subprocess.run(sys.argv[1:], capture_output=True, text=True, encoding='utf-8')\n"
+                 "sys.stdout.write(done.stdout)\nsys.stderr.write(done.stderr)\n"
+                 "print(json.dumps(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+                 "sys.exit(done.returncode)\n")
+
+
+def _rollup_measured(city: Path) -> tuple[float, float, Path]:
+    """(wall seconds, peak RSS MiB of the largest process of the run, the city run folder)."""
+    wall, _cpu, out = run_child([PYTHON, "-c", _PEAK_WRAPPER, *venv_tool("fuchan"), "汇总", str(city)])
+    lines = out.strip().splitlines()
+    return wall, int(lines[-1]) / 1024, Path(lines[-2]).parent
+
+
+def _floor_runs(runs: Path) -> float:
+    """Reading every run folder's snapshot with pandas and one groupby of counts per county."""
+    import pandas as pd
+
+    started = time.perf_counter()
+    frames = [pd.read_csv(p, encoding="utf-8-sig").assign(county=p.parent.name)
+              for p in sorted(runs.glob("*/企业状态.csv"))]
+    pd.concat(frames, ignore_index=True).groupby(["county", "在产"]).size()
+    return time.perf_counter() - started
+
+
+def bench_province(results: Results) -> None:
+    print(f"5. province roll-up ({PROVINCE_COUNTIES} counties × "
+          f"{' / '.join(f'{n:,}' for n in PROVINCE_SIZES)} enterprises)", flush=True)
+    timings = {}
+    for per_county in PROVINCE_SIZES:
+        total = PROVINCE_COUNTIES * per_county
+        with tempfile.TemporaryDirectory(prefix="fuchan-province-") as tmp:
+            root = Path(tmp)
+            (root / "params").mkdir()
+            started = time.perf_counter()
+            from_runs, from_ledgers = _province(root, per_county)
+            results.note(f"{total:,} enterprises: generating the province took "
+                         f"{time.perf_counter() - started:.0f} s (not measured below)")
+            floor = _floor_runs(root / "runs")
+            wall, peak, folder_runs = _rollup_measured(from_runs)
+            timings[("runs", total)] = wall
+            results.add(f"roll-up from run folders, {total:,} enterprises ÷ pandas reading the "
+                        "snapshots + one groupby", wall, floor, None)
+            results.add_absolute(f"roll-up from run folders, {total:,} enterprises (limit "
+                                 f"{PROVINCE_LIMITS['runs']:.0f} s)", wall, PROVINCE_LIMITS["runs"], "s")
+            results.add_absolute(f"peak memory, roll-up from run folders, {total:,}", peak,
+                                 2 * GIB / 2 ** 20, "MiB")
+            if per_county == PROVINCE_SIZES[-1]:
+                wall, peak, folder_ledgers = _rollup_measured(from_ledgers)
+                timings[("ledgers", total)] = wall
+                results.add_absolute(f"roll-up from ledgers (read + audit), {total:,} enterprises "
+                                     f"(limit {PROVINCE_LIMITS['ledgers']:.0f} s)", wall,
+                                     PROVINCE_LIMITS["ledgers"], "s")
+                results.add_absolute(f"peak memory, roll-up from ledgers, {total:,}", peak,
+                                     2 * GIB / 2 ** 20, "MiB")
+                same = [json.loads((f / "facts.json").read_text(encoding="utf-8"))
+                        for f in (folder_runs, folder_ledgers)]
+                keyed = [{f["key"]: f["text"] for f in facts} for facts in same]
+                assert keyed[0]["合计.复工率"] == keyed[1]["合计.复工率"], "runs and ledgers disagree"
+                results.note(f"from run folders and from ledgers: the same 合计.复工率 "
+                             f"({keyed[0]['合计.复工率']}) and the same facts: "
+                             f"{keyed[0] == keyed[1]}")
+    small, big = (PROVINCE_COUNTIES * n for n in PROVINCE_SIZES)
+    per = {n: timings[("runs", n)] / n * 1e6 for n in (small, big)}
+    marginal = (timings[("runs", big)] - timings[("runs", small)]) / (big - small) * 1e6
+    results.note(f"linearity (run folders): {per[small]:.1f} µs/enterprise at {small:,}, "
+                 f"{per[big]:.1f} at {big:,}; marginal {marginal:.1f} µs/enterprise "
+                 f"(the rest is fixed cost: kernel start, imports, the .docx)")
+
+
 # --------------------------------------------------------------------------- main
 
 BENCHES = {"weekly": bench_weekly, "size": bench_size, "reading": bench_reading,
-           "report": bench_report}
+           "report": bench_report, "province": bench_province}
 
 
 def write_doc(results: Results, info: dict, started: datetime, seconds: float, argv: list[str]) -> None:
