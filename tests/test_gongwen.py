@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime
 import re
+import shutil
 import struct
 import subprocess
 import zipfile
 import zlib
 from pathlib import Path
 
+import pdf_layout
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
@@ -486,6 +488,76 @@ def test_libreoffice_renders_two_a4_pages_with_text_and_page_numbers(rendered):
     assert "附件" in pages[1] and "情况表" in pages[1]
     body_lines = [re.sub(r"\s", "", ln) for ln in pages[0].splitlines() if "甲乙" in ln or "癸" in ln]
     assert [len(ln) for ln in body_lines] == [26, 28, 6]  # 28 characters per line
+
+
+NUMBERS = "截至2023年2月15日，全县已复工复产企业1077户，复工率88.8%，规上工业增加值22.59亿元；"
+FILLER = "甲乙丙丁戊己庚辛壬癸"
+
+
+@pytest.fixture(scope="module")
+def page_rules(tmp_path_factory) -> tuple[list, list]:
+    """Two documents rendered by LibreOffice: three pages of number-dense text, and one whose
+    body ends on the last line of page 1, so that the 落款 would open page 2 alone."""
+    if find_soffice() is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice (soffice) or poppler-utils is not installed")
+    tmp_path = tmp_path_factory.mktemp("rules")
+    numbers = [Paragraph((Run("".join((FILLER * 3)[:k] + NUMBERS for k in range(start, start + 7))),))
+               for start in range(0, 28, 7)]  # 28 offsets: numbers meet the line end everywhere
+    ending = [AttachmentNote(("情况表", "进度图")),
+              Signature("示例县工业和信息化局", datetime.date(2023, 2, 16))]
+    closing = Paragraph((Run(FILLER * 6 + "。"),))  # a last paragraph of 3 lines
+    dense = [Title("关于复工复产工作情况的报告"), Addressee("县人大常委会"),
+             Paragraph((Run(FILLER * 20),)), *numbers, closing, *ending]
+    # rows: title 0, blank 1, addressee 2, heading 3, then 26 + 28 x 17 characters: rows 4-21
+    full_page = [Title("关于复工复产工作情况的报告"), Addressee("县人大常委会"), Heading(1, "基本情况"),
+                 Paragraph((Run((FILLER * 60)[:26 + 28 * 7]),)),
+                 Paragraph((Run((FILLER * 60)[:26 + 28 * 9]),)), *ending]
+    result = []
+    for name, blocks in (("dense", dense), ("full", full_page)):
+        docx = write_gongwen(blocks, tmp_path / f"{name}.docx", title="t", author="a")
+        result.append(pdf_layout.pages(render_pdf(docx, tmp_path / name, say=lambda _: None)))
+    return tuple(result)
+
+
+def test_libreoffice_sets_28_characters_a_line_and_22_lines_a_page(page_rules):
+    dense, _ = page_rules
+    assert len(dense) >= 3
+    full_cjk = pdf_layout.plain_full_lines(dense)
+    assert len(full_cjk) >= 5 and all(abs(len(t) - 28) <= 1 for t in full_cjk), full_cjk
+    for page in dense[:-1]:  # body pages before the last are full: 22 grid lines
+        rows = pdf_layout.grid_rows(pdf_layout.body(page))
+        assert rows[-1] == 21 and len(set(rows)) == len(rows), rows
+    assert len(pdf_layout.grid_rows(pdf_layout.body(dense[1]))) == 22
+
+
+def test_libreoffice_never_breaks_a_number_across_lines(page_rules):
+    dense, _ = page_rules
+    ends = [r.text[-1] for page in dense for r in pdf_layout.body(page) if r.text]
+    assert sum(ch.isdigit() or ch in ".%" for ch in ends) >= 3  # numbers do reach line ends
+    assert pdf_layout.split_numbers(dense) == []
+
+
+def test_page_numbers_alternate_sides(page_rules):
+    dense, _ = page_rules
+    for number, page in enumerate(dense, start=1):
+        (mark,) = pdf_layout.footer(page)
+        assert re.sub(r"\s", "", mark.text) == f"—{number}—"
+        if number % 2:
+            assert mark.x1 > pdf_layout.RIGHT - 16 - 3 and mark.x0 > 300, (number, mark)
+        else:
+            assert mark.x0 < pdf_layout.LEFT + 16 + 3 and mark.x1 < 300, (number, mark)
+
+
+def test_the_signature_never_stands_on_a_page_without_body_text(page_rules):
+    for document in page_rules:
+        page = next(p for p in document if any(r.text == "2023年2月16日" for r in p))
+        texts = [r.text for r in pdf_layout.body(page)]
+        assert texts.index("示例县工业和信息化局") == texts.index("2023年2月16日") - 1
+        before = texts[:next(i for i, t in enumerate(texts) if t.startswith("附件："))]
+        assert before and before[-1].strip(), texts  # body text above the 附件说明
+    _, full = page_rules
+    assert len(full) == 2  # without the rule, page 2 would hold only the 附件说明 and 落款
+    assert any(FILLER in r.text for r in pdf_layout.body(full[1]))
 
 
 def test_a_document_ending_with_a_table_ends_with_a_paragraph(tmp_path):

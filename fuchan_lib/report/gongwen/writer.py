@@ -3,6 +3,8 @@
 Page rules of GB/T 9704 it enforces: the 附件说明 is kept on one page and with the body text
 before it, and the 署名 and 成文日期 never stand on a page without body text (§7.3.5): the
 last body paragraph, the blank lines, the 附件说明 and the 署名 are all "keep with next".
+LibreOffice moves a kept paragraph whole, so a last paragraph longer than about 14 lines
+(which with the 附件说明 and 落款 no longer fits a page) still leaves the 落款 on its own.
 """
 
 from __future__ import annotations
