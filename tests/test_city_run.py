@@ -9,7 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from fuchan_lib.core import layout
 from fuchan_lib.run import cli, history
+from fuchan_lib.stats import weekly
 from fuchan_lib.run.city import prepare
 from fuchan_lib.stats import rollup
 from generate_city_example import county_params_text
@@ -51,10 +53,10 @@ def fake_run(root: Path, name: str, *, festival="2023-01-22", as_of="2023-02-15"
     folder.mkdir(parents=True)
     manifest = {"状态": status, "县名": name, "截止日期": as_of,
                 "参数": {"春节": festival, "复工率口径": "需复工", "名录截止日期": "2022-12-31"}}
-    (folder / history.MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    snapshot = history.enterprise_snapshot(frames["工业企业台账"], frames["服务业企业台账"],
+    (folder / layout.MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    snapshot = weekly.enterprise_snapshot(frames["工业企业台账"], frames["服务业企业台账"],
                                            date.fromisoformat(as_of))
-    snapshot.to_csv(folder / history.SNAPSHOT, index=False, encoding="utf-8-sig")
+    snapshot.to_csv(folder / layout.SNAPSHOT_FILE, index=False, encoding="utf-8-sig")
     return folder
 
 
@@ -114,9 +116,9 @@ def test_run_folder_and_ledgers_give_the_same_enterprises(tmp_path):
 
     inputs = load_inputs(made["甲县"])
     folder = fake_run(tmp_path, "甲县_快照", seed=9)
-    snapshot = history.enterprise_snapshot(inputs.industry, inputs.service, AS_OF)
-    snapshot.to_csv(folder / history.SNAPSHOT, index=False, encoding="utf-8-sig")
-    industry, service = history.ledgers_from_snapshot(history.read_snapshot(folder / history.SNAPSHOT))
+    snapshot = weekly.enterprise_snapshot(inputs.industry, inputs.service, AS_OF)
+    snapshot.to_csv(folder / layout.SNAPSHOT_FILE, index=False, encoding="utf-8-sig")
+    industry, service = weekly.ledgers_from_snapshot(history.read_snapshot(folder / layout.SNAPSHOT_FILE))
     basis = rollup.CityBasis(AS_OF, date(2023, 1, 22), "需复工", 1, None)
     from_ledgers = rollup.CountyLedgers("甲县", inputs.industry, inputs.service, AS_OF, basis.spring_festival, "需复工")
     from_run = rollup.CountyLedgers("甲县", industry, service, AS_OF, basis.spring_festival, "需复工")

@@ -56,7 +56,7 @@ PLOTS = {
         "类别": ["规上工业", "规下工业", "限上批零住餐（含大个体）", "规上服务业"],
         "复工率": [81.25, 92.0, NAN, 100.0]}), p),
     "town": lambda p: plot_town_rates(pd.DataFrame({
-        "乡镇": ["城关镇", "工业园区", "龙泉乡", "新街镇"], "复工率": [81.25, 100.0, NAN, 45.5]}), p),
+        "乡镇（园区）": ["城关镇", "工业园区", "龙泉乡", "新街镇"], "复工率": [81.25, 100.0, NAN, 45.5]}), p),
     "indicators": lambda p: plot_indicators(_indicators(), p),
     "trend": lambda p: plot_rate_trend(pd.DataFrame(
         {"规上工业": [40.0, 65.5, 81.25], "规下工业": [20.0, NAN, 60.0]},
@@ -83,7 +83,7 @@ def test_a_growth_rate_that_cannot_be_computed_and_an_all_missing_series_do_not_
     plot_indicators(ind, tmp_path / "a.png")
     plot_category_rates(pd.DataFrame({"类别": ["规上服务业"], "复工率": [NAN]}), tmp_path / "b.png")
     plot_resumption_curve(_curves().assign(规上服务业=NAN), 14, "截至2月15日", tmp_path / "c.png")
-    plot_town_rates(pd.DataFrame({"乡镇": ["城关镇"], "复工率": [None]}), tmp_path / "d.png")
+    plot_town_rates(pd.DataFrame({"乡镇（园区）": ["城关镇"], "复工率": [None]}), tmp_path / "d.png")
     assert len(list(tmp_path.glob("*.png"))) == 4
 
 

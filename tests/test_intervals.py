@@ -9,8 +9,9 @@ from fuchan_lib.core import schema
 from fuchan_lib.core.params import Params
 from fuchan_lib.report.document import changes_title
 from fuchan_lib.report.narrative import render_template
-from fuchan_lib.run.history import GROUPS, RunRecord, week_over_week_facts
+from fuchan_lib.core.layout import WEEK_GROUPS as GROUPS
 from fuchan_lib.stats.facts import FactSet
+from fuchan_lib.stats.weekly import PreviousRun, week_over_week_facts
 
 PARAMS = Params.model_validate({
     "县名": "测试县", "报告单位": "测试县工信局", "名录截止日期": "2022-12-31", "春节": "2023-01-22",
@@ -27,10 +28,8 @@ def group_facts(rate: float, resumed: int) -> FactSet:
     return facts
 
 
-def previous(tmp_path, as_of: date, rate: float, resumed: int) -> RunRecord:
-    folder = tmp_path / as_of.isoformat()
-    group_facts(rate, resumed).to_json(folder / "facts.json")
-    return RunRecord(folder, "测试县", as_of, "2023-01-22", "", {}, basis="需复工")
+def previous(tmp_path, as_of: date, rate: float, resumed: int) -> PreviousRun:
+    return PreviousRun(as_of, "需复工", group_facts(rate, resumed))
 
 
 TEMPLATE = ("[[全县工业企业复工复产率{周比.较上期}{周比.工业.复工率变化}，"

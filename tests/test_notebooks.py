@@ -71,5 +71,5 @@ def test_section_notebook_runs_alone_with_papermill_cli(county, tmp_path):
         capture_output=True, text=True, encoding="utf-8", timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert (run_dir / "facts" / "工业.json").is_file()
+    assert (run_dir / "tables" / "工业复工情况.xlsx").is_file()  # read the ledgers itself: no staged run
     shutil.rmtree(run_dir)

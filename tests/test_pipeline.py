@@ -17,6 +17,7 @@ import nbformat
 import pandas as pd
 import pytest
 
+from fuchan_lib.core import layout
 from fuchan_lib.run import pipeline
 from fuchan_lib.core.exceptions import NotebookError
 from fuchan_lib.stats.facts import FactSet
@@ -133,7 +134,7 @@ def test_failing_notebook_is_kept_and_earlier_runs_are_untouched(two_weeks, tmp_
                                              r".*已执行的笔记本保存在") as caught:
         pipeline.run_pipeline(params, say=lambda _: None)
     kept = Path(re.search(r"保存在：(.+?)（", str(caught.value)).group(1))
-    assert (kept / "2_服务业.ipynb").is_file() and kept.parent.parent.name == pipeline.FAILED_DIR
+    assert (kept / "2_服务业.ipynb").is_file() and kept.parent.parent.name == layout.FAILED_DIR
     assert len(list_runs(params.parent.parent / "outputs")) == good_runs
     failed = [r for r in list_runs(params.parent.parent / "outputs", include_failed=True) if r.status == "失败"]
     assert [r.folder for r in failed] == [kept.parent]
@@ -206,21 +207,6 @@ def test_run_with_pdf_says_when_libreoffice_is_missing(county, monkeypatch):
 def test_run_with_pdf_writes_the_pdf(county):
     result = pipeline.run_pipeline(county, pdf=True, say=lambda _: None)
     assert result.pdf.is_file() and result.pdf.parent == result.run_dir
-
-
-def test_rates_of_another_basis_are_not_compared(two_weeks):
-    from fuchan_lib.run.history import list_runs, week_over_week_facts
-    from fuchan_lib.core.params import load_params
-
-    params, first, second = two_weeks
-    other = load_params(params).model_copy(update={"rate_basis": "含正常生产"})
-    previous = next(r for r in list_runs(params.parent.parent / "outputs") if r.folder == first.run_dir)
-    current = FactSet.from_json(second.run_dir / "facts.json")
-    same = week_over_week_facts(current, load_params(params), previous, None)
-    changed = week_over_week_facts(current, other, previous, None)
-    assert same["周比.工业.复工率变化"].text.startswith(("提高", "回落", "持平"))
-    assert changed["周比.工业.复工率变化"].text is None
-    assert changed["周比.工业.新增复工"].value == same["周比.工业.新增复工"].value  # counts still compare
 
 
 def test_township_follow_up_lists_add_up_to_the_county_list(two_weeks):

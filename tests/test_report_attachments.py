@@ -5,26 +5,38 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from fuchan_lib.core import schema
 from fuchan_lib.core.params import ATTACHMENT_CHOICES, DEFAULT_ATTACHMENTS
 from fuchan_lib.report import gongwen
-from fuchan_lib.report.document import attachments
-from fuchan_lib.report.tables import write_tables_xlsx
-from fuchan_lib.stats import sections as sec
+from fuchan_lib.core import layout
+from fuchan_lib.stats.build import Built, Part
+from fuchan_lib.stats.facts import FactSet
+
+
+class Attached:
+    """The build result and run folder `attachments` reads: 附表 frames (rates in percent)."""
+
+    def __init__(self, folder):
+        rates = pd.DataFrame({"类别": ["规上工业"], "企业总数": [3], "复工率": [66.7]})
+        groups = ["规上工业", "规下工业", "限上批零住餐", "大个体", "规上服务业", "规下工业"]
+        not_resumed = pd.DataFrame({
+            "企业名称": [f"企业{i}" for i in range(len(groups))], "乡镇（园区）": "城关镇",
+            "规模或类别": groups, "行业": "工业", "未复工原因": "用工不足"})
+        tables = {name: {"表": rates} for name in (layout.TABLE_CATEGORY, layout.TABLE_TRADE, layout.TABLE_TOWN)}
+        tables[layout.TABLE_NOT_RESUMED] = {"未复工企业": not_resumed}
+        parts = [Part(str(i), FactSet()) for i in range(4)]
+        self.built = Built(*parts, Part("附件", FactSet(), tables))
+        self.folder = layout.RunFolder(folder)
 
 
 @pytest.fixture
 def run_dir(tmp_path):
-    tables = tmp_path / sec.TABLES_DIR
-    rates = pd.DataFrame({"类别": ["规上工业"], "企业总数": [3], "复工率": [66.7]})
-    for name in (sec.TABLE_CATEGORY, sec.TABLE_TRADE, sec.TABLE_TOWN):
-        write_tables_xlsx({"表": rates}, tables / name, percent_columns=schema.PERCENT_COLUMNS)
-    groups = ["规上工业", "规下工业", "限上批零住餐", "大个体", "规上服务业", "规下工业"]
-    not_resumed = pd.DataFrame({
-        "企业名称": [f"企业{i}" for i in range(len(groups))], "乡镇（园区）": "城关镇",
-        "规模或类别": groups, "行业": "工业", "未复工原因": "用工不足"})
-    write_tables_xlsx({"未复工企业": not_resumed}, tables / sec.TABLE_NOT_RESUMED)
-    return tmp_path
+    return Attached(tmp_path)
+
+
+def attachments(run, choices):
+    from fuchan_lib.report.document import attachments as attach
+
+    return attach(run.built, run.folder, choices)
 
 
 def titles(result):

@@ -10,18 +10,17 @@ import synthetic
 from fuchan_lib.core import schema
 from fuchan_lib.ingest.inputs import Inputs, load_inputs
 from fuchan_lib.report.narrative import count_gaps, default_template_text, read_template, render_template
-from fuchan_lib.run.history import week_over_week_facts
-from fuchan_lib.stats import facts as facts_mod
+from fuchan_lib.stats.audit import AuditReport
+from fuchan_lib.stats.build import build_all
+from fuchan_lib.stats.weekly import History
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def all_facts(inputs: Inputs):
-    p = inputs.params
-    known = (facts_mod.general_facts(p).merge(facts_mod.industry_facts(inputs.industry, p))
-             .merge(facts_mod.service_facts(inputs.service, p))
-             .merge(facts_mod.indicator_facts(inputs.indicators, inputs.enterprise_indicators, p)))
-    return known.merge(week_over_week_facts(known, p, None, None))
+    """Every fact of a first run (no previous week), as the pipeline builds them (the audit
+    list only fills a 附表, so none is needed here)."""
+    return build_all(inputs, AuditReport(()), History()).facts
 
 
 def text_of(blocks) -> str:

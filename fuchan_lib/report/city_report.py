@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
+from fuchan_lib.core import schema
+from fuchan_lib.core.layout import RunFolder
 from fuchan_lib.report import gongwen
-from fuchan_lib.report.document import _read_table, table_block, write_report
+from fuchan_lib.report.document import table_block, write_report
 from fuchan_lib.report.narrative import CITY_DEFAULT
-from fuchan_lib.stats import sections as sec
 from fuchan_lib.stats.facts import FactSet
 from fuchan_lib.stats import rollup
 from fuchan_lib.stats.rollup import COUNTY
@@ -16,6 +19,15 @@ from fuchan_lib.stats.rollup import COUNTY
 # what the per-county attachment shows of tables/各县复工情况.xlsx (the workbook has more)
 COUNTY_COLUMNS = (COUNTY, "节后需复工", "已复工", "复工率", "排名", "较上次（百分点）",
                   "工业复工率", "服务业复工率")
+
+
+def _read_table(run_dir: Path, filename: str) -> pd.DataFrame:
+    """A 附表 the city notebook wrote, with its percent columns back in percent (81.25)."""
+    frame = pd.read_excel(RunFolder(run_dir).table(filename), engine="calamine")
+    for column in schema.PERCENT_COLUMNS:
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").mul(100).round(9)
+    return frame
 
 
 def city_attachments(run_dir: Path, tables: dict[str, str], figures: dict[str, str]) -> list[gongwen.Attachment]:
@@ -26,8 +38,9 @@ def city_attachments(run_dir: Path, tables: dict[str, str], figures: dict[str, s
         if COUNTY in frame:
             frame = frame[[c for c in COUNTY_COLUMNS if c in frame]]
         result.append(gongwen.Attachment(len(result) + 1, title, (table_block(frame),)))
-    pictures = tuple(gongwen.Figure(run_dir / sec.FIGURES_DIR / name, caption)
-                     for name, caption in figures.items() if (run_dir / sec.FIGURES_DIR / name).is_file())
+    folder = RunFolder(run_dir)
+    pictures = tuple(gongwen.Figure(folder.figure(name), caption)
+                     for name, caption in figures.items() if folder.figure(name).is_file())
     if pictures:
         result.append(gongwen.Attachment(len(result) + 1, "复工复产情况图表", pictures))
     return result

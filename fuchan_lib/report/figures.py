@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from fuchan_lib.core import layout, schema
 from fuchan_lib.core.text import atomic_write
 from fuchan_lib.core.wording import format_month_day, format_percent, growth_phrase, is_missing
 
@@ -196,10 +197,10 @@ def plot_category_rates(rates: pd.DataFrame, path: Path) -> Path:
     return _save(fig, path)
 
 
-def plot_town_rates(rates: pd.DataFrame, path: Path, *, label_column: str = "乡镇",
+def plot_town_rates(rates: pd.DataFrame, path: Path, *, label_column: str = schema.TOWN,
                     title: str = "各乡镇（园区）复工复产率") -> Path:
-    """Horizontal bars of 复工率 by 乡镇 (or by county: `label_column`), highest at the top;
-    places without a rate last, '—'."""
+    """Horizontal bars of 复工率 by 乡镇（园区） (the town table's first column; or by county:
+    `label_column`), highest at the top; places without a rate last, '—'."""
     ordered = rates.assign(_v=pd.to_numeric(rates["复工率"], errors="coerce")).sort_values(
         "_v", ascending=False, na_position="last", kind="stable")
     n = len(ordered)
@@ -340,3 +341,11 @@ def plot_rate_trend(trend: pd.DataFrame, path: Path) -> Path:
     if len(trend.columns):
         ax.legend(loc="best", fontsize=8, frameon=False)
     return _save(fig, path)
+
+
+def draw_charts(charts: dict[str, tuple], figure_path) -> list[Path]:
+    """Draw a build step's charts (figure file -> plot arguments); `figure_path(name)` says where."""
+    plots = {layout.FIGURE_CURVE: plot_resumption_curve, layout.FIGURE_CATEGORY: plot_category_rates,
+             layout.FIGURE_TOWN: plot_town_rates, layout.FIGURE_INDICATORS: plot_indicators,
+             layout.FIGURE_TREND: plot_rate_trend}
+    return [plots[name](*arguments, figure_path(name)) for name, arguments in charts.items()]

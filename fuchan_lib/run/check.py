@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,10 @@ from fuchan_lib.stats.audit import AuditReport, audit
 from fuchan_lib.ingest.inputs import Inputs, load_inputs
 from fuchan_lib.stats.facts import indicator_omissions
 from fuchan_lib.stats.rates import count_resumption
+from fuchan_lib.core.params import Params
 from fuchan_lib.core.wording import format_date
+from fuchan_lib.stats.facts import FactSet
+from fuchan_lib.stats.weekly import History
 
 
 def audit_inputs(inputs: Inputs, previous_resumed: dict[str, int] | None = None) -> AuditReport:
@@ -32,21 +36,32 @@ def narrative_mentions(inputs: Inputs) -> list:
     return firm_mentions(lines, [inputs.industry, inputs.service], p.as_of, p.county, name)
 
 
-def validate_narrative(inputs: Inputs) -> int:
-    """Render the narrative template against this run's facts before any notebook runs, so a
-    misspelt placeholder fails fast; returns the number of 【待补充】 gaps it will leave."""
-    from fuchan_lib.stats import facts as facts_mod
-    from fuchan_lib.run.history import week_over_week_facts
+@dataclass(frozen=True)
+class Prepared:
+    """A run's inputs read once, audited once, and what earlier runs said (read once)."""
+
+    inputs: Inputs
+    audit: AuditReport
+    history: History
+
+
+def prepare(params_path: str | Path, as_of: str | date | None = None) -> Prepared:
+    """Read the ledgers, load the history of earlier runs and audit: everything a run starts from."""
+    from fuchan_lib.run.history import load_history
+
+    inputs = load_inputs(params_path, as_of)
+    history = load_history(inputs.params)
+    previous = history.previous
+    return Prepared(inputs, audit_inputs(inputs, previous.resumed if previous else None), history)
+
+
+def validate_narrative(facts: FactSet, params: Params) -> int:
+    """Render the narrative template against this run's facts (before any notebook runs, so a
+    misspelt placeholder fails fast); returns the number of 【待补充】 gaps it will leave."""
     from fuchan_lib.report.narrative import count_gaps, read_template, render_template
 
-    p = inputs.params
-    known = (facts_mod.general_facts(p)
-             .merge(facts_mod.industry_facts(inputs.industry, p))
-             .merge(facts_mod.service_facts(inputs.service, p))
-             .merge(facts_mod.indicator_facts(inputs.indicators, inputs.enterprise_indicators, p)))
-    known = known.merge(week_over_week_facts(known, p, None, None))
-    text, name = read_template(p.narrative_path)
-    return count_gaps(render_template(text, known, name))
+    text, name = read_template(params.narrative_path)
+    return count_gaps(render_template(text, facts, name))
 
 
 def summarise(inputs: Inputs, report: AuditReport) -> str:
@@ -96,15 +111,13 @@ def summarise(inputs: Inputs, report: AuditReport) -> str:
 
 def check_inputs(params_path: Path, as_of: date | None = None) -> str:
     """Read, audit and summarise; raises AuditError (exit 2) after printing when errors exist."""
-    from fuchan_lib.run.history import previous_run
+    from fuchan_lib.stats.build import build_all
 
-    inputs = load_inputs(params_path, as_of)
-    validate_narrative(inputs)
-    p = inputs.params
-    previous = previous_run(p.output_path, p.county, p.as_of, p.spring_festival)
-    report = audit_inputs(inputs, previous.resumed if previous else None)
+    prepared = prepare(params_path, as_of)
+    inputs, report = prepared.inputs, prepared.audit
     text = summarise(inputs, report)
     if report.errors:
         print(text)
         report.raise_for_errors()
+    validate_narrative(build_all(inputs, report, prepared.history).facts, inputs.params)
     return text

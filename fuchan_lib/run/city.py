@@ -23,13 +23,14 @@ from fuchan_lib.core.city_params import CityParams, load_city_params
 from fuchan_lib.core.exceptions import FuchanInputError, NotebookError
 from fuchan_lib.core import schema
 from fuchan_lib.ingest.inputs import Inputs, load_inputs, sha256
+from fuchan_lib.core import layout
 from fuchan_lib.run import history
+from fuchan_lib.stats import weekly
 from fuchan_lib.stats import rollup
 from fuchan_lib.stats.facts import FactSet
 
 CITY_NOTEBOOK = "汇总.ipynb"
 HANDOVER = ".汇总输入.pkl"
-FACTS_FILE = "facts.json"
 SOURCE_PARAMS, SOURCE_RUN = "参数", "运行"
 
 
@@ -91,7 +92,7 @@ def _from_params(source, city: CityParams) -> tuple[rollup.CountyLedgers, County
 
 def _from_run(source, city: CityParams) -> tuple[rollup.CountyLedgers, CountySourceRecord]:
     folder = city.resolve(source.run)
-    manifest_path = folder / history.MANIFEST
+    manifest_path = folder / layout.MANIFEST_FILE
     if not folder.is_dir():
         raise FuchanInputError(f"{source.name}：找不到运行文件夹“{folder}”")
     try:
@@ -99,18 +100,18 @@ def _from_run(source, city: CityParams) -> tuple[rollup.CountyLedgers, CountySou
     except (OSError, ValueError):
         raise FuchanInputError(f"{source.name}：运行文件夹“{folder.name}”中没有可读的 manifest.json，"
                                "不是一次完成的运行") from None
-    if manifest.get("状态") != history.STATUS_OK or folder.parent.name == history.FAILED_DIR:
+    if manifest.get("状态") != layout.STATUS_OK or folder.parent.name == layout.FAILED_DIR:
         raise FuchanInputError(f"{source.name}：运行“{folder.name}”没有成功（状态：{manifest.get('状态', '未知')}），"
                                "请该县重新运行成功后再汇总")
     if manifest.get("县名") != source.name:
         raise FuchanInputError(f"{source.name}：运行“{folder.name}”是“{manifest.get('县名')}”的，"
                                f"与市参数文件“各县”中的名称“{source.name}”不一致")
-    snapshot_path = folder / history.SNAPSHOT
+    snapshot_path = folder / layout.SNAPSHOT_FILE
     snapshot = history.read_snapshot(snapshot_path) if snapshot_path.is_file() else None
-    if snapshot is None or history.LEDGER not in snapshot:
-        raise FuchanInputError(f"{source.name}：运行“{folder.name}”缺少完整的{history.SNAPSHOT}"
+    if snapshot is None or weekly.LEDGER not in snapshot:
+        raise FuchanInputError(f"{source.name}：运行“{folder.name}”缺少完整的{layout.SNAPSHOT_FILE}"
                                "（旧版本生成的运行），请用当前版本重新运行该县")
-    industry, service = history.ledgers_from_snapshot(snapshot)
+    industry, service = weekly.ledgers_from_snapshot(snapshot)
     settings = manifest.get("参数", {})
     as_of = date.fromisoformat(manifest["截止日期"])
     directory = settings.get("名录截止日期")
@@ -118,7 +119,7 @@ def _from_run(source, city: CityParams) -> tuple[rollup.CountyLedgers, CountySou
         source.name, industry, service, as_of, date.fromisoformat(settings["春节"]),
         settings.get("复工率口径", ""), date.fromisoformat(directory) if directory else None,
         tuple(settings.get("乡镇") or ()))
-    files = tuple(f for f in (manifest_path, folder / FACTS_FILE, snapshot_path) if f.is_file())
+    files = tuple(f for f in (manifest_path, folder / layout.FACTS_FILE, snapshot_path) if f.is_file())
     return county, CountySourceRecord(source.name, SOURCE_RUN, folder, as_of, files)
 
 
@@ -149,11 +150,11 @@ def prepare(params_path: str | Path) -> Rollup:
 
 
 def previous_facts(r: Rollup) -> FactSet | None:
-    if r.previous is None or not (r.previous.folder / FACTS_FILE).is_file():
+    if r.previous is None or not (r.previous.folder / layout.FACTS_FILE).is_file():
         return None
     if r.previous.basis != r.params.rate_basis:
         return None  # rates of another 口径 are not compared
-    return FactSet.from_json(r.previous.folder / FACTS_FILE)
+    return FactSet.from_json(r.previous.folder / layout.FACTS_FILE)
 
 
 def load_handover(run_dir: str | Path, params_path: str | Path) -> Rollup:
@@ -216,7 +217,7 @@ def _manifest(r: Rollup, run_name: str, timings: dict, facts: FactSet, report: P
     p = r.params
     settings = json.loads(p.model_dump_json(by_alias=True, exclude={"base_dir", "source"}))
     return {
-        "状态": history.STATUS_OK, "级别": "市", "运行": run_name,
+        "状态": layout.STATUS_OK, "级别": "市", "运行": run_name,
         "县名": p.city, "市名": p.city, "截止日期": p.as_of.isoformat(),
         "生成时间": datetime.now().isoformat(timespec="seconds"),
         "参数文件": str(p.source),
@@ -257,7 +258,7 @@ class CityRunResult:
 def run_rollup(params_path: str | Path, say=print) -> CityRunResult:
     """The whole city run. Raises RollupError/ParamsError (exit 2) or NotebookError."""
     from fuchan_lib.report.city_report import build_city_report
-    from fuchan_lib.run.pipeline import _execute, _move_into_place, import_papermill_lean, notebooks_dir
+    from fuchan_lib.run.pipeline import _execute, _move_into_place, _start_kernel, notebooks_dir
 
     started = time.perf_counter()
     r = prepare(params_path)
@@ -272,21 +273,24 @@ def run_rollup(params_path: str | Path, say=print) -> CityRunResult:
     try:
         with (staging / HANDOVER).open("wb") as f:
             pickle.dump(r, f, protocol=pickle.HIGHEST_PROTOCOL)
-        import_papermill_lean()
         parameters = {"params_path": str(Path(params_path).resolve()), "run_dir": str(staging)}
-        (staging / "notebooks").mkdir()
-        timings[CITY_NOTEBOOK] = _execute(notebooks_dir() / CITY_NOTEBOOK, staging, parameters)
+        (staging / layout.NOTEBOOKS_DIR).mkdir()
+        kernel = _start_kernel(notebooks_dir())
+        try:
+            timings[CITY_NOTEBOOK] = _execute(notebooks_dir() / CITY_NOTEBOOK, staging, parameters, kernel)
+        finally:
+            kernel.shutdown()
         (staging / HANDOVER).unlink()
         step = time.perf_counter()
-        facts = FactSet.from_json(staging / FACTS_FILE)
+        facts = FactSet.from_json(staging / layout.FACTS_FILE)
         report, gaps = build_city_report(p, staging, facts)
         timings["报告"] = time.perf_counter() - step
         timings["合计"] = time.perf_counter() - started
         manifest = _manifest(r, run_name, timings, facts, report, gaps)
-        (staging / history.MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
+        (staging / layout.MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                                 encoding="utf-8")
     except NotebookError as exc:
-        kept = output / history.FAILED_DIR
+        kept = output / layout.FAILED_DIR
         kept.mkdir(parents=True, exist_ok=True)
         (staging / HANDOVER).unlink(missing_ok=True)
         folder = _move_into_place(staging, kept, run_name)

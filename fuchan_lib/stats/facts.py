@@ -106,14 +106,6 @@ class FactSet:
     def from_json(cls, path: Path) -> "FactSet":
         return cls([Fact(**item) for item in json.loads(path.read_text(encoding="utf-8"))])
 
-    @classmethod
-    def from_folder(cls, folder: Path) -> "FactSet":
-        """All facts/<section>.json of a run folder, merged in file-name order."""
-        merged = cls()
-        for file in sorted(folder.glob("*.json")):
-            merged = merged.merge(cls.from_json(file))
-        return merged
-
 
 def _num(value) -> float | None:
     return None if wording.is_missing(value) else float(value)

@@ -22,18 +22,16 @@ from fuchan_lib.core.wording import format_date, format_percent, points_phrase, 
 from fuchan_lib.stats.facts import (
     FactSet, basis_note, directory_date_text, industry_facts, service_facts,
 )
+from fuchan_lib.core import layout
 from fuchan_lib.stats.lists import county_towns
 from fuchan_lib.stats.rates import Resumption, count_by
 
 COUNTY = "县（市、区）"
 
-# the city run folder's tables and figures (beside facts.json, as in a county run)
-TABLE_COUNTIES = "各县复工情况.xlsx"
-TABLE_CATEGORY = "复工率_分类.xlsx"
-TABLE_AUDIT = "审核清单.xlsx"
-FIGURE_CURVE = "1_复工进度曲线.png"
-FIGURE_CATEGORY = "2_分类复工率.png"
-FIGURE_COUNTIES = "3_各县复工率.png"
+# the city run folder's tables and figures: names of the run-folder contract (core.layout)
+TABLE_COUNTIES, FIGURE_COUNTIES = layout.TABLE_COUNTIES, layout.FIGURE_COUNTIES
+TABLE_CATEGORY, TABLE_AUDIT = layout.TABLE_CATEGORY, layout.TABLE_AUDIT
+FIGURE_CURVE, FIGURE_CATEGORY = layout.FIGURE_CURVE, layout.FIGURE_CATEGORY
 
 
 class RollupError(FuchanInputError):

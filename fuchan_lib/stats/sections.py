@@ -1,39 +1,21 @@
-"""What each section notebook produces: its facts, its 附表 and its figure, from the inputs.
+"""The 附表 of the report: rate tables by category, 行业 and 乡镇, the 未复工企业清单, the
+resumption curves and the 经济指标 table, each a DataFrame computed from the clean ledgers.
 
-The notebooks call these functions and display the results; the report reads what they saved.
-Keeping the work here keeps the notebooks thin and the numbers testable without a kernel.
+`stats.build` assembles them into the parts of the report; the numbers are testable here
+without a kernel.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from fuchan_lib.stats import facts as facts_mod
 from fuchan_lib.core import schema
 from fuchan_lib.stats.follow_up import not_resumed_rows
 from fuchan_lib.stats.growth import indicator_growth, schedule_progress
 from fuchan_lib.ingest.inputs import Inputs
 from fuchan_lib.stats.rates import Resumption, count_by, resumption_curves, resumption_table
 from fuchan_lib.stats.lists import TRADE_ORDER, county_towns, in_standard_order
-
-FACTS_DIR, TABLES_DIR, FIGURES_DIR = "facts", "tables", "figures"
-
-# the 附表 files the report attaches, in order, with their titles
-TABLE_CATEGORY = "复工率_分类.xlsx"
-TABLE_TRADE = "复工率_行业.xlsx"
-TABLE_TOWN = "复工率_乡镇.xlsx"
-TABLE_NOT_RESUMED = "未复工企业清单.xlsx"
-TABLE_INDICATORS = "经济指标.xlsx"
-TABLE_AUDIT = "审核清单.xlsx"
-FIGURE_CURVE = "1_复工进度曲线.png"
-FIGURE_CATEGORY = "2_分类复工率.png"
-FIGURE_TOWN = "3_乡镇复工率.png"
-FIGURE_INDICATORS = "4_经济指标.png"
-FIGURE_TREND = "5_复工率趋势.png"
-TABLE_CHANGES = "本周变化企业.xlsx"
 
 INDUSTRY_ABOVE, INDUSTRY_BELOW = "规上工业", "规下工业"
 RETAIL_WITH_INDIVIDUAL = "限上批零住餐（含大个体）"
@@ -125,23 +107,3 @@ def indicator_table(inputs: Inputs) -> pd.DataFrame:
           num(r.target_growth), num(r.completion), num(progress)) for r in rows],
         columns=columns,
     )
-
-
-# --- saving into a run folder (the notebooks call these; the report reads what they wrote) ---
-
-def save_facts(run_dir: str | Path, section: str, facts: facts_mod.FactSet) -> Path:
-    return facts.to_json(Path(run_dir) / FACTS_DIR / f"{section}.json")
-
-
-def save_table(run_dir: str | Path, filename: str, sheets: dict[str, pd.DataFrame]) -> Path:
-    from fuchan_lib.report.tables import write_tables_xlsx
-
-    folder = Path(run_dir) / TABLES_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    return write_tables_xlsx(sheets, folder / filename, percent_columns=schema.PERCENT_COLUMNS)
-
-
-def figure_path(run_dir: str | Path, filename: str) -> Path:
-    folder = Path(run_dir) / FIGURES_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / filename

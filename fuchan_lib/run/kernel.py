@@ -1,0 +1,94 @@
+"""One Python kernel for all section notebooks of a run, started before the ledgers are read.
+
+A kernel start (~1 s) and its imports (pandas, matplotlib, fuchan_lib: ~1 s) are most of a
+notebook's cost. The pipeline starts one kernel at the beginning of a run and asks it to
+import what the notebooks need while the main process reads and audits the ledgers; the
+notebooks then run one after another in that kernel (papermill accepts a started kernel
+manager), with the namespace reset between them so each notebook sees only its own names.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# what every section notebook imports; loaded while the main process checks the ledgers
+WARM_UP = "import fuchan_lib.run.notebook, fuchan_lib.report.figures, fuchan_lib.report.tables, IPython.display"
+RESET = "get_ipython().reset(new_session=True)"  # fresh names and In[1] numbering per notebook
+
+
+def import_papermill_lean():
+    """Import papermill without jupyterlab's rfc3987-syntax.
+
+    nbformat's validator imports jsonschema's format checkers, which load rfc3987-syntax
+    (~1.3 s, a jupyterlab dependency) when it is installed; notebook validation uses none of
+    its formats, and jsonschema treats a failed import as "format not checked". Marking the
+    module absent keeps every run from paying for it.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)
+    import papermill
+
+    return papermill
+
+
+ENGINE = "fuchan-shared-kernel"
+
+
+def register_engine() -> None:
+    """Register papermill's nbclient engine variant that leaves the shared kernel running and
+    closes its own client's channels after each notebook (nbclient closes them only when it
+    owns the kernel)."""
+    papermill = import_papermill_lean()
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class _Client(PapermillNotebookClient):
+        def execute(self, **kwargs):
+            try:
+                return super().execute(**kwargs)
+            finally:
+                if self.kc is not None:
+                    self.kc.stop_channels()
+                    self.kc = None
+
+    class _Engine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            kwargs.pop("input_path", None)
+            return _Client(nb_man, kernel_name=kernel_name, startup_timeout=start_timeout,
+                           timeout=execution_timeout, log=papermill.engines.logger,
+                           log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
+                           **kwargs).execute()
+
+    papermill_engines.register(ENGINE, _Engine)
+
+
+class SharedKernel:
+    """A started kernel (jupyter_client AsyncKernelManager) and a client for housekeeping."""
+
+    def __init__(self, cwd: Path, kernel_name: str = "python3"):
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self.kernel_name = kernel_name
+        self.manager = AsyncKernelManager(kernel_name=kernel_name)
+        # --IPKernelApp.log_level=CRITICAL: no TCP warning on the console
+        run_sync(self.manager.start_kernel)(cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        self._client = self.manager.blocking_client()
+        self._client.start_channels()
+        self._client.execute(WARM_UP, silent=True)  # queued; runs as soon as the kernel is up
+
+    def reset(self, timeout: float = 120) -> None:
+        """Forget the previous notebook's names (imported modules stay loaded)."""
+        msg_id = self._client.execute(RESET, silent=True)
+        while True:
+            reply = self._client.get_shell_msg(timeout=timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return
+
+    def shutdown(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        self._client.stop_channels()
+        run_sync(self.manager.shutdown_kernel)(now=True)

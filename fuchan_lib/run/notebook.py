@@ -1,0 +1,97 @@
+"""What a section notebook calls: the run's inputs and built parts, and saving a part's files.
+
+In `fuchan run` the pipeline reads, audits and builds once and stages the result in the run
+folder; each notebook takes it from there (`open_run`) and shows its part and writes its 附表
+and figures. Opened alone (JupyterLab, or papermill without a staged run) a notebook reads the
+ledgers itself through the same library calls, so it shows the same numbers.
+
+The hand-off is a pickle: it keeps every dtype exactly (categoricals, nullable integers,
+datetimes, the facts), needs no extra package and loads in milliseconds. It is private to one
+run: written by this process into a staging folder it created moments before, read by kernels
+of the same environment, and deleted before the run folder is moved into place, so there is
+no version drift or untrusted pickle to worry about.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from fuchan_lib.core import schema
+from fuchan_lib.core.layout import RunFolder
+from fuchan_lib.core.params import Params
+from fuchan_lib.run.check import Prepared, prepare
+from fuchan_lib.stats.build import Built, Part, build_all
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    prepared: Prepared
+    built: Built
+    folder: RunFolder
+
+    @property
+    def params(self) -> Params:
+        return self.prepared.inputs.params
+
+    def describe(self) -> str:
+        p = self.params
+        return f"{p.county}　截止日期：{p.as_of}　复工率口径：{p.rate_basis}　小数位数：{p.digits}"
+
+    def save(self, part: Part) -> list[Path]:
+        """Write a part's 附表 (.xlsx) and figures (.png) into the run folder; return the paths."""
+        from fuchan_lib.report.figures import draw_charts
+
+        written = [save_table(self.folder.path, name, sheets) for name, sheets in part.tables.items()]
+        if part.snapshot is not None:
+            part.snapshot.to_csv(self.folder.snapshot, index=False, encoding="utf-8-sig")
+            written.append(self.folder.snapshot)
+        return written + draw_charts(part.charts, self.folder.figure)
+
+
+    @staticmethod
+    def show_figures(paths: list[Path], width: int = 700) -> None:
+        """Display the PNGs among `paths` (what `save` wrote) in the notebook."""
+        from IPython.display import Image, display
+
+        for path in paths:
+            if path.suffix == ".png":
+                display(Image(filename=str(path), width=width))
+
+
+def save_table(run_dir: str | Path, filename: str, sheets: dict) -> Path:
+    """One 附表 workbook (sheet name -> DataFrame, rates in percent) into the run folder's tables/."""
+    from fuchan_lib.report.tables import write_tables_xlsx
+
+    return write_tables_xlsx(sheets, RunFolder(run_dir).table(filename), percent_columns=schema.PERCENT_COLUMNS)
+
+
+def stage(folder: RunFolder, prepared: Prepared, built: Built) -> Path:
+    """Hand the run's inputs and parts to the notebooks of this run."""
+    with folder.staged_inputs.open("wb") as handle:
+        pickle.dump((prepared, built), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return folder.staged_inputs
+
+
+def _staged(folder: RunFolder, params_path: Path, as_of: date | None) -> tuple[Prepared, Built] | None:
+    if not folder.staged_inputs.is_file():
+        return None
+    with folder.staged_inputs.open("rb") as handle:
+        prepared, built = pickle.load(handle)
+    p = prepared.inputs.params
+    if p.source is None or p.source.resolve() != params_path.resolve() or as_of not in (None, p.as_of):
+        return None  # staged for another params file or date: read this one's ledgers instead
+    return prepared, built
+
+
+def open_run(params_path: str | Path, run_dir: str | Path = "", as_of: str = "") -> NotebookRun:
+    """The run a notebook shows: staged by `fuchan run`, else read and built here."""
+    folder = RunFolder(run_dir or Path(params_path).resolve().parent / "笔记本试运行")
+    day = date.fromisoformat(as_of) if as_of else None
+    staged = _staged(folder, Path(params_path), day)
+    if staged is None:
+        prepared = prepare(params_path, day)
+        staged = prepared, build_all(prepared.inputs, prepared.audit, prepared.history)
+    return NotebookRun(*staged, folder)

@@ -1,0 +1,136 @@
+"""One build step per part of the report, from inputs read and audited once.
+
+industry, services, indicators, attachments (with the report's general facts and the audit
+list) and week over week each return a `Part`: the facts it states, its 附表 (file -> sheet ->
+DataFrame, rates in percent) and the data of its charts (figure file -> plot arguments).
+`build_all` runs them in order, giving week over week this run's facts as an argument.
+The pipeline builds once; the narrative check, the report and the notebooks use that result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from fuchan_lib.core import layout, schema
+from fuchan_lib.core.wording import format_month_day
+from fuchan_lib.ingest.inputs import Inputs
+from fuchan_lib.stats import facts as facts_mod
+from fuchan_lib.stats import sections, weekly
+from fuchan_lib.stats.audit import AuditReport
+from fuchan_lib.stats.rates import count_by, resumption_table
+
+# the rows of the category table drawn in the category chart (the combined rows are not)
+CHART_CATEGORIES = (sections.INDUSTRY_ABOVE, sections.INDUSTRY_BELOW, schema.RETAIL_ABOVE_QUOTA,
+                    schema.BIG_INDIVIDUAL, schema.SERVICE_ABOVE_SCALE)
+
+
+@dataclass(frozen=True)
+class Part:
+    """What one build step made."""
+
+    name: str
+    facts: facts_mod.FactSet
+    tables: dict[str, dict[str, pd.DataFrame]] = field(default_factory=dict)
+    charts: dict[str, tuple] = field(default_factory=dict)
+    snapshot: pd.DataFrame | None = None  # week over week: every enterprise's state this run
+
+    def sheet(self, name: str) -> pd.DataFrame:
+        """One sheet of this part's 附表, by sheet name."""
+        return next(sheets[name] for sheets in self.tables.values() if name in sheets)
+
+
+def industry(inputs: Inputs) -> Part:
+    """一（一）工业: facts, and counts by 规模 and by 乡镇."""
+    p = inputs.params
+    by_scale = resumption_table(count_by(inputs.industry, schema.SCALE, p.as_of), schema.SCALE, p.rate_basis)
+    by_town = resumption_table(count_by(inputs.industry, schema.TOWN, p.as_of), schema.TOWN, p.rate_basis)
+    return Part("工业", facts_mod.industry_facts(inputs.industry, p),
+                {layout.TABLE_SECTIONS_INDUSTRY: {"按规模": by_scale, "按乡镇": by_town}})
+
+
+def services(inputs: Inputs) -> Part:
+    """一（二）服务业: facts, and counts by 类别 and 行业."""
+    return Part("服务业", facts_mod.service_facts(inputs.service, inputs.params),
+                {layout.TABLE_TRADE: {"行业": sections.trade_table(inputs)}})
+
+
+def indicators(inputs: Inputs) -> Part:
+    """二（三）经济指标: values, growth, targets and 完成率, table and chart."""
+    table = sections.indicator_table(inputs)
+    facts = facts_mod.indicator_facts(inputs.indicators, inputs.enterprise_indicators, inputs.params)
+    return Part("经济指标", facts, {layout.TABLE_INDICATORS: {"经济指标": table}},
+                {layout.FIGURE_INDICATORS: (table,)})
+
+
+def attachments(inputs: Inputs, audit: AuditReport) -> Part:
+    """The report's general facts (县名, dates, 口径), its 附件 tables and charts, the 审核清单."""
+    p = inputs.params
+    by_category = sections.category_table(inputs)
+    by_town = sections.town_table(inputs)
+    curves, as_of_day = sections.curve_frame(inputs)
+    chart_rows = by_category[by_category["类别"].isin(CHART_CATEGORIES)]
+    tables = {
+        layout.TABLE_CATEGORY: {"分类": by_category},
+        layout.TABLE_TOWN: {"乡镇": by_town},
+        layout.TABLE_NOT_RESUMED: {"未复工企业": sections.not_resumed_table(inputs)},
+        layout.TABLE_AUDIT: {"审核清单": audit.to_frame()},
+    }
+    charts = {
+        layout.FIGURE_CURVE: (curves, as_of_day, "截至" + format_month_day(p.as_of)),
+        layout.FIGURE_CATEGORY: (chart_rows.reset_index(drop=True),),
+        layout.FIGURE_TOWN: (by_town,),
+    }
+    return Part("综合", facts_mod.general_facts(p), tables, charts)
+
+
+def week_over_week(inputs: Inputs, history: weekly.History, current: facts_mod.FactSet) -> Part:
+    """周比 against the previous run, the enterprises that changed, and the 复工率 trend."""
+    p = inputs.params
+    snapshot = weekly.enterprise_snapshot(inputs.industry, inputs.service, p.as_of)
+    previous = history.previous
+    changes = None
+    tables = {}
+    if previous is not None and previous.snapshot is not None:
+        changes = weekly.changes_since(previous.snapshot, snapshot)
+        tables[layout.TABLE_CHANGES] = {"新复工": changes[0], "新停产": changes[1]}
+    facts = weekly.week_over_week_facts(current, p, previous, changes, (inputs.industry, inputs.service))
+    trend = weekly.rate_trend(history, p, current)
+    charts = {layout.FIGURE_TREND: (trend,)} if len(trend) > 1 else {}
+    return Part("周比", facts, tables, charts, snapshot=snapshot)
+
+
+@dataclass(frozen=True)
+class Built:
+    """Every part of one run's report, built once."""
+
+    industry: Part
+    services: Part
+    indicators: Part
+    attachments: Part
+    week_over_week: Part
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        return (self.attachments, self.industry, self.services, self.indicators, self.week_over_week)
+
+    def table(self, filename: str) -> dict[str, pd.DataFrame] | None:
+        """The sheets of one 附表 file, whichever part made it; None when no part did."""
+        return next((part.tables[filename] for part in self.parts if filename in part.tables), None)
+
+    @cached_property
+    def facts(self) -> facts_mod.FactSet:
+        """All facts of the report, general facts first."""
+        merged = facts_mod.FactSet()
+        for part in self.parts:
+            merged = merged.merge(part.facts)
+        return merged
+
+
+def build_all(inputs: Inputs, audit: AuditReport, history: weekly.History) -> Built:
+    industry_part, services_part = industry(inputs), services(inputs)
+    current = industry_part.facts.merge(services_part.facts)
+    return Built(industry_part, services_part, indicators(inputs), attachments(inputs, audit),
+                 week_over_week(inputs, history, current))

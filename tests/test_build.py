@@ -1,0 +1,185 @@
+"""Build steps, week over week, history, the notebook hand-off and the report assembly on a
+seven-enterprise county with hand-computed answers (no kernel, no Excel)."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import docx
+import pandas as pd
+import pytest
+
+from fuchan_lib.core import layout, schema
+from fuchan_lib.core.layout import InputFile, Manifest, RunFolder
+from fuchan_lib.core.params import Params
+from fuchan_lib.ingest.inputs import Inputs
+from fuchan_lib.run import notebook
+from fuchan_lib.run.check import Prepared, audit_inputs
+from fuchan_lib.run.history import list_runs, load_history
+from fuchan_lib.stats import build
+from fuchan_lib.stats.facts import FactSet
+from fuchan_lib.stats.weekly import History, PreviousRun
+
+PARAMS = Params.model_validate({
+    "县名": "测试县", "报告单位": "测试县工信局", "名录截止日期": "2022-12-31", "春节": "2023-01-22",
+    "截止日期": "2023-02-15", "报告日期": "2023-02-16",
+    "数据": {"工业企业台账": "a.xlsx", "服务业企业台账": "b.xlsx"},
+})
+COMMON = {schema.CREDIT_CODE: None, schema.STAFF: 10, schema.RETURNED: 8, schema.REASON: None,
+          schema.SOURCE_FILE: "台账.xlsx", schema.SOURCE_SHEET: "Sheet1"}
+
+
+def ledger(rows, columns):
+    frame = pd.DataFrame([COMMON | dict(zip(columns, row)) | {schema.SOURCE_ROW: i + 2}
+                          for i, row in enumerate(rows)])
+    frame[schema.RESUMED_ON] = pd.to_datetime(frame[schema.RESUMED_ON])
+    return frame.astype({schema.STAFF: "Int64", schema.RETURNED: "Int64"})
+
+
+INDUSTRY = ledger([
+    ("甲厂", "城关镇", "规上", "停产放假", "2023-02-01"),
+    ("乙厂", "城关镇", "规上", "停产放假", None),
+    ("丙厂", "新华乡", "规下", "正常生产", None),
+    ("丁厂", "新华乡", "规下", "停产放假", "2023-02-15"),
+], [schema.NAME, schema.TOWN, schema.SCALE, schema.STATUS, schema.RESUMED_ON])
+SERVICE = ledger([
+    ("戊店", "城关镇", "限上批零住餐", "零售业", "停业放假", "2023-02-10"),
+    ("己店", "新华乡", "大个体", "餐饮业", "停业放假", None),
+    ("庚校", "城关镇", "规上服务业", "教育", "正常营业", None),
+], [schema.NAME, schema.TOWN, schema.CATEGORY, schema.TRADE, schema.STATUS, schema.RESUMED_ON])
+
+
+def inputs(as_of=date(2023, 2, 15), params=PARAMS):
+    return Inputs(params.with_as_of(as_of), INDUSTRY, SERVICE, None, None)
+
+
+def built(as_of=date(2023, 2, 15), history=History(), params=PARAMS):
+    i = inputs(as_of, params)
+    return build.build_all(i, audit_inputs(i), history)
+
+
+def test_industry_part_counts_and_rates_by_scale_and_town():
+    part = built().industry
+    assert part.facts["工业.需复工"].value == 3 and part.facts["工业.已复工"].value == 2
+    assert part.facts["工业.复工率"].text == "66.7%"
+    assert part.facts["工业.规上.复工率"].text == "50.0%" and part.facts["工业.规下.复工率"].text == "100.0%"
+    towns = part.sheet("按乡镇").set_index(schema.TOWN)
+    assert towns.loc["城关镇", "已复工"] == 1 and towns.loc["新华乡", "已复工"] == 1
+    assert list(part.tables) == [layout.TABLE_SECTIONS_INDUSTRY]
+
+
+def test_services_part_counts_each_category():
+    facts = built().services.facts
+    assert facts["限上.复工率"].text == "100.0%" and facts["大个体.复工率"].text == "0.0%"
+    assert facts["限上和大个体.复工率"].text == "50.0%"
+    assert facts["规上服务业.复工率"].text is None  # no enterprise needed to resume
+    assert facts["规上服务业.教育"].value == 1
+
+
+def test_category_chart_takes_the_five_groups_by_name_and_the_lists_are_complete():
+    part = built().attachments
+    [chart] = part.charts[layout.FIGURE_CATEGORY]
+    assert list(chart["类别"]) == list(build.CHART_CATEGORIES)
+    assert list(chart["复工率"].iloc[:2]) == [50.0, 100.0]
+    assert set(part.sheet("未复工企业")["企业名称"]) == {"乙厂", "己店"}
+    assert set(part.charts) == {layout.FIGURE_CURVE, layout.FIGURE_CATEGORY, layout.FIGURE_TOWN}
+    assert part.facts["截止日期"].text == "2023年2月15日"
+
+
+def test_first_run_has_no_week_over_week_figures_and_no_trend_chart():
+    part = built().week_over_week
+    assert all(f.value is None for f in part.facts)
+    assert part.tables == {} and part.charts == {}
+    assert list(part.snapshot["在产"]) == [True, False, True, True, True, False, True]
+
+
+def previous_week(params=PARAMS) -> PreviousRun:
+    """The same county a week earlier: 甲厂 only had resumed among those needing to."""
+    before = built(date(2023, 2, 8), params=params)
+    return PreviousRun(date(2023, 2, 8), params.rate_basis, before.facts, before.week_over_week.snapshot)
+
+
+def test_week_over_week_against_the_previous_week_names_who_changed():
+    history = History(previous_week(), {date(2023, 2, 8): {"工业.复工率": 33.3}})
+    part = built(history=history).week_over_week
+    facts = part.facts
+    assert facts["周比.工业.新增复工"].value == 1  # 丁厂
+    assert facts["周比.工业.复工率变化"].text == "提高33.4个百分点"  # 66.7 − 33.3, the printed figures
+    assert facts["周比.新复工企业数"].value == 2 and facts["周比.新停产企业数"].value == 0
+    newly = part.tables[layout.TABLE_CHANGES]["新复工"]
+    assert list(newly["企业名称"]) == ["丁厂", "戊店"]
+    [trend] = part.charts[layout.FIGURE_TREND]
+    assert list(trend["工业"].round(1)) == [33.3, 66.7]
+
+
+def test_rates_of_another_basis_are_not_compared_but_counts_are():
+    other = PARAMS.model_copy(update={"rate_basis": "含正常生产"})
+    facts = built(history=History(previous_week()), params=other).week_over_week.facts
+    assert facts["周比.工业.复工率变化"].text is None
+    assert facts["周比.工业.新增复工"].value == 1
+
+
+def write_run(output: Path, name: str, as_of: date, facts: FactSet, status=layout.STATUS_OK,
+              county="测试县") -> Path:
+    folder = output / name
+    folder.mkdir(parents=True)
+    Manifest(status=status, run=name, county=county, as_of=as_of, created=f"{as_of}T09:00:00",
+             params={"春节": "2023-01-22", "复工率口径": "需复工"},
+             headline={k: facts[k].value for k in layout.HEADLINE_KEYS if k in facts}).write(folder)
+    facts.to_json(RunFolder(folder).facts)
+    return folder
+
+
+def test_history_takes_the_latest_earlier_good_run_of_the_same_county(tmp_path):
+    params = PARAMS.model_copy(update={"base_dir": tmp_path})
+    output = params.output_path
+    week1 = built(date(2023, 2, 1)).facts
+    week2 = built(date(2023, 2, 8)).facts
+    write_run(output, "a", date(2023, 2, 1), week1)
+    write_run(output, "b", date(2023, 2, 8), week2)
+    write_run(output, "c", date(2023, 2, 10), week2, status=layout.STATUS_FAILED)
+    write_run(output, "d", date(2023, 2, 9), week2, county="别的县")
+    write_run(output, "e", date(2023, 2, 22), week2)  # later than this run's as-of date
+    history = load_history(params)
+    assert history.previous.as_of == date(2023, 2, 8) and history.previous.snapshot is None
+    assert history.previous.resumed == {schema.INDUSTRY: 1, schema.SERVICE: 0}  # 戊店 on 2月10日
+    assert sorted(history.earlier_rates) == [date(2023, 2, 1), date(2023, 2, 8)]
+    assert [r.folder.name for r in list_runs(output)] == ["e", "d", "b", "a"]
+
+
+def test_manifest_writes_and_reads_itself_and_reads_older_headlines(tmp_path):
+    manifest = Manifest(status="成功", run="r", county="测试县", as_of=date(2023, 2, 15), created="x",
+                        inputs=[InputFile(path="a.xlsx", sha256="0" * 64, size=3)],
+                        headline={"工业.已复工": 5, "服务业.已复工": 7})
+    manifest.write(tmp_path)
+    raw = json.loads((tmp_path / layout.MANIFEST_FILE).read_text(encoding="utf-8"))
+    assert raw["状态"] == "成功" and raw["输入文件"] == [{"路径": "a.xlsx", "sha256": "0" * 64, "字节": 3}]
+    assert Manifest.read(tmp_path) == manifest
+    older = raw | {"主要数字": {"resumed": {"工业企业台账": 4, "服务业企业台账": 6}}, "将来的键": 1}
+    (tmp_path / layout.MANIFEST_FILE).write_text(json.dumps(older, ensure_ascii=False), encoding="utf-8")
+    assert Manifest.read(tmp_path).resumed == {"工业企业台账": 4, "服务业企业台账": 6}
+
+
+def test_a_notebook_takes_the_staged_run_without_reading_any_ledger(tmp_path):
+    source = tmp_path / "本县.yaml"  # never read: the staged run is used
+    params = PARAMS.model_copy(update={"source": source, "base_dir": tmp_path})
+    prepared = Prepared(inputs(params=params), audit_inputs(inputs(params=params)), History())
+    result = build.build_all(prepared.inputs, prepared.audit, prepared.history)
+    notebook.stage(RunFolder(tmp_path), prepared, result)
+    run = notebook.open_run(source, tmp_path, "2023-02-15")
+    assert run.built.facts.keys() == result.facts.keys()
+    saved = run.save(run.built.attachments)
+    assert {p.name for p in saved} >= {layout.TABLE_CATEGORY, layout.FIGURE_CURVE}
+    with pytest.raises(Exception):  # another as-of date: not the staged run, so the ledgers are read
+        notebook.open_run(source, tmp_path, "2023-02-22")
+
+
+def test_report_tables_show_the_build_steps_percentages(tmp_path):
+    from fuchan_lib.report.document import build_report
+
+    result = built()
+    path, _gaps = build_report(PARAMS, result, tmp_path)
+    rows = ["|".join(c.text for c in row.cells) for t in docx.Document(str(path)).tables for row in t.rows]
+    assert "规上工业|2|0|0|2|1|50.0%" in rows
+    assert "规上服务业|1|1|0|0|0|—" in rows
+    assert any(r.startswith("乙厂|城关镇|规上工业|") for r in rows)
