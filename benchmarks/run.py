@@ -492,7 +492,8 @@ def _province(root: Path, per_county: int) -> tuple[Path, Path]:
     from generate_city_example import county_params_text
 
     from fuchan_lib.core import schema
-    from fuchan_lib.run import history
+    from fuchan_lib.core import layout
+    from fuchan_lib.stats import weekly
 
     as_of = date(2023, 2, 15)
     entries_runs, entries_ledgers = [], []
@@ -507,12 +508,12 @@ def _province(root: Path, per_county: int) -> tuple[Path, Path]:
             encoding="utf-8")
         run = root / "runs" / f"{name}_截至20230215"
         run.mkdir(parents=True)
-        manifest = {"状态": history.STATUS_OK, "县名": name, "截止日期": as_of.isoformat(),
+        manifest = {"状态": layout.STATUS_OK, "县名": name, "截止日期": as_of.isoformat(),
                     "参数": {"春节": "2023-01-22", "复工率口径": "需复工", "名录截止日期": "2022-12-31"}}
-        (run / history.MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-        (run / "facts.json").write_text("[]", encoding="utf-8")
-        history.enterprise_snapshot(frames[schema.INDUSTRY], frames[schema.SERVICE], as_of).to_csv(
-            run / history.SNAPSHOT, index=False, encoding="utf-8-sig")
+        (run / layout.MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        (run / layout.FACTS_FILE).write_text("[]", encoding="utf-8")
+        weekly.enterprise_snapshot(frames[schema.INDUSTRY], frames[schema.SERVICE], as_of).to_csv(
+            run / layout.SNAPSHOT_FILE, index=False, encoding="utf-8-sig")
         entries_runs.append(f"  - 名称: {name}\n    运行: ../runs/{run.name}")
         entries_ledgers.append(f"  - 名称: {name}\n    参数: {name}.yaml")
     head = ("市名: 测试省\n报告单位: 测试省工业和信息化厅\n截止日期: 2023-02-15\n报告日期: 2023-02-16\n")
