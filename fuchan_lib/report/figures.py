@@ -8,7 +8,6 @@ which every plot function calls. Percent and growth labels come from `wording` (
 
 from __future__ import annotations
 
-import importlib.util
 import textwrap
 from pathlib import Path
 
@@ -22,41 +21,24 @@ WIDTH_IN = 156 / 25.4  # 版心 width, so the picture goes into the .docx at 100
 DPI = 200
 MISSING = "—"
 
-# system fonts by file name (lower case), best first; all single-face Simplified Chinese
-# or collections whose first face is Chinese (msyh.ttc: Microsoft YaHei)
-_SYSTEM_FONT_FILES = (
-    "msyh.ttc", "msyh.ttf", "simhei.ttf",
-    "notosanscjksc-regular.otf", "notosanssc-regular.otf", "notosanssc-regular.ttf",
-)
-_BUNDLED_FONT_FILE = "NotoSansCJKsc-Regular.otf"  # shipped in the PyPI package mplfonts
-
 _PALETTE = ("#1f5fa8", "#d9822b", "#3a8f4b", "#b23a48", "#6b4c9a", "#7f7f7f")
 
 
 def cjk_font_path() -> Path:
-    """The Chinese font file to draw with: a system YaHei/SimHei/Noto SC, else mplfonts' Noto SC.
-
-    Noto CJK *collections* (.ttc) are skipped: their first face is Japanese, and a path
-    cannot say which face to use.
-    """
-    from matplotlib import font_manager
-
-    by_name: dict[str, Path] = {}
-    for found in font_manager.findSystemFonts():
-        by_name.setdefault(Path(found).name.lower(), Path(found))
-    for name in _SYSTEM_FONT_FILES:
-        if name in by_name:
-            return by_name[name]
-
-    spec = importlib.util.find_spec("mplfonts")  # locate only: importing mplfonts has side effects
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        candidate = Path(folder) / "fonts" / _BUNDLED_FONT_FILE
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(
-        "找不到中文字体：请安装微软雅黑、黑体或思源黑体（Noto Sans CJK SC），"
-        "或安装 Python 包 mplfonts（pip install mplfonts）"
-    )
+    """The Chinese font the charts are drawn with: Noto Sans SC (SIL Open Font License) from
+    the PyPI package pylopdf-fonts-zh-cn, which ships only the Simplified Chinese Noto Sans and
+    Serif faces (20 MB). A package, not the machine's fonts, so every machine draws the same
+    charts with Simplified Chinese glyph forms."""
+    try:
+        import pylopdf_fonts_zh_cn
+    except ImportError:
+        raise FileNotFoundError(
+            "找不到图表用的中文字体：请安装 Python 包 pylopdf-fonts-zh-cn"
+            "（pip install pylopdf-fonts-zh-cn，或重新安装 fuchan）") from None
+    path = Path(pylopdf_fonts_zh_cn.sans_path())
+    if not path.is_file():
+        raise FileNotFoundError(f"图表字体文件“{path}”不存在：请重新安装 pylopdf-fonts-zh-cn")
+    return path
 
 
 def use_cjk_font() -> str:
