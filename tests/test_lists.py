@@ -117,3 +117,16 @@ def test_tables_use_the_same_orders(tmp_path):
     late = sections.not_resumed_table(inputs)
     assert late["企业名称"].tolist() == ["甲", "测试县企业1有限公司", "测试县企业3有限公司"]
     assert pd.isna(late["行业"].iloc[0])  # an industrial firm has no 行业 in its ledger, not "工业"
+
+
+def test_industry_section_table_lists_towns_in_the_county_order():
+    from fuchan_lib.ingest.inputs import Inputs
+    from fuchan_lib.stats import build
+
+    industry = pd.DataFrame({schema.NAME: ["甲", "乙", "丙"], schema.SCALE: ["规上", "规下", "规下"],
+                             schema.STATUS: ["停产放假"] * 3, schema.RESUMED_ON: [pd.NaT] * 3,
+                             schema.TOWN: pd.Categorical(["西河镇", "东山镇", "西河镇"]),
+                             schema.REASON: [None] * 3, schema.STAFF: [None] * 3,
+                             schema.RETURNED: [None] * 3, schema.CREDIT_CODE: [None] * 3})
+    part = build.industry(Inputs(PARAMS, industry, service([]), None, None))
+    assert part.sheet("按乡镇")[schema.TOWN].tolist() == ["西河镇", "东山镇"]

@@ -20,6 +20,7 @@ from fuchan_lib.ingest.inputs import Inputs
 from fuchan_lib.stats import facts as facts_mod
 from fuchan_lib.stats import sections, weekly
 from fuchan_lib.stats.audit import AuditReport
+from fuchan_lib.stats.lists import in_county_order
 from fuchan_lib.stats.rates import count_by, resumption_table
 
 # the rows of the category table drawn in the category chart (the combined rows are not)
@@ -46,7 +47,9 @@ def industry(inputs: Inputs) -> Part:
     """一（一）工业: facts, and counts by 规模 and by 乡镇."""
     p = inputs.params
     by_scale = resumption_table(count_by(inputs.industry, schema.SCALE, p.as_of), schema.SCALE, p.rate_basis)
-    by_town = resumption_table(count_by(inputs.industry, schema.TOWN, p.as_of), schema.TOWN, p.rate_basis)
+    towns = in_county_order(count_by(inputs.industry, schema.TOWN, p.as_of), inputs.industry,
+                            inputs.service, listed=p.towns)
+    by_town = resumption_table(towns, schema.TOWN, p.rate_basis)
     return Part("工业", facts_mod.industry_facts(inputs.industry, p),
                 {layout.TABLE_SECTIONS_INDUSTRY: {"按规模": by_scale, "按乡镇": by_town}})
 

@@ -45,6 +45,11 @@ def county_towns(*ledgers: pd.DataFrame, listed: Iterable[str] = ()) -> list[str
     return list(seen)
 
 
+def in_county_order(groups: Mapping, *ledgers: pd.DataFrame, listed: Iterable[str] = ()) -> dict:
+    """Per-township `groups` re-keyed in the county's order (county_towns), 未填 last."""
+    return {t: groups[t] for t in in_standard_order(groups, county_towns(*ledgers, listed=listed))}
+
+
 def counted_items(counts: Mapping[str, int], order: Iterable[str], unit: str = "户") -> list[str]:
     """['批发业42户', '零售业39户', …]: the non-empty groups in standard order."""
     return [f"{name}{counts[name]}{unit}" for name in in_standard_order(counts, order) if counts[name]]

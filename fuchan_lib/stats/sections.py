@@ -15,7 +15,7 @@ from fuchan_lib.stats.follow_up import not_resumed_rows
 from fuchan_lib.stats.growth import indicator_growth, schedule_progress
 from fuchan_lib.ingest.inputs import Inputs
 from fuchan_lib.stats.rates import Resumption, count_by, resumption_curves, resumption_table
-from fuchan_lib.stats.lists import TRADE_ORDER, county_towns, in_standard_order
+from fuchan_lib.stats.lists import TRADE_ORDER, in_county_order, in_standard_order
 
 INDUSTRY_ABOVE, INDUSTRY_BELOW = "规上工业", "规下工业"
 RETAIL_WITH_INDIVIDUAL = "限上批零住餐（含大个体）"
@@ -57,8 +57,8 @@ def town_table(inputs: Inputs) -> pd.DataFrame:
     towns = count_by(inputs.industry, schema.TOWN, as_of)  # each ledger on its own: no concat
     for town, counts in count_by(inputs.service, schema.TOWN, as_of).items():
         towns[town] = towns[town] + counts if town in towns else counts
-    order = county_towns(inputs.industry, inputs.service, listed=inputs.params.towns)
-    return resumption_table({t: towns[t] for t in in_standard_order(towns, order)}, "乡镇（园区）", basis)
+    towns = in_county_order(towns, inputs.industry, inputs.service, listed=inputs.params.towns)
+    return resumption_table(towns, "乡镇（园区）", basis)
 
 
 def not_resumed_table(inputs: Inputs) -> pd.DataFrame:
