@@ -85,3 +85,12 @@ def test_attachment_tables_span_the_text_width(example):
     with zipfile.ZipFile(report) as z:
         assert "未复工企业清单" not in z.read("word/document.xml").decode("utf-8").split(
             "附件：")[1].split("</w:body>")[0].replace("《未复工企业清单》", "")
+
+
+def test_the_docx_and_every_xlsx_of_the_run_pass_the_ooxml_validator(example):
+    from test_ooxml import problems
+
+    report, _ = example
+    files = [report, *sorted((report.parent / "tables").glob("*.xlsx"))]
+    assert len(files) >= 6
+    assert {f.name: problems(f) for f in files} == {f.name: [] for f in files}

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import LedgerError, OutputExistsError
 from fuchan_lib.core.text import excel_width
+from fuchan_lib.core.xlsx import save_workbook
 
 LAST_ROW = 5000  # validations and formats reach this row: far more enterprises than a county has
 DATE_FORMAT = "yyyy-mm-dd"
@@ -299,5 +300,5 @@ def write_templates(folder: Path, params_path: Path | None = None) -> list[Path]
     towns = _existing_towns(Path(params_path)) if params_path is not None else None
     folder.mkdir(parents=True, exist_ok=True)
     for kind, path in zip(TEMPLATE_KINDS, targets):
-        _workbook(kind, towns).save(path)
+        save_workbook(_workbook(kind, towns), path)
     return targets

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from fuchan_lib.core.text import atomic_write, clean_text, excel_width
+from fuchan_lib.core.text import clean_text, excel_width
+from fuchan_lib.core.xlsx import save_workbook
 
 MISSING = "—"
 MAX_SHEET_TITLE = 31
@@ -75,9 +76,7 @@ def write_tables_xlsx(sheets: dict[str, pd.DataFrame], path: Path, *,
         ws.append([_header_cell(ws, h) for h in headers])
         for row in frame.itertuples(index=False, name=None):
             ws.append([_data_cell(ws, v, k, percent_format) for v, k in zip(row, kinds)])
-    with atomic_write(path) as tmp:
-        wb.save(tmp)
-    return Path(path)
+    return save_workbook(wb, path)
 
 
 # --- sheet names and headers -------------------------------------------------------------
