@@ -35,3 +35,13 @@ def test_ci_runs_the_readme_test_command():
 
 def test_outputs_are_git_ignored():
     assert "outputs/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_every_package_folder_and_the_notebooks_ship_in_the_wheel():
+    import tomllib
+
+    setup = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    folders = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "fuchan_lib").rglob("__init__.py")}
+    assert folders | {"fuchan_lib.resources", "fuchan_lib.notebooks"} == set(setup["packages"])
+    assert setup["package-dir"] == {"fuchan_lib.notebooks": "notebooks"}
+    assert setup["package-data"]["fuchan_lib.notebooks"] == ["*.ipynb"]
