@@ -114,3 +114,16 @@ def test_render_pdf_writes_an_a4_pdf_and_leaves_the_docx_alone(docx, tmp_path):
     assert "(A4)" in info
     assert hashlib.sha256(docx.read_bytes()).hexdigest() == before
     assert list((tmp_path / "输出").iterdir()) == [pdf]
+
+
+@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_missing_gongwen_faces_are_replaced_on_purpose_and_said(docx, tmp_path):
+    """Without the mapping LibreOffice drew 仿宋 with a sans-serif Japanese face."""
+    installed = render.installed_families()
+    if installed is None or "Noto Serif CJK SC" not in installed or "仿宋_GB2312" in installed:
+        pytest.skip("needs fontconfig with Noto Serif CJK SC and without 仿宋_GB2312")
+    said = []
+    pdf = render_pdf(docx, tmp_path / "out", say=said.append)
+    assert len(said) == 1 and "仿宋_GB2312 → Noto Serif CJK SC" in said[0]
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert "NotoSerifCJK" in fonts  # the body text is set in the serif face
