@@ -5,7 +5,8 @@ city's 截止日期) or from a finished county run folder (its manifest and ente
 Every problem with the sources is collected and refused at once, naming the counties. The run
 folder is built in a staging folder and renamed into place only when complete, like a county
 run; the city notebook computes the figures from the enterprises read here (handed over as one
-pickle in the staging folder, removed before the move).
+pickle in the staging folder, removed before the move), while the 督办 workbooks are written
+beside it (like a county run's, by the pipeline).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import pickle
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -66,6 +68,13 @@ class Rollup:
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.counties]
+
+    def for_notebook(self) -> "Rollup":
+        """The same without each county's own ledgers: the notebook counts the combined ones,
+        and the handover is half the size."""
+        bare = [replace(c, industry=c.industry.iloc[:0], service=c.service.iloc[:0])
+                for c in self.counties]
+        return replace(self, counties=bare)
 
 
 def _from_params(source, city: CityParams) -> tuple[rollup.CountyLedgers, CountySourceRecord]:
@@ -272,14 +281,18 @@ def run_rollup(params_path: str | Path, say=print) -> CityRunResult:
     staging = Path(tempfile.mkdtemp(prefix=".运行中-", dir=output))
     try:
         with (staging / HANDOVER).open("wb") as f:
-            pickle.dump(r, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(r.for_notebook(), f, protocol=pickle.HIGHEST_PROTOCOL)
         parameters = {"params_path": str(Path(params_path).resolve()), "run_dir": str(staging)}
         (staging / layout.NOTEBOOKS_DIR).mkdir()
-        kernel = _start_kernel(notebooks_dir())
-        try:
-            timings[CITY_NOTEBOOK] = _execute(notebooks_dir() / CITY_NOTEBOOK, staging, parameters, kernel)
-        finally:
-            kernel.shutdown()
+        with ThreadPoolExecutor(max_workers=1) as pool:  # 督办 needs no figure: write it meanwhile
+            books = pool.submit(write_follow_up, r, staging)
+            kernel = _start_kernel(notebooks_dir())
+            try:
+                timings[CITY_NOTEBOOK] = _execute(notebooks_dir() / CITY_NOTEBOOK, staging, parameters,
+                                                  kernel)
+            finally:
+                kernel.shutdown()
+            books.result()
         (staging / HANDOVER).unlink()
         step = time.perf_counter()
         facts = FactSet.from_json(staging / layout.FACTS_FILE)
@@ -293,6 +306,11 @@ def run_rollup(params_path: str | Path, say=print) -> CityRunResult:
         kept = output / layout.FAILED_DIR
         kept.mkdir(parents=True, exist_ok=True)
         (staging / HANDOVER).unlink(missing_ok=True)
+        record = {"状态": "失败", "级别": "市", "运行": run_name, "县名": p.city, "市名": p.city,
+                  "截止日期": p.as_of.isoformat(), "生成时间": datetime.now().isoformat(timespec="seconds"),
+                  "错误": str(exc)}
+        (staging / layout.MANIFEST_FILE).write_text(json.dumps(record, ensure_ascii=False, indent=1),
+                                                encoding="utf-8")
         folder = _move_into_place(staging, kept, run_name)
         raise NotebookError(f"{exc}\n已执行的笔记本保存在：{folder / 'notebooks'}。"
                             "本次汇总没有生成报告，之前的运行结果不受影响。") from exc
