@@ -560,10 +560,12 @@ _PEAK_WRAPPER = ("import json, resource, subprocess, sys\n"
                  "sys.exit(done.returncode)\n")
 
 
-def _rollup_measured(city: Path) -> tuple[float, float, Path]:
-    """(wall seconds, peak RSS MiB of the largest process of the run, the city run folder)."""
-    wall, _cpu, out = run_child([PYTHON, "-c", _PEAK_WRAPPER, *venv_tool("fuchan"), "汇总", str(city)])
+def _rollup_measured(city: Path, results: Results) -> tuple[float, float, Path]:
+    """(wall seconds, peak RSS MiB of the largest process of the run, the city run folder);
+    notes the CPU seconds of all its processes (the kernel included)."""
+    wall, cpu, out = run_child([PYTHON, "-c", _PEAK_WRAPPER, *venv_tool("fuchan"), "汇总", str(city)])
     lines = out.strip().splitlines()
+    results.note(f"{city.stem}: wall {wall:.1f} s, CPU {cpu:.1f} s (all processes)")
     return wall, int(lines[-1]) / 1024, Path(lines[-2]).parent
 
 
@@ -592,7 +594,7 @@ def bench_province(results: Results) -> None:
             results.note(f"{total:,} enterprises: generating the province took "
                          f"{time.perf_counter() - started:.0f} s (not measured below)")
             floor = _floor_runs(root / "runs")
-            wall, peak, folder_runs = _rollup_measured(from_runs)
+            wall, peak, folder_runs = _rollup_measured(from_runs, results)
             timings[("runs", total)] = wall
             results.add(f"roll-up from run folders, {total:,} enterprises ÷ pandas reading the "
                         "snapshots + one groupby", wall, floor, None)
@@ -601,7 +603,7 @@ def bench_province(results: Results) -> None:
             results.add_absolute(f"peak memory, roll-up from run folders, {total:,}", peak,
                                  2 * GIB / 2 ** 20, "MiB")
             if per_county == PROVINCE_SIZES[-1]:
-                wall, peak, folder_ledgers = _rollup_measured(from_ledgers)
+                wall, peak, folder_ledgers = _rollup_measured(from_ledgers, results)
                 timings[("ledgers", total)] = wall
                 results.add_absolute(f"roll-up from ledgers (read + audit), {total:,} enterprises "
                                      f"(limit {PROVINCE_LIMITS['ledgers']:.0f} s)", wall,
