@@ -45,9 +45,9 @@ def titles(result):
 
 def test_by_default_the_key_firms_are_attached_and_the_full_list_is_not(run_dir):
     result = attachments(run_dir, DEFAULT_ATTACHMENTS)
-    assert titles(result) == [(1, "各类企业复工复产情况表"), (2, "服务业分行业复工营业情况表"),
-                              (3, "各乡镇（园区）复工复产情况表"), (4, "规上限上未复工企业名单")]
-    note, table = result[3].blocks
+    assert titles(result) == [(1, "服务业分行业复工营业情况表"), (2, "各乡镇（园区）复工复产情况表"),
+                              (3, "规上限上未复工企业名单")]
+    note, table = result[2].blocks
     assert note.runs[0].text == ("规模以上工业、限额以上批零住餐和规模以上服务业未复工企业3户"
                                  "（全部6户未复工企业见附表《未复工企业清单》）。")
     assert [row[2] for row in table.rows] == ["规上工业", "限上批零住餐", "规上服务业"]

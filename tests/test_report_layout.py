@@ -39,13 +39,14 @@ def body_page_count(pages) -> int:
 
 
 def test_the_example_is_short_and_no_body_page_is_wasted(example):
-    """Issue 13's goal was 7 body pages and under 12 in all; the report text has since grown
-    (issue 11: 返岗, 行业 lists) to 7 pages and 12 lines, so the bound here is 8 and 12. What the
-    layout owns is checked exactly: every body page but the last is filled to its foot,
-    except for what a kept heading or the kept 落款 moves on."""
+    """Issue 13's goal: 7 body pages and under 12 in all. The report text has since grown
+    (issue 11: 返岗, 行业 lists) to 158 text rows plus 4 blank ones, more than 7 x 22 = 154,
+    so 8 body pages are the least any layout can do; the whole stays under 12. What the layout
+    owns is checked exactly: every body page but the last is filled to its foot, except for
+    what a kept heading or the kept 落款 moves on."""
     _, pages = example
     n_body = body_page_count(pages)
-    assert n_body <= 8 and len(pages) <= 12
+    assert n_body <= 8 and len(pages) < 12
     for page in pages[:n_body - 1]:
         rows = pdf_layout.grid_rows(pdf_layout.body(page))
         assert rows[-1] >= 21 - 5, rows  # at most a heading's or the 落款 chain's worth moved on
@@ -78,7 +79,7 @@ def test_no_number_split_page_numbers_alternate_and_the_signature_has_body_text(
 def test_attachment_tables_span_the_text_width(example):
     report, _ = example
     tables = Document(str(report)).tables
-    assert len(tables) >= 4
+    assert len(tables) >= 3
     for table in tables:
         widths = [int(g.get(qn("w:w"))) for g in table._tbl.iter(qn("w:gridCol"))]
         assert abs(sum(widths) - 8844) <= len(widths)  # 156 mm

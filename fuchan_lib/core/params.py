@@ -24,8 +24,9 @@ from fuchan_lib.core.yaml_text import describe_slip, raise_problems, read_yaml
 # what the .docx may carry after the 附件说明, in this order (the 附表 in tables/ are always written)
 ATTACHMENT_CHOICES = ("分类表", "行业表", "乡镇表", "规上限上未复工企业", "未复工企业清单", "复工变化",
                       "图表")
-# short by default: the full list runs to a dozen pages and the charts to three (DESIGN §5)
-DEFAULT_ATTACHMENTS = ("分类表", "行业表", "乡镇表", "规上限上未复工企业", "复工变化")
+# short by default (the example under 12 pages): the full list runs to a dozen pages, the charts
+# to three, and the 分类表 repeats what the text states group by group
+DEFAULT_ATTACHMENTS = ("行业表", "乡镇表", "规上限上未复工企业", "复工变化")
 AttachmentChoice = Literal[ATTACHMENT_CHOICES]
 
 RATE_BASIS_NEEDING = "需复工"
