@@ -1,0 +1,39 @@
+"""Executed notebooks as web pages: the audit trail opens in any browser, without Jupyter.
+
+nbconvert's HTMLExporter runs in the pipeline's own process after the notebooks ran (papermill
+and nbformat are imported already, with rfc3987-syntax kept out by `import_papermill_lean`),
+so the export costs the conversion only, not another interpreter. Figures are in the notebook
+outputs as PNG data and so are embedded in the page; one .html file per notebook. Scripts
+from the internet (require.js, MathJax; the pages need neither) are left out, so a page opens
+at once on an office intranet.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+_REMOTE_SCRIPT = re.compile(r'<script src="https?://[^"]*">\s*</script>\s*')
+
+
+def export_html(notebooks: list[Path], folder: Path) -> list[Path]:
+    """Write each executed notebook as `<name>.html` into `folder`; return the pages."""
+    import sys
+
+    sys.modules.setdefault("rfc3987_syntax", None)  # see pipeline.import_papermill_lean
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from fuchan_lib.core.text import atomic_write
+
+    exporter = HTMLExporter(language_code="zh")
+    pages = []
+    for notebook in notebooks:
+        book = nbformat.read(notebook, as_version=4)
+        body, _ = exporter.from_notebook_node(book, resources={"metadata": {"name": notebook.stem}})
+        body = _REMOTE_SCRIPT.sub("", body)
+        page = folder / f"{notebook.stem}.html"
+        with atomic_write(page) as temporary:
+            temporary.write_text(body, encoding="utf-8")
+        pages.append(page)
+    return pages

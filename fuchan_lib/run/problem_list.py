@@ -1,0 +1,62 @@
+"""The problem list (审核清单): every ledger problem and audit finding of a check, one per row.
+
+`fuchan check` writes it beside the params file (or into a named folder) and a failed run
+keeps it in its folder under 失败的运行/, so the statistician can sort and filter it in Excel
+and work through it; the console shows the same problems once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from fuchan_lib.core.exceptions import LedgerError
+from fuchan_lib.core.params import Params
+from fuchan_lib.ingest.ledger import Layout
+from fuchan_lib.stats.audit import ERROR, AuditReport
+
+COLUMNS = ["级别", "文件", "工作表", "行号", "单元格", "列", "企业名称", "规则", "问题", "处理办法", "说明"]
+UNREADABLE = "台账无法读取"
+
+
+def problem_frame(ledger_problems: list[LedgerError], report: AuditReport | None,
+                  layouts: dict[str, Layout] | None = None) -> pd.DataFrame:
+    """One row per problem: errors first, then warnings, then explained warnings; an unknown
+    cell is "" (blank in Excel and in a notebook; the 附表 "—" is for missing numbers)."""
+    letters = {(lay.file, lay.sheet, name): letter
+               for lay in (layouts or {}).values() for name, letter, _ in lay.columns}
+    rows = [(ERROR, p.file, p.sheet, p.row, p.cell, p.column, p.enterprise, UNREADABLE,
+             p.problem, p.fix, None) for p in ledger_problems]
+    if report is not None:
+        for f in report.errors + report.warnings + report.acknowledged:
+            letter = letters.get((f.file, f.sheet, f.column))
+            cell = f"{letter}{f.row}" if letter and f.row is not None else None
+            level = f.level if f.note is None else "已说明"
+            rows.append((level, f.file, f.sheet or None, f.row, cell, f.column or None,
+                         f.enterprise or None, f.rule, f.message, None, f.note))
+    return pd.DataFrame([["" if v is None else v for v in row] for row in rows], columns=COLUMNS,
+                        dtype=object)
+
+
+def list_path(params: Params, out_dir: Path | None) -> Path:
+    """审核清单_<县名>_截至<日期>.xlsx beside the params file, or in `out_dir`."""
+    folder = out_dir if out_dir is not None else (params.source.parent if params.source else Path.cwd())
+    return Path(folder) / f"审核清单_{params.county}_截至{params.as_of:%Y%m%d}.xlsx"
+
+
+def write_problem_list(frame: pd.DataFrame, path: Path) -> Path:
+    """Write the list as a formatted workbook (atomically: an open old copy is never half
+    overwritten); a file Excel holds open is named in a Chinese message."""
+    from fuchan_lib.core.exceptions import FuchanInputError
+    from fuchan_lib.core.text import atomic_write
+    from fuchan_lib.report.tables import write_tables_xlsx
+
+    try:
+        with atomic_write(path) as temporary:
+            write_tables_xlsx({"审核清单": frame}, temporary)
+    except PermissionError:
+        raise FuchanInputError(
+            f"无法写入审核清单“{path}”：文件可能正在 Excel 或 WPS 中打开。请关闭该文件后重新运行"
+        ) from None
+    return path

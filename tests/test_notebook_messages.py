@@ -1,0 +1,39 @@
+"""Notebooks speak Chinese: explained errors as a message box, no traceback; pages for browsers."""
+
+import base64
+
+import nbformat
+
+from fuchan_lib.core.exceptions import LedgerError
+from fuchan_lib.run.html_export import export_html
+from fuchan_lib.run.notebook_messages import STOPPED, error_box, speak_chinese
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
+
+def test_the_box_shows_the_message_escaped_with_its_line_breaks():
+    error = LedgerError("值“<x>”不是有效日期", file="a.xlsx", row=3, column="复工日期", fix="请改正")
+    box = error_box(error)
+    assert "输入有误，请改正：" in box and "&lt;x&gt;" in box and "<x>" not in box
+    assert "white-space:pre-wrap" in box and STOPPED in box
+
+
+def test_outside_a_notebook_nothing_changes():
+    speak_chinese()  # no IPython shell: returns quietly
+
+
+def test_each_notebook_becomes_a_page_with_its_figures_and_no_remote_scripts(tmp_path):
+    book = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("show()")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "image/png": base64.b64encode(PNG).decode(), "text/plain": "<Figure>"})]
+    book.cells = [nbformat.v4.new_markdown_cell("# 工业企业复工复产情况"), cell]
+    source = tmp_path / "1_工业.ipynb"
+    nbformat.write(book, source)
+    (page,) = export_html([source], tmp_path / "网页")
+    assert page == tmp_path / "网页" / "1_工业.html"
+    text = page.read_text(encoding="utf-8")
+    assert '<html lang="zh">' in text and "<title>1_工业</title>" in text
+    assert "工业企业复工复产情况" in text and "data:image/png;base64," in text
+    assert '<script src="http' not in text
