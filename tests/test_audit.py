@@ -102,8 +102,10 @@ def test_acknowledged_warning_is_listed_once_as_explained():
     assert [f.enterprise for f in report.warnings] == ["乙"]
     assert [(f.enterprise, f.note) for f in report.acknowledged] == [("甲", "该企业已迁出，乡镇待核")]
     frame = report.to_frame()
-    assert list(frame.columns) == ["文件", "工作表", "行号", "企业名称", "规则", "级别", "问题", "说明"]
-    assert list(frame["级别"]) == ["已说明", "警告"]
+    assert list(frame.columns) == ["级别", "文件", "工作表", "行号", "单元格", "列", "企业名称", "规则",
+                                   "问题", "处理办法", "说明"]
+    assert list(frame["级别"]) == ["警告", "已说明"]
+    assert list(frame["说明"]) == ["", "该企业已迁出，乡镇待核"] and list(frame["单元格"]) == ["", ""]
 
 
 def test_as_of_moves_the_late_warning():

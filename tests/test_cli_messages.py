@@ -74,3 +74,60 @@ def test_without_a_params_file_the_example_county_is_named(capsys):
 ])
 def test_as_of_accepts_the_forms_statisticians_write(text, expected):
     assert cli._as_of(text).isoformat() == expected
+
+
+def _break(county, edits, ledger="工业企业台账.xlsx"):
+    import openpyxl
+
+    path = county.parent.parent / "data" / "example" / ledger
+    book = openpyxl.load_workbook(path)
+    for cell, value in edits.items():
+        book.active[cell] = value
+    book.save(path)
+
+
+def test_check_says_what_it_read_and_writes_the_list_beside_the_params(capsys, county):
+    code, out, err = run_cli(capsys, "check", str(county), "--as-of", "2023年2月15日")
+    assert code == 0 and err == ""
+    listed = county.parent / "审核清单_示例县_截至20230215.xlsx"
+    assert f"全部问题（错误、警告和已说明）见审核清单：{listed}" in out and listed.is_file()
+    assert "截止日期：2023年2月15日（命令行 --as-of 指定）" in out
+    assert "复工率口径：需复工（已复工 ÷ 节后需复工）" in out
+    assert "工业企业台账：文件“工业企业台账.xlsx”工作表“工业企业台账”，表头在第1行，读入1200行" in out
+    assert "D列→企业规模" in out
+    import pandas as pd
+
+    frame = pd.read_excel(listed, engine="calamine")
+    assert len(frame) >= 49  # every warning, not the three examples printed per rule
+    assert set(frame["级别"]) == {"警告"}
+
+
+def test_check_with_four_bad_cells_lists_each_once_and_writes_them_to_the_named_folder(
+        capsys, county, tmp_path):
+    _break(county, {"F4": "2023-13-01", "D7": "中型", "G9": "三十", "E12": None})
+    folder = tmp_path / "清单"
+    code, out, err = run_cli(capsys, "check", str(county), "--输出", str(folder))
+    assert code == 2
+    assert "台账有4处问题，请全部改正后重新运行" in err
+    for cell in ("F4", "D7", "G9", "E12"):
+        assert err.count(f"（{cell}单元格）。处理办法：") == 1 and cell not in out
+    listed = folder / "审核清单_示例县_截至20230215.xlsx"
+    assert f"以上问题已写入审核清单：{listed}" in err
+    import pandas as pd
+
+    frame = pd.read_excel(listed, engine="calamine")
+    assert list(frame["单元格"]) == ["F4", "D7", "G9", "E12"] and frame["处理办法"].notna().all()
+
+
+def test_audit_errors_are_printed_once_with_the_list_path(capsys, county):
+    _break(county, {f"H{row}": 999 for row in range(2, 28)})  # 26 已返岗人数 over 从业人员
+    code, out, err = run_cli(capsys, "check", str(county))
+    assert code == 2
+    assert "数据审核发现26条错误" in err and "……另有6条，见审核清单" in err
+    assert "返岗人数超过从业人员" not in out  # said once, on stderr
+    listed = county.parent / "审核清单_示例县_截至20230215.xlsx"
+    assert f"全部错误和警告已写入审核清单：{listed}" in err
+    import pandas as pd
+
+    frame = pd.read_excel(listed, engine="calamine")
+    assert (frame["级别"] == "错误").sum() == 26 and (frame["级别"] == "警告").sum() > 0

@@ -47,9 +47,17 @@ def _read(params: Params, kind: str, required: bool) -> tuple[pd.DataFrame, Layo
 
 def load_inputs(params_path: str | Path, as_of: str | date | None = None) -> Inputs:
     """Read params (with an optional as-of override) and every ledger they name."""
+    return read_inputs(run_params(params_path, as_of))
+
+
+def run_params(params_path: str | Path, as_of: str | date | None = None) -> Params:
+    """The params of a run: the file's, with `as_of` (any form the CLI accepts) when given."""
     params = load_params(params_path)
-    if as_of:
-        params = params.with_as_of(parse_date_text(as_of))
+    return params.with_as_of(parse_date_text(as_of)) if as_of else params
+
+
+def read_inputs(params: Params) -> Inputs:
+    """Every ledger the params name; the problems of all of them are raised together."""
     frames, layouts, problems = {}, {}, []
     for kind, required in ((schema.INDUSTRY, True), (schema.SERVICE, True),
                            (schema.INDICATORS, False), (schema.ENTERPRISE_INDICATORS, False)):

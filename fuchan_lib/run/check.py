@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fuchan_lib.core import schema
 from fuchan_lib.stats.audit import AuditReport, audit
-from fuchan_lib.ingest.inputs import Inputs, load_inputs
+from fuchan_lib.ingest.inputs import Inputs, read_inputs, run_params
 from fuchan_lib.stats.facts import indicator_omissions
 from fuchan_lib.stats.rates import count_resumption
 from fuchan_lib.core.params import Params
@@ -47,9 +47,14 @@ class Prepared:
 
 def prepare(params_path: str | Path, as_of: str | date | None = None) -> Prepared:
     """Read the ledgers, load the history of earlier runs and audit: everything a run starts from."""
+    return prepare_from(run_params(params_path, as_of))
+
+
+def prepare_from(params: Params) -> Prepared:
+    """`prepare` for params already loaded (check and run keep them to name the 审核清单)."""
     from fuchan_lib.run.history import load_history
 
-    inputs = load_inputs(params_path, as_of)
+    inputs = read_inputs(params)
     history = load_history(inputs.params)
     previous = history.previous
     return Prepared(inputs, audit_inputs(inputs, previous.resumed if previous else None), history)
@@ -64,14 +69,29 @@ def validate_narrative(facts: FactSet, params: Params) -> int:
     return count_gaps(render_template(text, facts, name))
 
 
-def summarise(inputs: Inputs, report: AuditReport) -> str:
+RATE_BASIS_TEXT = {"需复工": "已复工 ÷ 节后需复工", "含正常生产": "（春节期间正常生产 + 已复工）÷（企业总数 − 长期停产）"}
+
+
+def describe_choices(params: Params, as_of_given: bool) -> list[str]:
+    """The as-of date and 口径 in use, and where they came from."""
+    source = "命令行 --as-of 指定" if as_of_given else "参数文件“截止日期”"
+    return [f"参数文件：{params.source}",
+            f"{params.county}　截止日期：{format_date(params.as_of)}（{source}）",
+            f"复工率口径：{params.rate_basis}（{RATE_BASIS_TEXT.get(params.rate_basis, '')}）"]
+
+
+def summarise(inputs: Inputs, report: AuditReport, as_of_given: bool = False,
+              listed_in: Path | None = None) -> str:
+    """What was read and how, the counts, and the audit's warnings (errors are raised, so each
+    is printed once, on stderr)."""
     p = inputs.params
     industry, service = inputs.industry, inputs.service
     scales = industry[schema.SCALE].value_counts()
     categories = service[schema.CATEGORY].value_counts()
-    lines = [
-        f"参数文件：{p.source}",
-        f"{p.county}　截止日期：{format_date(p.as_of)}　复工率口径：{p.rate_basis}",
+    lines = describe_choices(p, as_of_given)
+    lines.append("读取的台账（工作表、表头行，以及每一列从哪一列读入）：")
+    lines.extend(layout.describe() for layout in inputs.layouts.values())
+    lines += [
         f"工业企业台账：{len(industry)}户（规上{scales.get(schema.ABOVE_SCALE, 0)}户、"
         f"规下{scales.get(schema.BELOW_SCALE, 0)}户）",
         f"服务业企业台账：{len(service)}户（"
@@ -87,37 +107,47 @@ def summarise(inputs: Inputs, report: AuditReport) -> str:
         lines.extend("  " + line for line in omitted)
     lines.append(p.report_date_rule)
     lines.append(report.summary())
-    for finding in report.errors[:20]:
-        lines.append("  " + finding.describe())
-    if len(report.errors) > 20:
-        lines.append(f"  ……另有{len(report.errors) - 20}条错误未列出")
     by_rule: dict[str, list] = {}
     for finding in report.warnings:
         by_rule.setdefault(finding.rule, []).append(finding)
     for rule, found in by_rule.items():
         lines.append(f"  警告“{rule}”{len(found)}条，例如：")
         lines.extend("    " + f.describe() for f in found[:3])
-    if report.warnings:
-        lines.append("  全部警告见运行文件夹中的“tables/审核清单.xlsx”。")
     explained: dict[tuple[str, str], list[str]] = {}
     for finding in report.acknowledged:
         explained.setdefault((finding.rule, finding.note), []).append(finding.enterprise)
     for (rule, note), names in explained.items():
         shown = "、".join(names[:3]) + (f"等{len(names)}户" if len(names) > 3 else "")
         lines.append(f"  已说明“{rule}”{len(names)}条（{shown}）：{note}")
-    lines.append("检查未通过：请先改正上面的错误。" if report.errors else "检查通过。")
+    if listed_in is not None:
+        lines.append(f"全部问题（错误、警告和已说明）见审核清单：{listed_in}")
+    if not report.errors:
+        lines.append("检查通过。")
     return "\n".join(lines)
 
 
-def check_inputs(params_path: Path, as_of: date | None = None) -> str:
-    """Read, audit and summarise; raises AuditError (exit 2) after printing when errors exist."""
+def check_inputs(params_path: Path, as_of: str | date | None = None, *,
+                 out_dir: Path | None = None, say=print) -> str:
+    """Read, audit and summarise; every problem goes into the 审核清单 .xlsx beside the params
+    file (or in `out_dir`). Ledger problems and audit errors are raised (exit 2) after the
+    summary of what was read has been said, so each message is printed once."""
+    from fuchan_lib.core.exceptions import FuchanInputError, LedgerError, ledger_problems
+    from fuchan_lib.run.problem_list import list_path, problem_frame, write_problem_list
     from fuchan_lib.stats.build import build_all
 
-    prepared = prepare(params_path, as_of)
+    params = run_params(params_path, as_of)
+    listed_in = list_path(params, out_dir)
+    try:
+        prepared = prepare_from(params)
+    except LedgerError as exc:
+        write_problem_list(problem_frame(ledger_problems(exc), None), listed_in)
+        say("\n".join(describe_choices(params, as_of is not None)))
+        raise FuchanInputError(f"{exc}\n以上问题已写入审核清单：{listed_in}") from exc
     inputs, report = prepared.inputs, prepared.audit
-    text = summarise(inputs, report)
+    write_problem_list(problem_frame([], report, inputs.layouts), listed_in)
+    text = summarise(inputs, report, as_of is not None, None if report.errors else listed_in)
     if report.errors:
-        print(text)
-        report.raise_for_errors()
+        say(text)
+        report.raise_for_errors(listed_in=listed_in)
     validate_narrative(build_all(inputs, report, prepared.history).facts, inputs.params)
     return text

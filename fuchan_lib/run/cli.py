@@ -49,12 +49,15 @@ def _params_argument(parser, required: bool = False) -> None:
 def _check_arguments(parser) -> None:
     _params_argument(parser)
     parser.add_argument("--as-of", metavar="日期", help=_AS_OF_HELP)
+    parser.add_argument("--输出", "--out", dest="out", metavar="文件夹",
+                        help="审核清单（.xlsx，全部错误和警告）存放的文件夹（默认：参数文件所在的文件夹）")
 
 
 def _check(args) -> int:
     from fuchan_lib.run.check import check_inputs
 
-    print(check_inputs(_params_path(args.params), _as_of(args.as_of)))
+    print(check_inputs(_params_path(args.params), _as_of(args.as_of),
+                       out_dir=Path(args.out) if args.out else None))
     return 0
 
 

@@ -1,7 +1,7 @@
 """Executed notebooks as web pages: the audit trail opens in any browser, without Jupyter.
 
 nbconvert's HTMLExporter runs in the pipeline's own process after the notebooks ran (papermill
-and nbformat are imported already, with rfc3987-syntax kept out by `import_papermill_lean`),
+and nbformat are imported already, with rfc3987-syntax kept out by `kernel.import_papermill_lean`),
 so the export costs the conversion only, not another interpreter. Figures are in the notebook
 outputs as PNG data and so are embedded in the page; one .html file per notebook. Scripts
 from the internet (require.js, MathJax; the pages need neither) are left out, so a page opens
@@ -18,13 +18,12 @@ _REMOTE_SCRIPT = re.compile(r'<script src="https?://[^"]*">\s*</script>\s*')
 
 def export_html(notebooks: list[Path], folder: Path) -> list[Path]:
     """Write each executed notebook as `<name>.html` into `folder`; return the pages."""
-    import sys
+    from fuchan_lib.core.text import atomic_write
+    from fuchan_lib.run.kernel import import_papermill_lean
 
-    sys.modules.setdefault("rfc3987_syntax", None)  # see pipeline.import_papermill_lean
+    import_papermill_lean()  # nbformat without rfc3987-syntax, before nbconvert imports it
     import nbformat
     from nbconvert import HTMLExporter
-
-    from fuchan_lib.core.text import atomic_write
 
     exporter = HTMLExporter(language_code="zh")
     pages = []

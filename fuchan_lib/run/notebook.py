@@ -21,7 +21,7 @@ from pathlib import Path
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.layout import RunFolder
-from fuchan_lib.core.params import Params
+from fuchan_lib.core.params import Params, parse_date_text
 from fuchan_lib.run.check import Prepared, prepare
 from fuchan_lib.stats.build import Built, Part, build_all
 
@@ -89,7 +89,7 @@ def _staged(folder: RunFolder, params_path: Path, as_of: date | None) -> tuple[P
 def open_run(params_path: str | Path, run_dir: str | Path = "", as_of: str = "") -> NotebookRun:
     """The run a notebook shows: staged by `fuchan run`, else read and built here."""
     folder = RunFolder(run_dir or Path(params_path).resolve().parent / "笔记本试运行")
-    day = date.fromisoformat(as_of) if as_of else None
+    day = parse_date_text(as_of, "as_of") if as_of else None  # 2023-2-22, 2023年2月22日 too
     staged = _staged(folder, Path(params_path), day)
     if staged is None:
         prepared = prepare(params_path, day)

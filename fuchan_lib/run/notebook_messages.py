@@ -61,3 +61,14 @@ def speak_chinese() -> None:
 
     shell.set_custom_exc((FuchanError,), _show)
     quiet_library_warnings()
+
+
+def explained_error(notebook: dict) -> str | None:
+    """The message of the box an executed notebook (JSON) shows, if a cell stopped with one."""
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/plain", "")
+            text = "".join(text) if isinstance(text, list) else text
+            if text.endswith(STOPPED):
+                return text[: -len(STOPPED)].rstrip()
+    return None

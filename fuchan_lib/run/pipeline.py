@@ -10,6 +10,7 @@ touches earlier runs. The executed notebooks of a failed run are kept under 失�
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import shutil
@@ -23,10 +24,11 @@ from pathlib import Path
 
 from fuchan_lib import __version__
 from fuchan_lib.core import layout
-from fuchan_lib.core.exceptions import FuchanError, NotebookError
+from fuchan_lib.core.exceptions import FuchanError, FuchanInputError, NotebookError
 from fuchan_lib.core.layout import InputFile, Manifest, RunFolder
-from fuchan_lib.ingest.inputs import Inputs, sha256
-from fuchan_lib.run.check import Prepared, prepare, validate_narrative
+from fuchan_lib.core.params import Params
+from fuchan_lib.ingest.inputs import Inputs, run_params, sha256
+from fuchan_lib.run.check import Prepared, prepare_from, validate_narrative
 from fuchan_lib.stats.build import Built, build_all
 
 SECTION_NOTEBOOKS = ("1_工业.ipynb", "2_服务业.ipynb", "3_经济指标.ipynb", "4_综合.ipynb")
@@ -75,8 +77,12 @@ def _execute(notebook: Path, run_dir: Path, parameters: dict, kernel) -> float:
             kernel_name=kernel.kernel_name, km=kernel.manager, start_timeout=120, engine_name=ENGINE,
         )
     except papermill.PapermillExecutionError as exc:
+        from fuchan_lib.run.notebook_messages import explained_error
+
+        explained = explained_error(json.loads(target.read_text(encoding="utf-8")))
         raise NotebookError(
-            f"笔记本“{notebook.name}”的第{exc.exec_count}个代码单元出错：{exc.ename}: {exc.evalue}"
+            f"笔记本“{notebook.name}”的第{exc.exec_count}个代码单元出错："
+            + (explained or f"{exc.ename}: {exc.evalue}")
         ) from exc
     return time.perf_counter() - started
 
@@ -96,12 +102,27 @@ def _start_kernel(folder: Path):
 
 
 def _run_notebooks(run_dir: Path, parameters: dict, kernel, say) -> dict[str, float]:
+    """Run the section notebooks in the shared kernel; each executed notebook is also written as
+    a web page (the audit trail without Jupyter) by a thread while the kernel runs the next one,
+    when this process would only wait."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fuchan_lib.run.html_export import export_html
+
     folder = notebooks_dir()
-    RunFolder(run_dir).notebooks.mkdir(parents=True, exist_ok=True)
+    executed = RunFolder(run_dir).notebooks
+    executed.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
-    for done, name in enumerate(SECTION_NOTEBOOKS, start=1):
-        timings[name] = _execute(folder / name, run_dir, parameters, kernel)
-        say(f"  [{done}/{len(SECTION_NOTEBOOKS)}] {name} 完成（{timings[name]:.1f}秒）")
+    with ThreadPoolExecutor(max_workers=1) as pages:
+        written = []
+        for done, name in enumerate(SECTION_NOTEBOOKS, start=1):
+            timings[name] = _execute(folder / name, run_dir, parameters, kernel)
+            written.append(pages.submit(export_html, [executed / name], executed))
+            say(f"  [{done}/{len(SECTION_NOTEBOOKS)}] {name} 完成（{timings[name]:.1f}秒）")
+        waiting = time.perf_counter()
+        for page in written:
+            page.result()
+    timings["网页"] = time.perf_counter() - waiting  # what the pages added after the last notebook
     return timings
 
 
@@ -148,9 +169,8 @@ def _move_into_place(staging: Path, output: Path, base_name: str) -> Path:
     raise FuchanError(f"输出文件夹“{output}”中同名运行过多，请清理后重试")
 
 
-def _keep_failed(staging: Path, output: Path, name: str, inputs: Inputs, error: str) -> Path:
+def _keep_failed(staging: Path, output: Path, name: str, p: Params, error: str) -> Path:
     """Move a failed run under 失败的运行/, with a manifest saying so (for `fuchan list`)."""
-    p = inputs.params
     Manifest(status=layout.STATUS_FAILED, run=name, county=p.county, as_of=p.as_of,
              created=datetime.now().isoformat(timespec="seconds"), error=error).write(staging)
     RunFolder(staging).staged_inputs.unlink(missing_ok=True)
@@ -168,7 +188,9 @@ class RunResult:
     pdf_note: str | None = None
 
     def __str__(self) -> str:
-        lines = [f"运行文件夹：{self.run_dir}", self.audit_summary]
+        lines = [f"运行文件夹：{self.run_dir}", self.audit_summary,
+                 f"计算过程（网页，浏览器可直接打开）：{RunFolder(self.run_dir).notebooks}"
+                 f"（{'、'.join(Path(n).stem + '.html' for n in SECTION_NOTEBOOKS)}）"]
         if self.gaps:
             lines.append(f"提示：报告中还有{self.gaps}处【待补充】（黄色标出），请在叙述模板或 Word 中补写。")
         if self.pdf:
@@ -179,7 +201,7 @@ class RunResult:
         return "\n".join(lines)
 
 
-def run_pipeline(params_path: Path, *, as_of: date | None = None, pdf: bool = False,
+def run_pipeline(params_path: str | Path, *, as_of: str | date | None = None, pdf: bool = False,
                  say=print) -> RunResult:
     """The whole weekly run. Raises FuchanInputError (bad input) or NotebookError."""
     started = time.perf_counter()
@@ -190,13 +212,42 @@ def run_pipeline(params_path: Path, *, as_of: date | None = None, pdf: bool = Fa
         kernel.shutdown()
 
 
+def _keep_problem_list(p: Params, exc: FuchanInputError, audit=None, layouts=None) -> FuchanInputError:
+    """A run stopped by ledger problems or audit errors keeps its 审核清单 under 失败的运行/;
+    the error returned says where."""
+    from fuchan_lib.core.exceptions import LedgerError, ledger_problems
+    from fuchan_lib.run.problem_list import problem_frame, write_problem_list
+
+    problems = ledger_problems(exc) if isinstance(exc, LedgerError) else []
+    output = p.output_path
+    output.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=layout.STAGING_PREFIX, dir=output))
+    try:
+        write_problem_list(problem_frame(problems, audit, layouts),
+                           RunFolder(staging).table(layout.TABLE_AUDIT))
+        kept = _keep_failed(staging, output, layout.run_name(p.county, p.as_of, datetime.now()), p,
+                            str(exc))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return FuchanInputError(f"{exc}\n全部问题已写入审核清单：{RunFolder(kept).table(layout.TABLE_AUDIT)}\n"
+                            "本次运行没有生成报告，之前的运行结果不受影响。")
+
+
 def _run(params_path, as_of, pdf, say, kernel, started) -> RunResult:
+    from fuchan_lib.core.exceptions import AuditError, LedgerError
     from fuchan_lib.run.notebook import stage
 
-    prepared: Prepared = prepare(params_path, as_of)
+    p = run_params(params_path, as_of)
+    try:
+        prepared: Prepared = prepare_from(p)
+    except LedgerError as exc:
+        raise _keep_problem_list(p, exc) from exc
     inputs, audit = prepared.inputs, prepared.audit
-    p = inputs.params
-    audit.raise_for_errors()
+    try:
+        audit.raise_for_errors()
+    except AuditError as exc:
+        raise _keep_problem_list(p, exc, audit, inputs.layouts) from exc
     built = build_all(inputs, audit, prepared.history)
     validate_narrative(built.facts, p)
     timings = {"检查": time.perf_counter() - started}
@@ -235,7 +286,7 @@ def _run(params_path, as_of, pdf, say, kernel, started) -> RunResult:
         _manifest(inputs, name, timings, built, report, gaps, audit).write(staging)
         RunFolder(staging).staged_inputs.unlink()
     except NotebookError as exc:
-        kept = _keep_failed(staging, output, name, inputs, str(exc))
+        kept = _keep_failed(staging, output, name, p, str(exc))
         raise NotebookError(
             f"{exc}\n已执行的笔记本保存在：{RunFolder(kept).notebooks}（可在 JupyterLab 中打开查看出错的单元）。"
             "本次运行没有生成报告，之前的运行结果不受影响。"

@@ -14,29 +14,17 @@ import pandas as pd
 from fuchan_lib.core.exceptions import LedgerError
 from fuchan_lib.core.params import Params
 from fuchan_lib.ingest.ledger import Layout
-from fuchan_lib.stats.audit import ERROR, AuditReport
+from fuchan_lib.stats.audit import ERROR, AuditReport, list_frame
 
-COLUMNS = ["级别", "文件", "工作表", "行号", "单元格", "列", "企业名称", "规则", "问题", "处理办法", "说明"]
 UNREADABLE = "台账无法读取"
 
 
 def problem_frame(ledger_problems: list[LedgerError], report: AuditReport | None,
                   layouts: dict[str, Layout] | None = None) -> pd.DataFrame:
-    """One row per problem: errors first, then warnings, then explained warnings; an unknown
-    cell is "" (blank in Excel and in a notebook; the 附表 "—" is for missing numbers)."""
-    letters = {(lay.file, lay.sheet, name): letter
-               for lay in (layouts or {}).values() for name, letter, _ in lay.columns}
+    """The ledger problems (errors) and then the audit's findings, in the 审核清单 columns."""
     rows = [(ERROR, p.file, p.sheet, p.row, p.cell, p.column, p.enterprise, UNREADABLE,
              p.problem, p.fix, None) for p in ledger_problems]
-    if report is not None:
-        for f in report.errors + report.warnings + report.acknowledged:
-            letter = letters.get((f.file, f.sheet, f.column))
-            cell = f"{letter}{f.row}" if letter and f.row is not None else None
-            level = f.level if f.note is None else "已说明"
-            rows.append((level, f.file, f.sheet or None, f.row, cell, f.column or None,
-                         f.enterprise or None, f.rule, f.message, None, f.note))
-    return pd.DataFrame([["" if v is None else v for v in row] for row in rows], columns=COLUMNS,
-                        dtype=object)
+    return list_frame(rows + (report.list_rows(layouts) if report is not None else []))
 
 
 def list_path(params: Params, out_dir: Path | None) -> Path:

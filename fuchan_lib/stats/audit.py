@@ -20,6 +20,13 @@ from fuchan_lib.core import wording
 from fuchan_lib.core.params import Acknowledgement, Params
 
 ERROR, WARNING = "错误", "警告"
+LIST_COLUMNS = ["级别", "文件", "工作表", "行号", "单元格", "列", "企业名称", "规则", "问题", "处理办法", "说明"]
+
+
+def list_frame(rows: list[tuple]) -> pd.DataFrame:
+    """Rows in `LIST_COLUMNS` order as the 审核清单 frame; None and "" both become ""."""
+    return pd.DataFrame([["" if v is None else v for v in row] for row in rows],
+                        columns=LIST_COLUMNS, dtype=object)
 
 
 @dataclass(frozen=True)
@@ -188,28 +195,38 @@ class AuditReport:
     def acknowledged(self) -> list[Finding]:
         return [f for f in self.findings if f.note is not None]
 
-    def to_frame(self) -> pd.DataFrame:
-        """审核清单: file, sheet, row, enterprise, rule, level, message (and 说明 when explained)."""
-        columns = ["文件", "工作表", "行号", "企业名称", "规则", "级别", "问题", "说明"]
-        rows = [
-            (f.file, f.sheet, f.row, f.enterprise, f.rule,
-             f.level if f.note is None else "已说明", f.message, f.note or "")
-            for f in self.findings
-        ]
-        return pd.DataFrame(rows, columns=columns)
+    def to_frame(self, layouts: dict | None = None) -> pd.DataFrame:
+        """审核清单 (`LIST_COLUMNS`): errors, then warnings, then explained ones. `layouts` (the
+        ledgers' `ingest.ledger.Layout`s) give each finding its cell; an unknown cell is ""
+        (blank in Excel and in a notebook; the 附表 "—" is for missing numbers)."""
+        return list_frame(self.list_rows(layouts))
+
+    def list_rows(self, layouts: dict | None = None) -> list[tuple]:
+        """The findings as 审核清单 rows (see `to_frame`)."""
+        letters = {(lay.file, lay.sheet, name): letter
+                   for lay in (layouts or {}).values() for name, letter, _ in lay.columns}
+        rows = []
+        for f in self.errors + self.warnings + self.acknowledged:
+            letter = letters.get((f.file, f.sheet, f.column))
+            rows.append((f.level if f.note is None else "已说明", f.file, f.sheet, f.row,
+                         f"{letter}{f.row}" if letter and f.row is not None else None, f.column,
+                         f.enterprise, f.rule, f.message, None, f.note))
+        return rows
 
     def summary(self) -> str:
         return (f"审核：错误{len(self.errors)}条，警告{len(self.warnings)}条，"
                 f"已说明{len(self.acknowledged)}条")
 
-    def raise_for_errors(self, limit: int = 20) -> None:
-        """Stop the run when any error is found, listing them (the first `limit`)."""
+    def raise_for_errors(self, limit: int = 20, listed_in=None) -> None:
+        """Stop the run when any error is found, listing them (the first `limit`; all of them,
+        warnings too, are in the 审核清单 at `listed_in` when given)."""
         if not self.errors:
             return
         shown = "\n".join(f"  {f.describe()}" for f in self.errors[:limit])
         more = f"\n  ……另有{len(self.errors) - limit}条，见审核清单" if len(self.errors) > limit else ""
+        tail = f"\n全部错误和警告已写入审核清单：{listed_in}" if listed_in else ""
         raise AuditError(
-            f"数据审核发现{len(self.errors)}条错误，请在台账中改正后重新运行：\n{shown}{more}",
+            f"数据审核发现{len(self.errors)}条错误，请在台账中改正后重新运行：\n{shown}{more}{tail}",
             findings=self.errors,
         )
 

@@ -79,7 +79,7 @@ def attachments(inputs: Inputs, audit: AuditReport) -> Part:
         layout.TABLE_CATEGORY: {"分类": by_category},
         layout.TABLE_TOWN: {"乡镇": by_town},
         layout.TABLE_NOT_RESUMED: {"未复工企业": sections.not_resumed_table(inputs)},
-        layout.TABLE_AUDIT: {"审核清单": audit.to_frame()},
+        layout.TABLE_AUDIT: {"审核清单": audit.to_frame(inputs.layouts)},
     }
     charts = {
         layout.FIGURE_CURVE: (curves, as_of_day, "截至" + format_month_day(p.as_of)),
