@@ -535,9 +535,10 @@ def _province(root: Path, per_county: int) -> tuple[Path, Path]:
             encoding="utf-8")
         run = root / "runs" / f"{name}_截至20230215"
         run.mkdir(parents=True)
-        manifest = {"状态": layout.STATUS_OK, "县名": name, "截止日期": as_of.isoformat(),
-                    "参数": {"春节": "2023-01-22", "复工率口径": "需复工", "名录截止日期": "2022-12-31"}}
-        (run / layout.MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        layout.Manifest(status=layout.STATUS_OK, run=run.name, county=name, as_of=as_of,
+                        created="2023-02-16T09:00:00",
+                        params={"春节": "2023-01-22", "复工率口径": "需复工", "名录截止日期": "2022-12-31"},
+                        ).write(run)
         (run / layout.FACTS_FILE).write_text("[]", encoding="utf-8")
         weekly.enterprise_snapshot(frames[schema.INDUSTRY], frames[schema.SERVICE], as_of).to_csv(
             run / layout.SNAPSHOT_FILE, index=False, encoding="utf-8-sig")

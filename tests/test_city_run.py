@@ -51,9 +51,10 @@ def fake_run(root: Path, name: str, *, festival="2023-01-22", as_of="2023-02-15"
     frames = make_county(40, 20, seed=seed, county=name)
     folder = root / "outputs" / f"{name}_截至{as_of.replace('-', '')}"
     folder.mkdir(parents=True)
-    manifest = {"状态": status, "县名": name, "截止日期": as_of,
-                "参数": {"春节": festival, "复工率口径": "需复工", "名录截止日期": "2022-12-31"}}
-    (folder / layout.MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    layout.Manifest(status=status, run=folder.name, county=name, as_of=date.fromisoformat(as_of),
+                    created="2023-02-16T09:00:00",
+                    params={"春节": festival, "复工率口径": "需复工", "名录截止日期": "2022-12-31"},
+                    ).write(folder)
     snapshot = weekly.enterprise_snapshot(frames["工业企业台账"], frames["服务业企业台账"],
                                            date.fromisoformat(as_of))
     snapshot.to_csv(folder / layout.SNAPSHOT_FILE, index=False, encoding="utf-8-sig")

@@ -183,3 +183,23 @@ class Manifest(BaseModel):
     def read(cls, folder: str | Path) -> "Manifest":
         """The manifest of a run folder; ValueError/OSError when it is missing or unreadable."""
         return cls.model_validate_json(RunFolder(folder).manifest.read_text(encoding="utf-8"))
+
+
+class CountySourceRecord(BaseModel):
+    """Where one county of a city roll-up came from: its params file or its run folder."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    name: str = Field(alias="名称")
+    kind: str = Field(alias="来源")  # 参数 | 运行
+    path: str = Field(alias="路径")
+    as_of: date = Field(alias="截止日期")
+    files: list[InputFile] = Field(default_factory=list, alias="文件")
+
+
+class CityManifest(Manifest):
+    """manifest.json of a city roll-up (`fuchan 汇总`): a Manifest whose 县名 is the city (so
+    `fuchan list` and the next roll-up find it), plus every county source with its files' hashes."""
+
+    level: str = Field(default="市", alias="级别")
+    counties: list[CountySourceRecord] = Field(default_factory=list, alias="各县")

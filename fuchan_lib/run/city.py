@@ -46,11 +46,11 @@ class CountySourceRecord:
     as_of: date
     files: tuple[Path, ...]
 
-    def to_manifest(self) -> dict:
-        return {"名称": self.name, "来源": self.kind, "路径": str(self.path),
-                "截止日期": self.as_of.isoformat(),
-                "文件": [{"路径": str(f), "sha256": sha256(f), "字节": f.stat().st_size}
-                         for f in self.files]}
+    def to_manifest(self) -> layout.CountySourceRecord:
+        return layout.CountySourceRecord(
+            name=self.name, kind=self.kind, path=str(self.path), as_of=self.as_of,
+            files=[layout.InputFile(path=str(f), sha256=sha256(f), size=f.stat().st_size)
+                   for f in self.files])
 
 
 @dataclass(frozen=True)
@@ -105,15 +105,15 @@ def _from_run(source, city: CityParams) -> tuple[rollup.CountyLedgers, CountySou
     if not folder.is_dir():
         raise FuchanInputError(f"{source.name}：找不到运行文件夹“{folder}”")
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest = layout.Manifest.read(folder)
     except (OSError, ValueError):
         raise FuchanInputError(f"{source.name}：运行文件夹“{folder.name}”中没有可读的 manifest.json，"
                                "不是一次完成的运行") from None
-    if manifest.get("状态") != layout.STATUS_OK or folder.parent.name == layout.FAILED_DIR:
-        raise FuchanInputError(f"{source.name}：运行“{folder.name}”没有成功（状态：{manifest.get('状态', '未知')}），"
+    if not manifest.ok or folder.parent.name == layout.FAILED_DIR:
+        raise FuchanInputError(f"{source.name}：运行“{folder.name}”没有成功（状态：{manifest.status}），"
                                "请该县重新运行成功后再汇总")
-    if manifest.get("县名") != source.name:
-        raise FuchanInputError(f"{source.name}：运行“{folder.name}”是“{manifest.get('县名')}”的，"
+    if manifest.county != source.name:
+        raise FuchanInputError(f"{source.name}：运行“{folder.name}”是“{manifest.county}”的，"
                                f"与市参数文件“各县”中的名称“{source.name}”不一致")
     snapshot_path = folder / layout.SNAPSHOT_FILE
     snapshot = history.read_snapshot(snapshot_path) if snapshot_path.is_file() else None
@@ -121,13 +121,11 @@ def _from_run(source, city: CityParams) -> tuple[rollup.CountyLedgers, CountySou
         raise FuchanInputError(f"{source.name}：运行“{folder.name}”缺少完整的{layout.SNAPSHOT_FILE}"
                                "（旧版本生成的运行），请用当前版本重新运行该县")
     industry, service = weekly.ledgers_from_snapshot(snapshot)
-    settings = manifest.get("参数", {})
-    as_of = date.fromisoformat(manifest["截止日期"])
-    directory = settings.get("名录截止日期")
+    as_of, directory = manifest.as_of, manifest.params.get("名录截止日期")
     county = rollup.CountyLedgers(
-        source.name, industry, service, as_of, date.fromisoformat(settings["春节"]),
-        settings.get("复工率口径", ""), date.fromisoformat(directory) if directory else None,
-        tuple(settings.get("乡镇") or ()))
+        source.name, industry, service, as_of, date.fromisoformat(manifest.spring_festival),
+        manifest.rate_basis, date.fromisoformat(directory) if directory else None,
+        tuple(manifest.params.get("乡镇") or ()))
     files = tuple(f for f in (manifest_path, folder / layout.FACTS_FILE, snapshot_path) if f.is_file())
     return county, CountySourceRecord(source.name, SOURCE_RUN, folder, as_of, files)
 
@@ -220,27 +218,22 @@ def write_follow_up(r: Rollup, run_dir: str | Path) -> list[Path]:
     return written
 
 
-def _manifest(r: Rollup, run_name: str, timings: dict, facts: FactSet, report: Path, gaps: int) -> dict:
+def _manifest(r: Rollup, run_name: str, timings: dict, facts: FactSet, report: Path,
+              gaps: int) -> layout.CityManifest:
     from fuchan_lib.run.pipeline import _versions
 
     p = r.params
     settings = json.loads(p.model_dump_json(by_alias=True, exclude={"base_dir", "source"}))
-    return {
-        "状态": layout.STATUS_OK, "级别": "市", "运行": run_name,
-        "县名": p.city, "市名": p.city, "截止日期": p.as_of.isoformat(),
-        "生成时间": datetime.now().isoformat(timespec="seconds"),
-        "参数文件": str(p.source),
-        "参数": settings | {"春节": r.basis.spring_festival.isoformat()},
-        "参数原文": p.source.read_text(encoding="utf-8-sig") if p.source else "",
-        "各县": [s.to_manifest() for s in r.sources],
-        "版本": _versions(),
-        "耗时秒": {k: round(v, 3) for k, v in timings.items()},
-        "报告": report.name, "待补充处数": gaps,
-        "审核": {"警告": len(r.warnings)},
-        "主要数字": {k: facts[k].value for k in
-                 ("合计.复工率", "工业.复工率", "工业.规上.复工率", "工业.规下.复工率",
-                  "限上和大个体.复工率", "规上服务业.复工率") if k in facts},
-    }
+    return layout.CityManifest(
+        status=layout.STATUS_OK, run=run_name, county=p.city, as_of=p.as_of,
+        created=datetime.now().isoformat(timespec="seconds"), params_file=str(p.source),
+        params=settings | {"春节": r.basis.spring_festival.isoformat()},
+        params_text=p.source.read_text(encoding="utf-8-sig") if p.source else "",
+        counties=[s.to_manifest() for s in r.sources], versions=_versions(),
+        timings={k: round(v, 3) for k, v in timings.items()}, report=report.name, gaps=gaps,
+        audit={"警告": len(r.warnings)},
+        headline={k: facts[k].value for k in ("合计.复工率", *layout.TREND_SERIES) if k in facts},
+    )
 
 
 @dataclass(frozen=True)
@@ -299,18 +292,14 @@ def run_rollup(params_path: str | Path, say=print) -> CityRunResult:
         report, gaps = build_city_report(p, staging, facts)
         timings["报告"] = time.perf_counter() - step
         timings["合计"] = time.perf_counter() - started
-        manifest = _manifest(r, run_name, timings, facts, report, gaps)
-        (staging / layout.MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
-                                                encoding="utf-8")
+        _manifest(r, run_name, timings, facts, report, gaps).write(staging)
     except NotebookError as exc:
         kept = output / layout.FAILED_DIR
         kept.mkdir(parents=True, exist_ok=True)
         (staging / HANDOVER).unlink(missing_ok=True)
-        record = {"状态": "失败", "级别": "市", "运行": run_name, "县名": p.city, "市名": p.city,
-                  "截止日期": p.as_of.isoformat(), "生成时间": datetime.now().isoformat(timespec="seconds"),
-                  "错误": str(exc)}
-        (staging / layout.MANIFEST_FILE).write_text(json.dumps(record, ensure_ascii=False, indent=1),
-                                                encoding="utf-8")
+        layout.CityManifest(status=layout.STATUS_FAILED, run=run_name, county=p.city, as_of=p.as_of,
+                            created=datetime.now().isoformat(timespec="seconds"),
+                            error=str(exc)).write(staging)
         folder = _move_into_place(staging, kept, run_name)
         raise NotebookError(f"{exc}\n已执行的笔记本保存在：{folder / 'notebooks'}。"
                             "本次汇总没有生成报告，之前的运行结果不受影响。") from exc
