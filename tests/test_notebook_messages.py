@@ -37,3 +37,12 @@ def test_each_notebook_becomes_a_page_with_its_figures_and_no_remote_scripts(tmp
     assert '<html lang="zh">' in text and "<title>1_工业</title>" in text
     assert "工业企业复工复产情况" in text and "data:image/png;base64," in text
     assert '<script src="http' not in text
+
+
+def test_the_message_of_a_stopped_notebook_is_found_for_the_run_error():
+    from fuchan_lib.run.notebook_messages import explained_error
+
+    book = {"cells": [{"outputs": [{"output_type": "display_data", "data": {
+        "text/html": "<div>…</div>", "text/plain": ["文件“a.xlsx”：坏了\n", STOPPED]}}]}]}
+    assert explained_error(book) == "文件“a.xlsx”：坏了"
+    assert explained_error({"cells": [{"outputs": []}]}) is None
