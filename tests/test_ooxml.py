@@ -36,11 +36,15 @@ def test_the_gongwen_docx_is_valid(tmp_path):
 
     png = write_png(tmp_path / "chart.png", 300, 150)
     blocks = [
-        Title("示例县工业和信息化局关于工业和服务业复工复产工作情况的报告"), Addressee("县人大常委会"),
-        Heading(1, "基本情况"), Heading(2, "工业", (Run("全县"), Run("【待补充】", missing=True))),
+        Title("示例县工业和信息化局关于工业和服务业复工复产工作情况的报告"),
+        Addressee("县人大常委会"),
+        Heading(1, "基本情况"),
+        Heading(2, "工业", (Run("全县"), Run("【待补充】", missing=True))),
         Paragraph((Run("截至2023年2月15日，复工率88.8%。"),)),
-        AttachmentNote(("情况表", "进度图")), Signature("示例县工业和信息化局", datetime.date(2023, 2, 16)),
-        Attachment(1, "情况表", (Table(("类别·行业", "复工率"), [("规上服务业·水利、环境和公共设施管理业", "88.8%")]),)),
+        AttachmentNote(("情况表", "进度图")),
+        Signature("示例县工业和信息化局", datetime.date(2023, 2, 16)),
+        Attachment(1, "情况表", (Table(("类别·行业", "复工率"),
+                                       [("规上服务业·水利、环境和公共设施管理业", "88.8%")]),)),
         Attachment(2, "进度图", (Figure(png, "图1　进度"),)),
     ]
     path = write_gongwen(blocks, tmp_path / "报告.docx", title="t", author="a")
@@ -48,7 +52,8 @@ def test_the_gongwen_docx_is_valid(tmp_path):
 
 
 def test_tables_and_blank_ledgers_are_valid(tmp_path):
-    frame = pd.DataFrame({"企业名称": ["甲"], "复工率": [81.25], "复工日期": [pd.Timestamp("2023-02-01")]})
+    frame = pd.DataFrame({"企业名称": ["甲"], "复工率": [81.25],
+                          "复工日期": [pd.Timestamp("2023-02-01")]})
     paths = [write_tables_xlsx({"表": frame}, tmp_path / "表.xlsx", percent_columns=["复工率"])]
     paths += write_templates(tmp_path / "模板")
     for path in paths:

@@ -23,7 +23,8 @@ _CHILD = re.compile(r"<(\w+)\b[^>]*/>|<(\w+)\b[^>]*>.*?</\2>", re.S)
 
 def _ordered_font(match: re.Match) -> str:
     children = [(m.group(1) or m.group(2), m.group(0)) for m in _CHILD.finditer(match.group(1))]
-    children.sort(key=lambda c: FONT_CHILDREN.index(c[0]) if c[0] in FONT_CHILDREN else len(FONT_CHILDREN))
+    rank = {name: i for i, name in enumerate(FONT_CHILDREN)}
+    children.sort(key=lambda c: rank.get(c[0], len(rank)))
     return "<font>" + "".join(xml for _, xml in children) + "</font>"
 
 

@@ -58,7 +58,8 @@ def installed_families() -> set[str] | None:
         return None
     listing = subprocess.run([fc_list, "--format", "%{family}\n"], capture_output=True,
                              text=True, timeout=60).stdout
-    return {name.strip() for line in listing.splitlines() for name in line.split(",") if name.strip()}
+    names = (name.strip() for line in listing.splitlines() for name in line.split(","))
+    return {name for name in names if name}
 
 
 def document_fonts(docx_path: Path) -> list[str]:

@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.shared import Pt
 
 from fuchan_lib.core.params import Fonts
 from fuchan_lib.report.gongwen.geometry import (
@@ -84,10 +85,11 @@ def _style_xml(
         ppr.append(f'<w:spacing w:before="0" w:after="{after_twips}" '
                    f'w:line="{LINE_PITCH.twips}" w:lineRule="exact"/>')
     else:
-        ppr.append(f'<w:spacing w:before="0" w:after="{after_twips}" w:line="240" w:lineRule="auto"/>')
+        ppr.append(f'<w:spacing w:before="0" w:after="{after_twips}" w:line="240" '
+                   'w:lineRule="auto"/>')
     if first_line_chars:
         ppr.append(f'<w:ind w:firstLineChars="{first_line_chars}" '
-                   f'w:firstLine="{first_line_chars * round(size_pt * 20) // 100}"/>')
+                   f'w:firstLine="{first_line_chars * Pt(size_pt).twips // 100}"/>')
     else:
         ppr.append('<w:ind w:firstLineChars="0" w:firstLine="0"/>')
     ppr.append(f'<w:jc w:val="{jc}"/>')

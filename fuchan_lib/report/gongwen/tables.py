@@ -104,7 +104,8 @@ def _wrapped(text: str, width_twips: int, font_pt: float) -> str:
     """Text longer than its cell, broken at good points into balanced lines (“水利、环境和 /
     公共设施管理业”) instead of wherever the cell edge falls."""
     char = _char_width(font_pt).twips
-    capacity = (width_twips - 2 * CELL_MARGIN.twips) / char - 0.45  # the half 字 of slack, less rounding
+    # the column's half 字 of slack, less a little for the rounding to twips
+    capacity = (width_twips - 2 * CELL_MARGIN.twips) / char - 0.45
     if "\n" in text or cell_width(text) <= capacity or capacity < 2:
         return text
     return "\n".join(split_title(text, max_width=capacity))
@@ -153,7 +154,8 @@ def table_xml(block: Table, fonts: Fonts) -> str:
         + "".join(f"<w:{side} {border}/>" for side in
                   ("top", "left", "bottom", "right", "insideH", "insideV"))
         + f'</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar>'
-        f'<w:left w:w="{margin}" w:type="dxa"/><w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'
+        f'<w:left w:w="{margin}" w:type="dxa"/><w:right w:w="{margin}" w:type="dxa"/>'
+        '</w:tblCellMar>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" '
         'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>'
         + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>",
