@@ -131,3 +131,18 @@ def test_audit_errors_are_printed_once_with_the_list_path(capsys, county):
 
     frame = pd.read_excel(listed, engine="calamine")
     assert (frame["级别"] == "错误").sum() == 26 and (frame["级别"] == "警告").sum() > 0
+
+
+def test_a_list_that_cannot_be_written_is_named_with_what_to_do(capsys, county, monkeypatch):
+    from contextlib import contextmanager
+
+    from fuchan_lib.core import text
+
+    @contextmanager
+    def locked(path):
+        raise PermissionError(path)
+        yield
+
+    monkeypatch.setattr(text, "atomic_write", locked)
+    code, _, err = run_cli(capsys, "check", str(county))
+    assert code == 2 and "无法写入审核清单" in err and "请关闭该文件后重新运行，或用 --输出 指定另一个文件夹" in err

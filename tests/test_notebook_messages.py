@@ -3,6 +3,7 @@
 import base64
 
 import nbformat
+import pytest
 
 from fuchan_lib.core.exceptions import LedgerError
 from fuchan_lib.run.html_export import export_html
@@ -46,3 +47,32 @@ def test_the_message_of_a_stopped_notebook_is_found_for_the_run_error():
         "text/html": "<div>…</div>", "text/plain": ["文件“a.xlsx”：坏了\n", STOPPED]}}]}]}
     assert explained_error(book) == "文件“a.xlsx”：坏了"
     assert explained_error({"cells": [{"outputs": []}]}) is None
+
+
+@pytest.mark.slow
+def test_a_section_notebook_stopped_by_an_explained_error_fails_the_run_in_chinese(tmp_path):
+    from fuchan_lib.core.exceptions import NotebookError
+    from fuchan_lib.run import pipeline
+
+    book = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell('params_path = ""\nrun_dir = ""\nas_of = ""')
+    parameters.metadata["tags"] = ["parameters"]
+    book.cells = [parameters, nbformat.v4.new_code_cell(
+        "from fuchan_lib.run.notebook_messages import speak_chinese\nspeak_chinese()\n"
+        "from fuchan_lib.core.exceptions import LedgerError\n"
+        "raise LedgerError('值“x”不是有效日期', file='a.xlsx', row=3, column='复工日期', fix='请改正')")]
+    book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    source = tmp_path / "9_试验.ipynb"
+    nbformat.write(book, source)
+    (tmp_path / "notebooks").mkdir()
+    kernel = pipeline._start_kernel(tmp_path)
+    try:
+        with pytest.raises(NotebookError) as err:
+            pipeline._execute(source, tmp_path, {"params_path": "p", "run_dir": str(tmp_path), "as_of": ""},
+                              kernel)
+    finally:
+        kernel.shutdown()
+    assert "笔记本“9_试验.ipynb”的第3个代码单元出错：文件“a.xlsx”，第3行，“复工日期”列：值“x”不是有效日期" in str(err.value)
+    written = (tmp_path / "notebooks" / "9_试验.ipynb").read_text(encoding="utf-8")
+    assert "运行在这里停止" in written and "An Exception was encountered" not in written
+    assert "Traceback" not in written

@@ -27,7 +27,11 @@ def import_papermill_lean():
     """
     sys.modules.setdefault("rfc3987_syntax", None)
     import papermill
+    import papermill.execute
 
+    from fuchan_lib.run.notebook_messages import chinese_failure_banners
+
+    chinese_failure_banners(papermill.execute)
     return papermill
 
 

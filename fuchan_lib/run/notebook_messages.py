@@ -72,3 +72,12 @@ def explained_error(notebook: dict) -> str | None:
             if text.endswith(STOPPED):
                 return text[: -len(STOPPED)].rstrip()
     return None
+
+
+def chinese_failure_banners(execute_module) -> None:
+    """papermill marks a failed notebook with two English banners (at the top, and above the
+    cell that failed); in the notebooks fuchan runs they say it in Chinese."""
+    style = execute_module.ERROR_STYLE
+    execute_module.ERROR_MESSAGE_TEMPLATE = (
+        f'<span {style}>运行在代码单元 <a href="#papermill-error-cell">[%s]</a> 处停止，原因见该单元的输出。</span>')
+    execute_module.ERROR_ANCHOR_MSG = f'<span id="papermill-error-cell" {style}>运行在这里停止：</span>'

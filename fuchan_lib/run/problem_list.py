@@ -34,8 +34,8 @@ def list_path(params: Params, out_dir: Path | None) -> Path:
 
 
 def write_problem_list(frame: pd.DataFrame, path: Path) -> Path:
-    """Write the list as a formatted workbook (atomically: an open old copy is never half
-    overwritten); a file Excel holds open is named in a Chinese message."""
+    """Write the list as a formatted workbook (atomically: an old copy is never half
+    overwritten); a file Excel holds open, or a folder that cannot be written, is named."""
     from fuchan_lib.core.exceptions import FuchanInputError
     from fuchan_lib.core.text import atomic_write
     from fuchan_lib.report.tables import write_tables_xlsx
@@ -45,6 +45,7 @@ def write_problem_list(frame: pd.DataFrame, path: Path) -> Path:
             write_tables_xlsx({"审核清单": frame}, temporary)
     except PermissionError:
         raise FuchanInputError(
-            f"无法写入审核清单“{path}”：文件可能正在 Excel 或 WPS 中打开。请关闭该文件后重新运行"
+            f"无法写入审核清单“{path}”：该文件正在 Excel 或 WPS 中打开，或这个文件夹不允许写入。"
+            "请关闭该文件后重新运行，或用 --输出 指定另一个文件夹"
         ) from None
     return path
