@@ -71,3 +71,12 @@ def test_yes_no_other_than_chinese_is_refused_with_the_choices(tmp_path):
 def test_impossible_date_is_rejected(tmp_path):
     with pytest.raises(ParamsError, match="“截止日期”的值“2023-02-30”不是有效日期"):
         load_city_params(write(tmp_path, BASE.replace("2023-02-15", "2023-02-30")))
+
+
+def test_a_city_file_is_told_from_a_county_file(tmp_path):
+    from fuchan_lib.core.city_params import is_city_params
+
+    assert is_city_params(write(tmp_path, BASE))
+    county = tmp_path / "county.yaml"
+    county.write_text("县名: 甲县\n", encoding="utf-8")
+    assert not is_city_params(county) and not is_city_params(tmp_path / "missing.yaml")

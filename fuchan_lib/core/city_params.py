@@ -69,3 +69,12 @@ class CityParams(_ReportParams):
 def load_city_params(path: str | Path) -> CityParams:
     """Read and validate a city params YAML; every problem becomes one Chinese ParamsError."""
     return load_model(path, CityParams, "请检查路径，或先复制示例 params/示例市_2023Q1.yaml")
+
+
+def is_city_params(path: str | Path) -> bool:
+    """Whether a params file is a city's (it names 市名), so commands taking either can choose."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False  # the county loader explains what is wrong with the file
+    return any(line.startswith("市名") for line in text.splitlines())

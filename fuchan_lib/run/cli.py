@@ -76,10 +76,12 @@ def _run(args) -> int:
 
 
 def _list(args) -> int:
+    from fuchan_lib.core.city_params import is_city_params, load_city_params
     from fuchan_lib.core.params import load_params
     from fuchan_lib.run.history import format_runs, list_runs
 
-    params = load_params(_params_path(args.params))
+    path = _params_path(args.params)
+    params = load_city_params(path) if is_city_params(path) else load_params(path)
     print(format_runs(list_runs(params.output_path, include_failed=True)))
     return 0
 
