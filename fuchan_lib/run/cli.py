@@ -68,9 +68,16 @@ def _run_arguments(parser) -> None:
 
 
 def _run(args) -> int:
-    from fuchan_lib.run.pipeline import run_pipeline
+    from fuchan_lib.run.kernel import start_kernel
 
-    result = run_pipeline(_params_path(args.params), as_of=_as_of(args.as_of), pdf=args.pdf)
+    params, as_of = _params_path(args.params), _as_of(args.as_of)
+    kernel = start_kernel()  # first: it boots while the rest of the program is imported
+    try:
+        from fuchan_lib.run.pipeline import run_pipeline
+    except BaseException:
+        kernel.shutdown()
+        raise
+    result = run_pipeline(params, as_of=as_of, pdf=args.pdf, kernel=kernel)
     print(result)
     return 0
 

@@ -1,10 +1,12 @@
 """One Python kernel for all section notebooks of a run, started before the ledgers are read.
 
 A kernel start (~1 s) and its imports (pandas, matplotlib, fuchan_lib: ~1 s) are most of a
-notebook's cost. The pipeline starts one kernel at the beginning of a run and asks it to
-import what the notebooks need while the main process reads and audits the ledgers; the
-notebooks then run one after another in that kernel (papermill accepts a started kernel
-manager), with the namespace reset between them so each notebook sees only its own names.
+notebook's cost. `fuchan run` starts one kernel before it even imports pandas, and asks it to
+import what the notebooks need (and register the chart font) while the main process reads and
+audits the ledgers; the notebooks then run one after another in that kernel through one client
+(papermill accepts a started kernel manager; the engine below reuses the client), with the
+namespace reset between them so each notebook sees only its own names. This module imports
+no pandas, so the kernel starts first.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# what every section notebook imports; loaded while the main process checks the ledgers
-WARM_UP = "import fuchan_lib.run.notebook, fuchan_lib.report.figures, fuchan_lib.report.tables, IPython.display"
+# what every section notebook needs; loaded while the main process checks the ledgers
+WARM_UP = ("import fuchan_lib.run.notebook, fuchan_lib.report.tables, IPython.display\n"
+           "import fuchan_lib.report.figures as _f; _f.use_cjk_font(); del _f")
 RESET = "get_ipython().reset(new_session=True)"  # fresh names and In[1] numbering per notebook
 
 
@@ -38,22 +41,34 @@ def import_papermill_lean():
 ENGINE = "fuchan-shared-kernel"
 
 
+_CLIENTS: dict[int, object] = {}  # id(kernel manager) -> the one notebook client of that kernel
+
+
+def notebooks_dir() -> Path:
+    """The notebooks shipped with the package (the project's notebooks/ folder, as package data)."""
+    from importlib.util import find_spec
+
+    return Path(find_spec("fuchan_lib.notebooks").submodule_search_locations[0])
+
+
 def register_engine() -> None:
-    """Register papermill's nbclient engine variant that leaves the shared kernel running and
-    closes its own client's channels after each notebook (nbclient closes them only when it
-    owns the kernel)."""
+    """Register papermill's nbclient engine variant for a shared kernel: it leaves the kernel
+    running and gives every notebook the same started client (nbclient would start, wait for
+    and leave open a new one per notebook when it does not own the kernel)."""
     papermill = import_papermill_lean()
     from papermill.clientwrap import PapermillNotebookClient
+    from jupyter_core.utils import run_sync
     from papermill.engines import NBClientEngine, papermill_engines
 
     class _Client(PapermillNotebookClient):
-        def execute(self, **kwargs):
-            try:
-                return super().execute(**kwargs)
-            finally:
-                if self.kc is not None:
-                    self.kc.stop_channels()
-                    self.kc = None
+        async def async_start_new_kernel_client(self):
+            shared = _CLIENTS.get(id(self.km))
+            if shared is None:
+                shared = _CLIENTS[id(self.km)] = await super().async_start_new_kernel_client()
+            self.kc = shared
+            return shared
+
+        start_new_kernel_client = run_sync(async_start_new_kernel_client)  # papermill's sync path
 
     class _Engine(NBClientEngine):
         @classmethod
@@ -95,4 +110,23 @@ class SharedKernel:
         from jupyter_core.utils import run_sync
 
         self._client.stop_channels()
+        notebook_client = _CLIENTS.pop(id(self.manager), None)
+        if notebook_client is not None:
+            notebook_client.stop_channels()
         run_sync(self.manager.shutdown_kernel)(now=True)
+
+
+def start_kernel(folder: Path | None = None) -> SharedKernel:
+    """Start the shared kernel in `folder` (default: the notebooks' folder); a Chinese
+    NotebookError when no Python kernel can be started."""
+    from jupyter_client.kernelspec import NoSuchKernel
+
+    from fuchan_lib.core.exceptions import NotebookError
+
+    try:
+        return SharedKernel(folder or notebooks_dir())
+    except (NoSuchKernel, RuntimeError) as exc:
+        raise NotebookError(
+            f"无法启动 Python 内核运行笔记本（{exc}）。"
+            "请在本环境中安装 ipykernel：python -m pip install ipykernel"
+        ) from exc

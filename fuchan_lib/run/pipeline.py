@@ -16,10 +16,10 @@ import platform
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import metadata
-from importlib.resources import files
 from pathlib import Path
 
 from fuchan_lib import __version__
@@ -36,7 +36,9 @@ SECTION_NOTEBOOKS = ("1_工业.ipynb", "2_服务业.ipynb", "3_经济指标.ipyn
 
 def notebooks_dir() -> Path:
     """The section notebooks shipped with the package (the project's notebooks/ folder)."""
-    folder = Path(str(files("fuchan_lib.notebooks")))
+    from fuchan_lib.run.kernel import notebooks_dir as shipped
+
+    folder = shipped()
     if not all((folder / name).is_file() for name in SECTION_NOTEBOOKS):
         raise FuchanError(f"安装不完整：笔记本文件夹“{folder}”中缺少{('、'.join(SECTION_NOTEBOOKS))}。"
                           "请重新安装 fuchan（python -m pip install .）")
@@ -75,6 +77,7 @@ def _execute(notebook: Path, run_dir: Path, parameters: dict, kernel) -> float:
         papermill.execute_notebook(
             str(notebook), str(target), parameters=parameters, progress_bar=False,
             kernel_name=kernel.kernel_name, km=kernel.manager, start_timeout=120, engine_name=ENGINE,
+            request_save_on_cell_execute=False,  # written once at the end (and on an error)
         )
     except papermill.PapermillExecutionError as exc:
         from fuchan_lib.run.notebook_messages import explained_error
@@ -88,17 +91,9 @@ def _execute(notebook: Path, run_dir: Path, parameters: dict, kernel) -> float:
 
 
 def _start_kernel(folder: Path):
-    from jupyter_client.kernelspec import NoSuchKernel
+    from fuchan_lib.run.kernel import start_kernel
 
-    from fuchan_lib.run.kernel import SharedKernel
-
-    try:
-        return SharedKernel(folder)
-    except (NoSuchKernel, RuntimeError) as exc:
-        raise NotebookError(
-            f"无法启动 Python 内核运行笔记本（{exc}）。"
-            "请在本环境中安装 ipykernel：python -m pip install ipykernel"
-        ) from exc
+    return start_kernel(folder)
 
 
 def _run_notebooks(run_dir: Path, parameters: dict, kernel, say) -> dict[str, float]:
@@ -202,10 +197,14 @@ class RunResult:
 
 
 def run_pipeline(params_path: str | Path, *, as_of: str | date | None = None, pdf: bool = False,
-                 say=print) -> RunResult:
-    """The whole weekly run. Raises FuchanInputError (bad input) or NotebookError."""
+                 say=print, kernel=None) -> RunResult:
+    """The whole weekly run. Raises FuchanInputError (bad input) or NotebookError.
+
+    `kernel`: a `run.kernel.SharedKernel` the caller started earlier (`fuchan run` starts it
+    before importing pandas); this function shuts it down. Without one, one is started here."""
     started = time.perf_counter()
-    kernel = _start_kernel(notebooks_dir())  # boots and imports while the ledgers are read
+    if kernel is None:
+        kernel = _start_kernel(notebooks_dir())  # boots and imports while the ledgers are read
     try:
         return _run(params_path, as_of, pdf, say, kernel, started)
     finally:
@@ -234,8 +233,25 @@ def _keep_problem_list(p: Params, exc: FuchanInputError, audit=None, layouts=Non
                             "本次运行没有生成报告，之前的运行结果不受影响。")
 
 
+def _timed(step, *args):
+    started = time.perf_counter()
+    return step(*args), time.perf_counter() - started
+
+
+def _write_follow_up(inputs: Inputs, staging: Path) -> None:
+    """The townships' 督办 workbooks (report.follow_up_books) into the run folder."""
+    from fuchan_lib.report.follow_up_books import FOLDER, write_county_books
+    from fuchan_lib.stats.follow_up import county_follow_up
+
+    p = inputs.params
+    write_county_books(staging / FOLDER, county_follow_up(
+        inputs.industry, inputs.service, p.spring_festival, p.as_of, p.towns),
+        county=p.county, as_of=p.as_of)
+
+
 def _run(params_path, as_of, pdf, say, kernel, started) -> RunResult:
     from fuchan_lib.core.exceptions import AuditError, LedgerError
+    from fuchan_lib.report.document import build_report
     from fuchan_lib.run.notebook import stage
 
     p = run_params(params_path, as_of)
@@ -261,18 +277,17 @@ def _run(params_path, as_of, pdf, say, kernel, started) -> RunResult:
     try:
         stage(RunFolder(staging), prepared, built)
         parameters = notebook_parameters(staging, Path(params_path).resolve(), p.as_of)
-        timings |= _run_notebooks(staging, parameters, kernel, say)
-        from fuchan_lib.report.document import build_report
-        from fuchan_lib.report.follow_up_books import FOLDER, write_county_books
-        from fuchan_lib.stats.follow_up import county_follow_up
-
-        step = time.perf_counter()
         built.facts.to_json(RunFolder(staging).facts)
-        report, gaps = build_report(p, built, staging)
-        write_county_books(staging / FOLDER, county_follow_up(
-            inputs.industry, inputs.service, p.spring_festival, p.as_of, p.towns),
-            county=p.county, as_of=p.as_of)
-        timings["报告"] = time.perf_counter() - step
+        # the main process waits while the kernel runs the notebooks: meanwhile it writes the
+        # 督办 workbooks, and the report too unless the report attaches the notebooks' figures
+        figures_attached = "图表" in p.attachments
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            books = pool.submit(_timed, _write_follow_up, inputs, staging)
+            early = None if figures_attached else pool.submit(_timed, build_report, p, built, staging)
+            timings |= _run_notebooks(staging, parameters, kernel, say)
+            (report, gaps), seconds = early.result() if early else _timed(build_report, p, built, staging)
+            timings["报告"] = seconds
+            timings["督办"] = books.result()[1]
         pdf_path, pdf_note = None, None
         if pdf:
             from fuchan_lib.report.render import find_soffice, render_pdf
@@ -286,6 +301,8 @@ def _run(params_path, as_of, pdf, say, kernel, started) -> RunResult:
         _manifest(inputs, name, timings, built, report, gaps, audit).write(staging)
         RunFolder(staging).staged_inputs.unlink()
     except NotebookError as exc:
+        for written in staging.glob("*.docx"):  # written beside the notebooks: not a report now
+            written.unlink()
         kept = _keep_failed(staging, output, name, p, str(exc))
         raise NotebookError(
             f"{exc}\n已执行的笔记本保存在：{RunFolder(kept).notebooks}（可在 JupyterLab 中打开查看出错的单元）。"
