@@ -70,8 +70,9 @@ def cell_width(text: str) -> float:
 def column_widths(block: Table, header: list[str], rows: list[list[str]]) -> list[int]:
     """Widths in twips: the caller's (scaled down to 156 mm if wider), else from content.
 
-    From content, in order of what gives way first: headers wrap (to two lines), then long
-    names wrap (down to 4 字); numbers never wrap."""
+    From content, in order of what gives way first: headers wrap (to two lines), then the
+    longest tenth of a text column's values (so that a few long 行业 names do not take the
+    width every enterprise name needs), then long names down to 4 字; numbers never wrap."""
     n_cols = len(header)
     total = TEXT_WIDTH.twips
     if block.col_widths_mm is not None:
@@ -84,20 +85,23 @@ def column_widths(block: Table, header: list[str], rows: list[list[str]]) -> lis
     char = _char_width(block.font_pt).twips
     padding = 2 * CELL_MARGIN.twips + char // 2  # margins and font slack
     sample = rows[:SAMPLE_ROWS]
-    full, values_only, minimum = [], [], []
+    full, values_only, typical, minimum = [], [], [], []
     for j in range(n_cols):
-        widest_value = max((cell_width(r[j]) for r in sample), default=0)
+        values = sorted(cell_width(r[j]) for r in sample) or [0]
+        widest_value = values[-1]
         head = cell_width(header[j])
         numeric = all(is_numeric(r[j]) for r in sample)
-        full.append(max(widest_value, head, 2))
         short_head = head if head <= 4 else two_line_width(header[j], cell_width)
+        full.append(max(widest_value, head, 2))
         values_only.append(max(widest_value, short_head, 2))  # long headers on two lines
+        most = widest_value if numeric else values[int(0.9 * (len(values) - 1))]
+        typical.append(max(most, short_head, 2))
         minimum.append(max(widest_value if numeric else min(widest_value, 4), 2))
-    as_twips = lambda widths: [round(w * char) + padding for w in widths]  # noqa: E731
-    full, values_only, minimum = as_twips(full), as_twips(values_only), as_twips(minimum)
-    if sum(values_only) <= total:
-        return fit_widths(full, values_only, total)
-    return fit_widths(values_only, minimum, total)
+    widths = [[round(w * char) + padding for w in ws] for ws in (full, values_only, typical, minimum)]
+    for natural, floor in zip(widths, widths[1:]):  # give way one step at a time
+        if sum(floor) <= total:
+            return fit_widths(natural, floor, total)
+    return fit_widths(widths[-2], widths[-1], total)
 
 
 def _wrapped(text: str, width_twips: int, font_pt: float) -> str:

@@ -82,7 +82,8 @@ def split_title(text: str, max_width: float = TITLE_MAX_WIDTH) -> list[str]:
                     width = prefix[i] - prefix[j]
                     if width > max_width:
                         break
-                    cost = best[k - 1][j] + abs(width - avg) + cut_cost
+                    orphan = 5 if width <= 1 else 0  # a lone character on a line
+                    cost = best[k - 1][j] + abs(width - avg) + cut_cost + orphan
                     if cost < best[k][i]:
                         best[k][i], back[k][i] = cost, j
         if not math.isinf(best[n_lines][n_chars]):
