@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from fuchan_lib.stats import rollup
+from fuchan_lib.stats.facts import FactSet
 from small_counties import industry, service
 
 FESTIVAL, AS_OF = date(2023, 1, 22), date(2023, 2, 15)
@@ -117,9 +118,18 @@ def test_different_as_of_dates_are_refused_unless_allowed():
 
 def test_changes_since_the_previous_city_run_come_from_its_facts():
     previous = rollup.city_facts(city_of(JIA, YI), [JIA, YI], BASIS)
+    stamp = FactSet()
+    stamp.date("截止日期", date(2023, 2, 8), "上次汇总的截止日期")
+    previous = stamp.merge(previous)
     later = replace(YI, industry=YI.industry.assign(复工日期=YI.industry["复工日期"].fillna(pd.Timestamp("2023-02-12"))))
     facts = rollup.city_facts(city_of(JIA, later), [JIA, later], BASIS, previous)
     # 乙县: 50.0% -> 7/8 = 87.5% (乙五 still after the as-of date); 甲县 unchanged
     assert facts["各县.乙县.复工率变化"].text == "提高37.5个百分点"
     assert facts["各县.甲县.复工率变化"].text == "持平"
     assert facts["较上次.工业.复工率变化"].text == "提高30.0个百分点"  # 60.0% -> 9/10 = 90.0%
+    assert facts["较上次.说法"].text == "较上周"  # 2月8日 -> 2月15日
+
+
+def test_without_a_previous_city_run_no_change_is_stated():
+    facts = rollup.city_facts(city_of(JIA, YI), [JIA, YI], BASIS)
+    assert facts["较上次.说法"].text is None and facts["各县.甲县.复工率变化"].text is None

@@ -18,7 +18,9 @@ import pandas as pd
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import FuchanInputError
-from fuchan_lib.core.wording import format_date, format_percent, points_phrase, round_half_up
+from fuchan_lib.core.wording import (
+    format_date, format_percent, interval_words, points_phrase, round_half_up,
+)
 from fuchan_lib.stats.facts import (
     FactSet, basis_note, directory_date_text, industry_facts, service_facts,
 )
@@ -287,6 +289,10 @@ def city_facts(city: CityLedgers, counties: list[CountyLedgers], basis: CityBasi
         phrase = (points_phrase(rates[name], before[name], digits)
                   if name in before and rates[name] is not None else None)
         facts.text(f"各县.{name}.复工率变化", phrase, f"{name}复工率较上次汇总的变化", kind="points")
+    was_as_of = previous["截止日期"].value if previous is not None and "截止日期" in previous else None
+    compared, _ = interval_words(None if was_as_of is None else date.fromisoformat(was_as_of),
+                                 basis.as_of)
+    facts.text("较上次.说法", compared, "与上次汇总比较的说法：相隔7天为“较上周”，否则“较2月8日”")
     for group in CHANGE_GROUPS:
         key, now = f"{group}.复工率", facts[f"{group}.复工率"].value
         was = previous[key].value if previous is not None and key in previous else None
