@@ -267,7 +267,7 @@ def test_when_no_sheet_fits_each_sheet_is_listed_with_what_it_lacks(tmp_path):
 def test_two_alias_columns_for_one_canonical_column_are_refused(tmp_path):
     path = write_xlsx(tmp_path / "a.xlsx", {"S": [["企业名称", "企业规模", "春节期间状态", "乡镇", "园区"],
                                                  ["甲", "规上", "正常生产", "城关镇", "工业园"]]})
-    with pytest.raises(LedgerError, match="“乡镇”、“园区”这几列都可以当作“乡镇（园区）”"):
+    with pytest.raises(LedgerError, match="「乡镇」「园区」这几列都可以当作“乡镇（园区）”"):
         read_ledger(path, IND)
 
 

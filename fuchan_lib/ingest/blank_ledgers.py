@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from fuchan_lib.core import schema
+from fuchan_lib.core.messages import quoted
 from fuchan_lib.core.exceptions import LedgerError, OutputExistsError
 from fuchan_lib.core.text import excel_width
 from fuchan_lib.core.xlsx import save_workbook
@@ -217,7 +218,7 @@ def _allowed_text(column: schema.Column, towns) -> str:
     if column.name == schema.TOWN:
         return "从下拉列表选择本县乡镇（园区）" if towns else "自由填写"
     if column.choices:
-        return "、".join(column.choices)
+        return quoted(column.choices)
     return {
         "text": "文字", "code": "18位字母和数字", "date": "日期（yyyy-mm-dd），或留空",
         "int": "不小于0的整数，或留空", "number": "数字（不带单位和%），或留空",

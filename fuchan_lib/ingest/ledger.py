@@ -158,7 +158,7 @@ def _find_header(grid: list[list], columns: tuple[schema.Column, ...]) -> _Heade
 def _check_ambiguous(header: _Header, file: str, sheet: str) -> None:
     """Two alias columns for one canonical column (neither spelt canonically) -> error."""
     for canonical, positions in header.ambiguous.items():
-        shown = "、".join(f"“{header.labels[j]}”" for j in positions)
+        shown = quoted(header.labels[j] for j in positions)
         raise LedgerError(
             f"{shown}这几列都可以当作“{canonical}”，无法确定用哪一列",
             file=file, sheet=sheet or None, row=header.last_row + 1,
