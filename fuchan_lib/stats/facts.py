@@ -170,17 +170,20 @@ def industry_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
     facts.text("工业.规模复工列表", "，".join(parts) or None,
                "规上、规下工业已复工户数和复工率（没有复工率的不写；户数相加等于已复工）")
     _return_to_work(facts, "工业", ledger, params)
-    _waiting_reasons(facts, "工业", ledger, params)
+    late = reasons.waiting(ledger, params.as_of)  # once; each scale is a slice of these rows
+    _waiting_reasons(facts, "工业", late, params)
     for scale in schema.SCALES:
-        _waiting_reasons(facts, f"工业.{scale}", ledger[ledger[schema.SCALE] == scale], params)
+        _waiting_reasons(facts, f"工业.{scale}", late[late[schema.SCALE] == scale], params)
     _lagging_towns(facts, "工业", ledger, params)
     return facts
 
 
-def _waiting_reasons(facts: FactSet, prefix: str, ledger: pd.DataFrame, params: Params) -> None:
-    """未复工原因 of the firms still waiting: the breakdown sentence, and a count and the first
-    names per reason (the common reasons always have a key; a count of 0 has no value)."""
-    counts = reasons.reason_counts(ledger, params.as_of)
+def _waiting_reasons(facts: FactSet, prefix: str, late: pd.DataFrame, params: Params) -> None:
+    """未复工原因 of the firms still waiting (`late`: rows from `reasons.waiting`): the breakdown
+    sentence, and a count and the first names per reason (the common reasons always have a
+    key; a count of 0 has no value)."""
+    counts = reasons.count_reasons(late)
+    names = reasons.first_names_by_reason(late)
     facts.text(f"{prefix}.未复工原因", reasons.reason_breakdown(counts),
                "未复工企业按原因分（前五项，其余合为其他原因）")
     for reason in dict.fromkeys(reasons.COMMON_REASONS + tuple(counts)):
@@ -189,7 +192,7 @@ def _waiting_reasons(facts: FactSet, prefix: str, ledger: pd.DataFrame, params: 
         facts.count(f"{prefix}.未复工原因.{reason}", counts.get(reason) or None,
                     f"未复工原因为“{reason}”的户数")
         facts.text(f"{prefix}.未复工原因.{reason}.企业",
-                   reasons.firms_with_reason(ledger, params.as_of, reason),
+                   reasons.name_firms(names.get(reason, []), counts.get(reason, 0)),
                    f"未复工原因为“{reason}”的企业（台账中前两户，多于两户时加“等N户”）")
 
 
@@ -247,7 +250,7 @@ def service_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
                wording.join_with_and([f"{c.resumed}家{w}" for w, c in resumed_words if c.resumed]),
                "已复工的服务业企业按类别（为0的不写）")
     _return_to_work(facts, "服务业", ledger, params)
-    _waiting_reasons(facts, "服务业", ledger, params)
+    _waiting_reasons(facts, "服务业", reasons.waiting(ledger, params.as_of), params)
     _lagging_towns(facts, "服务业", ledger, params)
     return facts
 

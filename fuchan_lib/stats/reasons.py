@@ -34,14 +34,24 @@ def waiting(df: pd.DataFrame, as_of: date) -> pd.DataFrame:
 def reason_counts(df: pd.DataFrame, as_of: date) -> dict[str, int]:
     """未复工原因 of the firms still waiting: most frequent first (ties in ledger order),
     blanks counted under 未填原因 at the end."""
-    late = waiting(df, as_of)
+    return count_reasons(waiting(df, as_of))
+
+
+def _given(late: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(reasons as text, mask of the rows that gave one)."""
+    reasons = late[schema.REASON].astype(object)
+    return reasons, reasons.notna() & (reasons != "")
+
+
+def count_reasons(late: pd.DataFrame) -> dict[str, int]:
+    """`reason_counts` of rows already known to be waiting (see `waiting`)."""
     if schema.REASON not in late:
         return {NO_REASON: len(late)} if len(late) else {}
-    reasons = late[schema.REASON].astype(object).where(late[schema.REASON].notna(), None)
-    counts = pd.Series([r for r in reasons if r], dtype=object).value_counts(sort=False)
+    reasons, given = _given(late)
+    counts = reasons[given].value_counts(sort=False)  # in order of first appearance
     order = sorted(counts.index, key=lambda r: -counts[r])  # stable: ledger order on ties
     result = {r: int(counts[r]) for r in order}
-    blank = int(sum(1 for r in reasons if not r))
+    blank = int((~given).sum())
     if blank:
         result[NO_REASON] = blank
     return result
@@ -66,11 +76,29 @@ def firms_with_reason(df: pd.DataFrame, as_of: date, reason: str, limit: int = 2
     late = waiting(df, as_of)
     if schema.REASON not in late:
         return None
-    names = late.loc[late[schema.REASON] == reason, schema.NAME].astype(str).tolist()
+    return name_firms(first_names_by_reason(late, limit).get(reason, []),
+                      count_reasons(late).get(reason, 0), limit)
+
+
+def first_names_by_reason(late: pd.DataFrame, limit: int = 2) -> dict[str, list[str]]:
+    """The first `limit` names (ledger order) of the waiting firms per 未复工原因: one
+    grouping, however many reasons are asked about."""
+    if schema.REASON not in late:
+        return {}
+    reasons, given = _given(late)
+    firsts = pd.DataFrame({"原因": reasons[given], "名称": late.loc[given, schema.NAME].astype(str)})
+    found: dict[str, list[str]] = {}
+    for reason, name in firsts.groupby("原因", sort=False).head(limit).itertuples(index=False):
+        found.setdefault(reason, []).append(name)
+    return found
+
+
+def name_firms(names: list[str], total: int, limit: int = 2) -> str | None:
+    """'A', 'A、B', or 'A、B等13户' from the first names and how many there are; None for none."""
     if not names:
         return None
     shown = "、".join(names[:limit])
-    return shown if len(names) <= limit else f"{shown}等{len(names)}户"
+    return shown if total <= limit else f"{shown}等{total}户"
 
 
 def lagging_towns(groups: Mapping[str, Resumption], basis: str, towns: list[str],
