@@ -611,3 +611,14 @@ def test_signature_and_attachment_note_are_kept_with_the_body(doc):
     assert all(p.paragraph_format.keep_with_next for p in chain), [p.text for p in chain]
     assert not paragraphs[j].paragraph_format.keep_with_next  # the date does not pull 附件1 up
     assert all(p.paragraph_format.keep_together for p in paragraphs[i:j] if p.text.startswith(("附件", "2.")))
+
+
+def test_font_table_names_our_faces_as_chinese_with_an_alternate(sample):
+    """Word and WPS use w:altName when a face is missing: stock Windows has 仿宋 and 楷体 but not
+    the _GB2312 faces. The template's table listed Japanese faces and none of ours."""
+    table = part_xml(sample, "word/fontTable.xml")
+    assert "ＭＳ" not in table
+    for name, alternate in (("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体"), ("黑体", "SimHei"),
+                            ("方正小标宋简体", "宋体")):
+        assert re.search(f'<w:font w:name="{name}"><w:altName w:val="{alternate}"/>'
+                         '<w:charset w:val="86"/>', table), name

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
@@ -151,9 +152,36 @@ def install_styles(doc, fonts: Fonts) -> None:
         styles.append(parse_xml(spec))
 
 
-def fix_settings(doc) -> None:
+# (fragment of a 公文 face's name, the face an office without it should use, w:family): Word
+# and WPS look for w:altName when the named face is missing (ECMA-376 §17.8.3.1); stock Windows
+# has 仿宋, 楷体, 黑体 and 宋体 but not the _GB2312 faces or 方正小标宋
+_ALTERNATES = (("仿宋", "仿宋", "modern"), ("楷体", "楷体", "modern"), ("小标宋", "宋体", "roman"),
+               ("黑体", "SimHei", "modern"), ("宋体", "SimSun", "auto"))
+
+
+def font_table_xml(fonts: Fonts) -> bytes:
+    """fontTable.xml naming the 公文 faces as Chinese (GB2312 charset) with an alternate each;
+    the template's table lists Japanese faces (ＭＳ 明朝) and none of ours."""
+    entries = []
+    for name in dict.fromkeys((fonts.title, fonts.body, fonts.heading1, fonts.heading2,
+                               fonts.page_number)):
+        alternate, family = next(((alt, fam) for part, alt, fam in _ALTERNATES if part in name),
+                                 (None, "auto"))
+        alt = (f'<w:altName w:val="{escape(alternate, {chr(34): "&quot;"})}"/>'
+               if alternate and alternate != name else "")
+        entries.append(f'<w:font w:name="{escape(name, {chr(34): "&quot;"})}">{alt}'
+                       f'<w:charset w:val="86"/><w:family w:val="{family}"/>'
+                       '<w:pitch w:val="variable"/></w:font>')
+    entries.append('<w:font w:name="Times New Roman"><w:charset w:val="00"/>'
+                   '<w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>')
+    return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            f'<w:fonts {nsdecls("w")}>{"".join(entries)}</w:fonts>').encode("utf-8")
+
+
+def fix_settings(doc, fonts: Fonts) -> None:
     """evenAndOddHeaders for mirrored page numbers; zh-CN instead of the template's ja-JP;
-    no stylesWithEffects.xml (the template's copy describes styles this file no longer has)."""
+    no stylesWithEffects.xml (the template's copy describes styles this file no longer has);
+    a font table of our faces."""
     doc.settings.odd_and_even_pages_header_footer = True
     lang = doc.settings.element.find(qn("w:themeFontLang"))
     if lang is not None:
@@ -162,4 +190,6 @@ def fix_settings(doc) -> None:
     for r_id, rel in list(doc.part.rels.items()):
         if rel.reltype == STYLES_WITH_EFFECTS:
             doc.part.drop_rel(r_id)
+        elif rel.reltype == RT.FONT_TABLE:
+            rel.target_part._blob = font_table_xml(fonts)
 

@@ -215,7 +215,7 @@ def new_document(fonts: Fonts = Fonts()):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     install_styles(doc, fonts)
-    fix_settings(doc)
+    fix_settings(doc, fonts)
     setup_page(doc)
     setup_page_numbers(doc, fonts)
     return doc
