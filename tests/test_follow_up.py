@@ -3,6 +3,7 @@
 from datetime import date
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
 from fuchan_lib.report.follow_up_books import write_county_books
@@ -81,3 +82,27 @@ def test_workbooks_print_the_summary_on_one_page_and_each_township_apart(tmp_pat
     east = load_workbook(paths[2])["未复工企业"]
     assert east.page_setup.orientation == "landscape" and east.print_title_rows == "$1:$1"
     assert [c.value for c in east[2]][1:3] == ["丙厂", "A3"]
+
+
+def test_follow_up_workbooks_pass_the_ooxml_validator(tmp_path):
+    from fuchan_lib.report.follow_up_books import write_city_book
+
+    audit = pytest.importorskip("openxml_audit")
+    lists = county_follow_up(INDUSTRY, SERVICE, FESTIVAL, AS_OF)
+    paths = write_county_books(tmp_path, lists, county="测试县", as_of=AS_OF)
+    paths.append(write_city_book(tmp_path / "市", 1, "测试县", lists, AS_OF))
+    for path in paths:
+        result = audit.OpenXmlValidator().validate(str(path))
+        assert [e.description for e in result.errors if e.id != "Excel_InlineStrCells"] == [], path.name
+
+
+def test_a_city_workbook_lists_every_township_in_order_on_one_sheet(tmp_path):
+    from fuchan_lib.report.follow_up_books import write_city_book
+
+    lists = county_follow_up(INDUSTRY, SERVICE, FESTIVAL, AS_OF)
+    book = load_workbook(write_city_book(tmp_path, 3, "测试县", lists, AS_OF))
+    assert book.sheetnames == ["汇总", "未复工企业"]
+    rows = list(book["未复工企业"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        (1, "西镇", "己厂"), (2, "西镇", "甲厂"), (3, "东镇", "丙厂"), (4, "东镇", "甲店"),
+        (5, "南乡", "乙店"), (6, "未填", "丁厂")]
