@@ -10,6 +10,7 @@ at once on an office intranet.
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -25,7 +26,9 @@ def export_html(notebooks: list[Path], folder: Path) -> list[Path]:
     import nbformat
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(language_code="zh")
+    quiet = logging.getLogger("fuchan_lib.html_export")  # not the kernel app's logger: no
+    quiet.setLevel(logging.ERROR)  # "alternative text is missing" notes in a notebook server's log
+    exporter = HTMLExporter(language_code="zh", log=quiet)
     pages = []
     for notebook in notebooks:
         book = nbformat.read(notebook, as_version=4)
