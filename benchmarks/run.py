@@ -363,7 +363,7 @@ def child_size(n: int) -> dict:
     from fuchan_lib.core import schema
     from fuchan_lib.stats import sections
     import synthetic
-    from fuchan_lib.ingest.inputs import Inputs
+    from fuchan_lib.ingest.inputs import Inputs, with_states
 
     params = load_example_params()
     started = time.perf_counter()
@@ -374,7 +374,8 @@ def child_size(n: int) -> dict:
             check_shape_against_ingest(county, Path(tmp))
     frames = {kind: as_ingested(frame, kind, f"{kind}.xlsx", kind) for kind, frame in county.items()}
     del county
-    inputs = Inputs(params, frames[schema.INDUSTRY], frames[schema.SERVICE],
+    # as load_inputs hands them on: with the status codes derived once when the run reads them
+    inputs = Inputs(params, with_states(frames[schema.INDUSTRY]), with_states(frames[schema.SERVICE]),
                     frames[schema.INDICATORS], frames[schema.ENTERPRISE_INDICATORS])
     rss_inputs = _current_rss()
 

@@ -134,3 +134,12 @@ def test_a_blank_status_counts_in_no_flag(categorical):
     flags = status_flags(df, AS_OF)
     assert [list(f) for f in flags] == [[False, False, True, False], [False, False, False, True],
                                         [True, False, False, False], [True, False, False, False]]
+
+
+def test_state_codes_set_when_the_run_reads_the_ledger_count_the_same_as_the_status_text():
+    from fuchan_lib.ingest.inputs import with_states
+
+    coded = with_states(SAMPLE)
+    assert list(coded[schema.STATE]) == [1, 3, 3, 3, 3, 2, 3]
+    assert count_by(coded, schema.SCALE, AS_OF) == count_by(SAMPLE, schema.SCALE, AS_OF)
+    assert count_resumption(coded[coded[schema.TOWN] == "新华乡"], AS_OF) == Resumption(3, 0, 0, 3, 1)

@@ -46,6 +46,10 @@ GROUPING_TEXT = (TOWN,)
 SOURCE_FILE = "_文件"
 SOURCE_SHEET = "_工作表"
 SOURCE_ROW = "_行号"
+# set when the ledgers of a run are read (ingest.inputs.with_states): 春节期间状态 as a small
+# code, so every rate counts from one integer column instead of matching text again
+STATE = "_状态类"
+STATE_OTHER, STATE_RUNNING, STATE_LONG_STOPPED, STATE_ON_HOLIDAY = 0, 1, 2, 3
 
 # --- allowed values ---
 ABOVE_SCALE, BELOW_SCALE = "规上", "规下"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from fuchan_lib.core import schema
@@ -72,12 +73,33 @@ def read_inputs(params: Params) -> Inputs:
         raise LedgerProblems(problems)
     return Inputs(
         params=params,
-        industry=frames[schema.INDUSTRY],
-        service=frames[schema.SERVICE],
+        industry=with_states(frames[schema.INDUSTRY]),
+        service=with_states(frames[schema.SERVICE]),
         indicators=frames[schema.INDICATORS],
         enterprise_indicators=frames[schema.ENTERPRISE_INDICATORS],
         layouts={kind: layout for kind, layout in layouts.items() if layout is not None},
     )
+
+
+def state_codes(status: pd.Series) -> np.ndarray:
+    """春节期间状态 as schema.STATE codes (int8): running, long stopped, on holiday (需复工),
+    else (blank) other. A categorical column is coded from its category codes, no text matching."""
+    if isinstance(status.dtype, pd.CategoricalDtype):
+        codes, labels = status.cat.codes.to_numpy(), status.cat.categories
+    else:
+        codes, labels = pd.factorize(status)
+        labels = pd.Index(labels)
+    table = np.full(len(labels) + 1, schema.STATE_OTHER, dtype=np.int8)  # code −1 (blank): last
+    for states, code in ((schema.RUNNING, schema.STATE_RUNNING), (schema.LONG_STOPPED, schema.STATE_LONG_STOPPED),
+                         (schema.ON_HOLIDAY, schema.STATE_ON_HOLIDAY)):
+        table[:-1][labels.isin(states)] = code
+    return np.take(table, codes)
+
+
+def with_states(ledger: pd.DataFrame) -> pd.DataFrame:
+    """The ledger with its schema.STATE column, derived once when the run reads it; it travels
+    with every row slice, so nothing derived from it can go stale."""
+    return ledger.assign(**{schema.STATE: state_codes(ledger[schema.STATUS])})
 
 
 def sha256(path: Path) -> str:

@@ -170,7 +170,8 @@ def industry_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
     facts.text("工业.规模复工列表", "，".join(parts) or None,
                "规上、规下工业已复工户数和复工率（没有复工率的不写；户数相加等于已复工）")
     _return_to_work(facts, "工业", ledger, params)
-    late = reasons.waiting(ledger, params.as_of)  # once; each scale is a slice of these rows
+    # once; each scale is a slice of these rows
+    late = reasons.waiting(ledger, params.as_of, [schema.SCALE, schema.NAME, schema.REASON])
     _waiting_reasons(facts, "工业", late, params)
     for scale in schema.SCALES:
         _waiting_reasons(facts, f"工业.{scale}", late[late[schema.SCALE] == scale], params)
@@ -250,7 +251,8 @@ def service_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
                wording.join_with_and([f"{c.resumed}家{w}" for w, c in resumed_words if c.resumed]),
                "已复工的服务业企业按类别（为0的不写）")
     _return_to_work(facts, "服务业", ledger, params)
-    _waiting_reasons(facts, "服务业", reasons.waiting(ledger, params.as_of), params)
+    late = reasons.waiting(ledger, params.as_of, [schema.NAME, schema.REASON])
+    _waiting_reasons(facts, "服务业", late, params)
     _lagging_towns(facts, "服务业", ledger, params)
     return facts
 

@@ -20,6 +20,7 @@ import pandas as pd
 from fuchan_lib.core import schema
 from fuchan_lib.core.params import RATE_BASIS_INCLUDING_RUNNING, RATE_BASIS_NEEDING
 from fuchan_lib.core.wording import ratio_percent
+from fuchan_lib.ingest.inputs import state_codes
 
 BASES = (RATE_BASIS_NEEDING, RATE_BASIS_INCLUDING_RUNNING)
 
@@ -55,24 +56,22 @@ class Flags(NamedTuple):
     resumed: np.ndarray
 
 
+def state_column(df: pd.DataFrame) -> np.ndarray:
+    """schema.STATE codes of every row: the column set when the run read the ledger, or derived
+    here for a frame made otherwise (tests, a city roll-up rebuilt from snapshots)."""
+    if schema.STATE in df:
+        return df[schema.STATE].to_numpy()
+    return state_codes(df[schema.STATUS])
+
+
 def status_flags(df: pd.DataFrame, as_of: date) -> Flags:
     """Which enterprises were running, long stopped, needed to resume, and had resumed by as_of."""
-    # status codes once (free for a categorical column), then a lookup table per test
-    status = df[schema.STATUS]
-    if isinstance(status.dtype, pd.CategoricalDtype):
-        codes, labels = status.cat.codes.to_numpy(), status.cat.categories
-    else:
-        codes, labels = pd.factorize(status)
-        labels = pd.Index(labels)
-
-    def member(allowed) -> np.ndarray:
-        table = np.append(labels.isin(allowed), False)  # code −1 (blank) picks the final False
-        return np.take(table, codes)  # faster than fancy indexing with int8 category codes
-
-    needing = member(schema.ON_HOLIDAY)
+    state = state_column(df)
+    needing = state == schema.STATE_ON_HOLIDAY
     dates = df[schema.RESUMED_ON].to_numpy(dtype="datetime64[ns]")
     on_time = dates <= np.datetime64(pd.Timestamp(as_of))  # NaT compares False: not resumed
-    return Flags(member(schema.RUNNING), member(schema.LONG_STOPPED), needing, needing & on_time)
+    return Flags(state == schema.STATE_RUNNING, state == schema.STATE_LONG_STOPPED, needing,
+                 needing & on_time)
 
 
 def count_resumption(df: pd.DataFrame, as_of: date) -> Resumption:
@@ -112,7 +111,7 @@ def count_by(df: pd.DataFrame, by: str | list[str], as_of: date) -> dict:
         codes, names = _group_codes(df[key])
         combined = combined * len(names) + codes
         labels = [(*prefix, name) for prefix in labels for name in names]
-    state = (flags.running * 1 + flags.long_stopped * 2 + flags.needing * 3 + flags.resumed * 1)
+    state = state_column(df) + flags.resumed  # the STATE codes, waiting (3) + resumed -> 4
     table = np.bincount(combined * _STATES + state, minlength=len(labels) * _STATES)
     table = table.reshape(len(labels), _STATES)
     return {
