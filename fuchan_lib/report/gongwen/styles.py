@@ -14,6 +14,7 @@ LibreOffice breaks digit runs across lines ("107 / 7户").
 
 from __future__ import annotations
 
+import math
 from xml.sax.saxutils import escape
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -23,13 +24,15 @@ from docx.shared import Pt
 
 from fuchan_lib.core.params import Fonts
 from fuchan_lib.report.gongwen.geometry import (
-    BODY_SIZE, LINE_PITCH, PAGE_NUMBER_SIZE, TITLE_SIZE,
+    BODY_SIZE, CHARS_PER_LINE, LINE_PITCH, PAGE_NUMBER_SIZE, TEXT_WIDTH, TITLE_SIZE,
 )
 
 # python-docx names no constant for it (Word 2010's copy of styles.xml with effects)
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 LANG_XML = '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
-CONDENSE_TWENTIETHS = -5  # -0.25 pt per character: 28 × 15.75 pt ≤ 156 mm
+# the run spacing that fits 28 characters in 156 mm, in whole quarter points (Word's step):
+# 16 pt - 156 mm / 28 = 0.207 pt -> 0.25 pt, written in twentieths of a point: -5
+CONDENSE_TWENTIETHS = -5 * math.ceil(4 * (BODY_SIZE.pt - TEXT_WIDTH.pt / CHARS_PER_LINE))
 TABLE_FONT_PT = 12  # 小四
 
 # style ids (ASCII, stable) -> names shown in Word's style pane (Chinese)
