@@ -622,3 +622,13 @@ def test_font_table_names_our_faces_as_chinese_with_an_alternate(sample):
                             ("方正小标宋简体", "宋体")):
         assert re.search(f'<w:font w:name="{name}"><w:altName w:val="{alternate}"/>'
                          '<w:charset w:val="86"/>', table), name
+
+
+def test_no_template_thumbnail_or_stale_app_properties(sample):
+    """The template's preview picture and its "Microsoft Macintosh Word, 1 page, 0 words"
+    describe another file; file browsers show them."""
+    with zipfile.ZipFile(sample) as z:
+        assert not [n for n in z.namelist() if "thumbnail" in n]
+        assert "thumbnail" not in z.read("_rels/.rels").decode()
+        app = z.read("docProps/app.xml").decode()
+    assert "<Application>fuchan</Application>" in app and "<Pages>" not in app

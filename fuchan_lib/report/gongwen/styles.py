@@ -181,6 +181,23 @@ def font_table_xml(fonts: Fonts) -> bytes:
             f'<w:fonts {nsdecls("w")}>{"".join(entries)}</w:fonts>').encode("utf-8")
 
 
+APP_XML = ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<Properties xmlns="
+           '"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+           "<Application>fuchan</Application><DocSecurity>0</DocSecurity></Properties>")
+
+
+def drop_template_leftovers(doc) -> None:
+    """The template's thumbnail (a picture of another document, shown by file browsers) and
+    its app.xml (\"Microsoft Macintosh Word\", 1 page, 0 words) describe a file that is not
+    this one: the thumbnail goes, app.xml says only who wrote the file."""
+    package = doc.part.package
+    for r_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(r_id)
+        elif rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = APP_XML.encode("utf-8")
+
+
 def fix_settings(doc, fonts: Fonts) -> None:
     """evenAndOddHeaders for mirrored page numbers; zh-CN instead of the template's ja-JP;
     no stylesWithEffects.xml (the template's copy describes styles this file no longer has);

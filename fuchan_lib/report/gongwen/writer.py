@@ -31,7 +31,7 @@ from fuchan_lib.report.gongwen.blocks import (
 from fuchan_lib.report.gongwen.page import setup_page, setup_page_numbers
 from fuchan_lib.report.gongwen.styles import (
     S_ATTACH_LABEL, S_ATTACH_TITLE, S_BODY, S_CAPTION, S_FIGURE, S_HEADING, S_PLAIN, S_TABLE,
-    S_TITLE, fix_settings, install_styles, set_run_fonts,
+    S_TITLE, drop_template_leftovers, fix_settings, install_styles, set_run_fonts,
 )
 from fuchan_lib.report.gongwen.tables import save_with_tables, table_xml
 from fuchan_lib.report.gongwen.text import estimated_width, heading_number, split_title
@@ -216,6 +216,7 @@ def new_document(fonts: Fonts = Fonts()):
             body.remove(child)
     install_styles(doc, fonts)
     fix_settings(doc, fonts)
+    drop_template_leftovers(doc)
     setup_page(doc)
     setup_page_numbers(doc, fonts)
     return doc
