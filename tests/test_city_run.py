@@ -176,3 +176,22 @@ def test_the_shipped_city_params_load_with_every_county_file_present():
     city = load_city_params(root / "params" / "示例市_2023Q1.yaml")
     assert [c.name for c in city.counties] == ["示例县", "东湖区", "西岭县"]
     assert all(city.resolve(c.params).is_file() for c in city.counties)
+
+
+@pytest.mark.slow
+def test_city_notebook_runs_alone_from_the_city_params(tmp_path):
+    """In JupyterLab there is no handover from `fuchan 汇总`: the notebook reads the counties."""
+    import papermill
+
+    from fuchan_lib.run import city
+    from fuchan_lib.run.pipeline import notebooks_dir
+
+    root = Path(__file__).resolve().parent.parent
+    run_dir = tmp_path / "run"
+    papermill.execute_notebook(
+        str(notebooks_dir() / city.CITY_NOTEBOOK), str(tmp_path / "out.ipynb"), progress_bar=False,
+        parameters={"params_path": str(root / "params" / "示例市_2023Q1.yaml"), "run_dir": str(run_dir)},
+        kernel_name="python3", cwd=str(notebooks_dir()))
+    facts = {f["key"]: f["text"] for f in json.loads((run_dir / "facts.json").read_text(encoding="utf-8"))}
+    assert facts["各县名单"] == "示例县、东湖区、西岭县"
+    assert (run_dir / "tables" / rollup.TABLE_COUNTIES).is_file()
