@@ -41,6 +41,7 @@ def import_papermill_lean():
 ENGINE = "fuchan-shared-kernel"
 
 
+_REGISTERED: list[str] = []  # the engine is registered once per process
 _CLIENTS: dict[int, object] = {}  # id(kernel manager) -> the one notebook client of that kernel
 
 
@@ -56,10 +57,12 @@ def register_engine() -> None:
     running and gives every notebook the same started client (nbclient would start, wait for
     and leave open a new one per notebook when it does not own the kernel)."""
     papermill = import_papermill_lean()
-    from papermill.clientwrap import PapermillNotebookClient
     from jupyter_core.utils import run_sync
+    from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
+    if _REGISTERED:
+        return  # by an earlier notebook of this process
     class _Client(PapermillNotebookClient):
         async def async_start_new_kernel_client(self):
             shared = _CLIENTS.get(id(self.km))
@@ -81,6 +84,7 @@ def register_engine() -> None:
                            **kwargs).execute()
 
     papermill_engines.register(ENGINE, _Engine)
+    _REGISTERED.append(ENGINE)
 
 
 class SharedKernel:

@@ -40,7 +40,11 @@ class Part:
 
     def sheet(self, name: str) -> pd.DataFrame:
         """One sheet of this part's 附表, by sheet name."""
-        return next(sheets[name] for sheets in self.tables.values() if name in sheets)
+        for sheets in self.tables.values():
+            if name in sheets:
+                return sheets[name]
+        raise KeyError(f"part {self.name!r} has no sheet {name!r}; it has "
+                       f"{[s for sheets in self.tables.values() for s in sheets]}")
 
 
 def industry(inputs: Inputs) -> Part:
