@@ -13,6 +13,7 @@ MM = 72 / 25.4
 LEFT, RIGHT = 28 * MM, (210 - 26) * MM  # the 版心's edges
 BODY_BOTTOM = (297 - 35) * MM
 PITCH = 28.95  # pt between grid lines
+LINE_START_FORBIDDEN = set("，。、；：？！”’）》」』…")  # never opens a line (禁则)
 _NS = "{http://www.w3.org/1999/xhtml}"
 
 
@@ -62,13 +63,16 @@ def is_full_line(row: Row) -> bool:
 
 def plain_full_lines(all_pages: list[list[Row]]) -> list[str]:
     """Full lines of CJK text only, not followed by a number (a number that does not fit is
-    carried whole to the next line, and the line before it is spread out)."""
+    carried whole to the next line, and the line before it is spread out); likewise a short
+    line whose last character went on with the punctuation after it (禁则: punctuation never
+    opens a line)."""
     result = []
     for page in all_pages:
         rows = body(page)
         for row, after in zip(rows, rows[1:]):
+            carried = after.text[1:2] in LINE_START_FORBIDDEN and len(row.text) < 27
             if (is_full_line(row) and not any(ch.isascii() for ch in row.text)
-                    and after.text and not after.text[0].isascii()):
+                    and after.text and not after.text[0].isascii() and not carried):
                 result.append(row.text)
     return result
 

@@ -80,6 +80,19 @@ def test_no_number_split_page_numbers_alternate_and_the_signature_has_body_text(
     assert texts[-2:] == ["示例县工业和信息化局", "2023年2月16日"]
 
 
+def test_every_character_of_the_body_is_drawn(example):
+    """LibreOffice hung line-end punctuation into the margin and did not draw it ("原料储备" /
+    "人员组织": the 、 lost); the body as rendered holds the docx's text, character for
+    character."""
+    report, pages = example
+    paragraphs = [p.text for p in Document(str(report)).paragraphs]
+    body_end = next(i for i, t in enumerate(paragraphs) if t.startswith("附件1"))
+    written = re.sub(r"\s", "", "".join(paragraphs[:body_end]))
+    drawn = re.sub(r"\s", "", "".join(
+        row.text for page in pages[:body_page_count(pages)] for row in pdf_layout.body(page)))
+    assert drawn == written
+
+
 def test_attachment_tables_span_the_text_width(example):
     report, _ = example
     tables = Document(str(report)).tables
