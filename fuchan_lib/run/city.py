@@ -4,9 +4,9 @@ A county is read from its params file (ledgers read and audited as for a county 
 city's 截止日期) or from a finished county run folder (its manifest and enterprise snapshot).
 Every problem with the sources is collected and refused at once, naming the counties. The run
 folder is built in a staging folder and renamed into place only when complete, like a county
-run; the city notebook computes the figures from the enterprises read here (handed over as one
-pickle in the staging folder, removed before the move), while the 督办 workbooks are written
-beside it (like a county run's, by the pipeline).
+run. Like a county run, every figure, 附表 and chart is built once here (`build`); the city
+notebook shows that result and writes its tables and charts (handed over as one pickle in the
+staging folder, removed before the move), while the 督办 workbooks are written beside it.
 """
 
 from __future__ import annotations
@@ -29,7 +29,11 @@ from fuchan_lib.core import layout
 from fuchan_lib.run import history
 from fuchan_lib.stats import weekly
 from fuchan_lib.stats import rollup
+from fuchan_lib.stats import build as build_steps
+from fuchan_lib.stats import sections
+from fuchan_lib.stats.build import Part
 from fuchan_lib.stats.facts import FactSet
+from fuchan_lib.core.wording import format_month_day
 
 CITY_NOTEBOOK = "汇总.ipynb"
 HANDOVER = ".汇总输入.pkl"
@@ -164,13 +168,15 @@ def previous_facts(r: Rollup) -> FactSet | None:
     return FactSet.from_json(r.previous.folder / layout.FACTS_FILE)
 
 
-def load_handover(run_dir: str | Path, params_path: str | Path) -> Rollup:
-    """What `fuchan 汇总` read, for the city notebook; read afresh when run alone in JupyterLab."""
+def load_handover(run_dir: str | Path, params_path: str | Path) -> tuple[Rollup, Part]:
+    """What `fuchan 汇总` read and built, for the city notebook; read and built afresh when the
+    notebook runs alone in JupyterLab."""
     handed = Path(run_dir) / HANDOVER
     if handed.is_file():
         with handed.open("rb") as f:
             return pickle.load(f)
-    return prepare(params_path)
+    r = prepare(params_path)
+    return r, build(r)
 
 
 # --- the steps of the city notebook: each makes one part of the run folder from what was read ---
@@ -203,6 +209,25 @@ def audit_table(r: Rollup):
         "级别": "警告", "规则": "同一企业在两县", schema.CREDIT_CODE: d[schema.CREDIT_CODE],
         schema.NAME: d[schema.NAME], "计入": d["计入"], "又见于": d["又见于"], "问题": r.warnings,
     }, columns=["级别", "规则", schema.CREDIT_CODE, schema.NAME, "计入", "又见于", "问题"])
+
+
+def build(r: Rollup) -> Part:
+    """The city's build step: every figure of the report, its 附表 and the data of its charts,
+    computed once from the combined enterprises."""
+    inputs = city_inputs(r)
+    by_county = county_table(r)
+    by_category = sections.category_table(inputs)
+    curves, as_of_day = sections.curve_frame(inputs)
+    tables = {rollup.TABLE_COUNTIES: {"各县": by_county},
+              rollup.TABLE_CATEGORY: {"分类": by_category},
+              rollup.TABLE_AUDIT: {"审核清单": audit_table(r)}}
+    charts = {
+        rollup.FIGURE_CURVE: (curves, as_of_day, "截至" + format_month_day(r.params.as_of)),
+        rollup.FIGURE_CATEGORY: (by_category[by_category["类别"].isin(build_steps.CHART_CATEGORIES)]
+                                 .reset_index(drop=True),),
+        rollup.FIGURE_COUNTIES: (by_county[by_county[rollup.COUNTY].isin(r.names)],),
+    }
+    return Part("全市", build_facts(r), tables, charts)
 
 
 def write_follow_up(r: Rollup, run_dir: str | Path) -> list[Path]:
@@ -265,6 +290,7 @@ def run_rollup(params_path: str | Path, say=print) -> CityRunResult:
     started = time.perf_counter()
     r = prepare(params_path)
     p = r.params
+    part = build(r)
     timings = {"读取和检查": time.perf_counter() - started}
     say(f"已读取{len(r.counties)}个县（{'、'.join(r.names)}），共{len(r.city.industry)}户工业企业、"
         f"{len(r.city.service)}户服务业企业，开始汇总……")
@@ -274,7 +300,7 @@ def run_rollup(params_path: str | Path, say=print) -> CityRunResult:
     staging = Path(tempfile.mkdtemp(prefix=".运行中-", dir=output))
     try:
         with (staging / HANDOVER).open("wb") as f:
-            pickle.dump(r.for_notebook(), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((r.for_notebook(), part), f, protocol=pickle.HIGHEST_PROTOCOL)
         parameters = {"params_path": str(Path(params_path).resolve()), "run_dir": str(staging)}
         (staging / layout.NOTEBOOKS_DIR).mkdir()
         with ThreadPoolExecutor(max_workers=1) as pool:  # 督办 needs no figure: write it meanwhile
@@ -288,8 +314,8 @@ def run_rollup(params_path: str | Path, say=print) -> CityRunResult:
             books.result()
         (staging / HANDOVER).unlink()
         step = time.perf_counter()
-        facts = FactSet.from_json(staging / layout.FACTS_FILE)
-        report, gaps = build_city_report(p, staging, facts)
+        facts = part.facts
+        report, gaps = build_city_report(p, staging, part)
         timings["报告"] = time.perf_counter() - step
         timings["合计"] = time.perf_counter() - started
         _manifest(r, run_name, timings, facts, report, gaps).write(staging)

@@ -42,13 +42,7 @@ class NotebookRun:
 
     def save(self, part: Part) -> list[Path]:
         """Write a part's 附表 (.xlsx) and figures (.png) into the run folder; return the paths."""
-        from fuchan_lib.report.figures import draw_charts
-
-        written = [save_table(self.folder.path, name, sheets) for name, sheets in part.tables.items()]
-        if part.snapshot is not None:
-            part.snapshot.to_csv(self.folder.snapshot, index=False, encoding="utf-8-sig")
-            written.append(self.folder.snapshot)
-        return written + draw_charts(part.charts, self.folder.figure)
+        return save_part(self.folder, part)
 
 
     @staticmethod
@@ -59,6 +53,17 @@ class NotebookRun:
         for path in paths:
             if path.suffix == ".png":
                 display(Image(filename=str(path), width=width))
+
+
+def save_part(folder: RunFolder, part: Part) -> list[Path]:
+    """Write a part's 附表 (.xlsx), snapshot and figures (.png) into `folder`; return the paths."""
+    from fuchan_lib.report.figures import draw_charts
+
+    written = [save_table(folder.path, name, sheets) for name, sheets in part.tables.items()]
+    if part.snapshot is not None:
+        part.snapshot.to_csv(folder.snapshot, index=False, encoding="utf-8-sig")
+        written.append(folder.snapshot)
+    return written + draw_charts(part.charts, folder.figure)
 
 
 def save_table(run_dir: str | Path, filename: str, sheets: dict) -> Path:
