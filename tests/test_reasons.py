@@ -38,6 +38,8 @@ def test_reasons_count_only_firms_still_waiting_most_frequent_first():
     [
         (5, "订单不足2户、用电受限2户、资金困难1户、设备检修1户，未填原因1户"),
         (2, "订单不足2户、用电受限2户，其他原因2户，未填原因1户"),
+        # a rest of one reason is named: 设备检修1户, not 其他原因1户
+        (3, "订单不足2户、用电受限2户、资金困难1户、设备检修1户，未填原因1户"),
     ],
 )
 def test_breakdown_adds_up_to_the_firms_still_waiting(named, expected):
@@ -63,13 +65,50 @@ def test_lagging_towns_lowest_first_never_all():
     groups = {"城关镇": Resumption(10, 0, 0, 10, 9), "新田乡": Resumption(8, 0, 0, 8, 6),
               "东山镇": Resumption(4, 0, 0, 4, 3), "西河镇": Resumption(3, 3, 0, 0, 0)}  # no rate
     order = ["城关镇", "新田乡", "东山镇", "西河镇"]
-    # 新田乡 75.0% and 东山镇 75.0% tie: the county's order decides
+    # 新田乡 75.0% and 东山镇 75.0% tie (both below the whole, 18/22 = 81.8%): county order decides
     assert reasons.lagging_towns(groups, "需复工", order) == "新田乡75.0%、东山镇75.0%"
-    assert reasons.lagging_towns(groups, "需复工", order, most=1) == "新田乡75.0%"
     assert reasons.lagging_towns({"城关镇": groups["城关镇"]}, "需复工", order) is None
 
 
-def test_most_resumed_towns():
-    changes = pd.DataFrame({schema.TOWN: ["东山镇", "城关镇", "东山镇", "城关镇", "新田乡"]})
-    assert reasons.most_resumed_towns(changes, ["城关镇", "东山镇", "新田乡"], most=2) == "城关镇2户、东山镇2户"
-    assert reasons.most_resumed_towns(changes.iloc[:0], ["城关镇"]) is None
+# hand-computed: (需复工, 已复工) per township in county order, `most`, the sentence part
+@pytest.mark.parametrize(
+    "towns, most, expected",
+    [
+        # every township at 100%: none is lower than another, nothing to state
+        ({"城关镇": (10, 10), "新田乡": (5, 5), "东山镇": (3, 3)}, 3, None),
+        # whole 27/30 = 90.0%: only those below it lag (城关镇 100% and 新田乡 90.0% do not)
+        ({"城关镇": (10, 10), "新田乡": (10, 9), "东山镇": (10, 8)}, 3, "东山镇80.0%"),
+        # a tie at the cut is not split: 东山镇 and 西河镇 both 50.0%, only one place left
+        ({"城关镇": (20, 20), "新田乡": (4, 1), "东山镇": (4, 2), "西河镇": (2, 1)}, 2, "新田乡25.0%"),
+        # ... and named whole when it fits
+        ({"城关镇": (20, 20), "新田乡": (4, 1), "东山镇": (4, 2), "西河镇": (2, 1)}, 3,
+         "新田乡25.0%、东山镇50.0%、西河镇50.0%"),
+        # the lowest figure shared by more townships than `most`: none singled out
+        ({"城关镇": (20, 20), "新田乡": (2, 1), "东山镇": (2, 1)}, 1, None),
+        # ties are judged on the rates as printed: 2/3 = 66.7% and 667/1000 = 66.7%
+        ({"城关镇": (50, 50), "新田乡": (3, 2), "东山镇": (1000, 667)}, 1, None),
+    ],
+)
+def test_lagging_towns_are_below_the_whole_and_ties_are_never_cut(towns, most, expected):
+    groups = {t: Resumption(n, 0, 0, n, r) for t, (n, r) in towns.items()}
+    assert reasons.lagging_towns(groups, "需复工", list(towns), most=most) == expected
+
+
+@pytest.mark.parametrize(
+    "towns, most, expected",
+    [
+        (["东山镇", "城关镇", "东山镇", "城关镇", "新田乡"], 2, "城关镇2户、东山镇2户"),
+        # 城关镇 and 东山镇 tie for second place with one place left: only the first is named
+        (["新田乡"] * 3 + ["城关镇", "东山镇"], 2, "新田乡3户"),
+        (["新田乡"] * 3 + ["城关镇", "东山镇"], 3, "新田乡3户、城关镇1户、东山镇1户"),
+        # every township alike: none had "more" than another
+        (["新田乡", "城关镇", "东山镇"], 2, None),
+    ],
+)
+def test_most_resumed_towns_never_cut_a_tie(towns, most, expected):
+    changes = pd.DataFrame({schema.TOWN: towns})
+    assert reasons.most_resumed_towns(changes, ["城关镇", "东山镇", "新田乡"], most=most) == expected
+
+
+def test_most_resumed_towns_none_without_changes():
+    assert reasons.most_resumed_towns(pd.DataFrame({schema.TOWN: []}), ["城关镇"]) is None

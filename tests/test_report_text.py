@@ -8,7 +8,7 @@ import pytest
 
 import synthetic
 from fuchan_lib.core import schema
-from fuchan_lib.ingest.inputs import Inputs, load_inputs
+from fuchan_lib.ingest.inputs import Inputs, load_inputs, with_states
 from fuchan_lib.report.narrative import count_gaps, default_template_text, read_template, render_template
 from fuchan_lib.stats.audit import AuditReport
 from fuchan_lib.stats.build import build_all
@@ -105,7 +105,74 @@ def test_a_county_with_only_large_industry_and_no_services_above_scale(example):
     basic = printed[printed.index("基本情况"):printed.index("工作措施")]
     assert "【待补充】" not in basic
     assert "其中：规模以上工业企业91户，复工复产率达98.9%（" in basic  # 规下: nothing to state
-    assert "已复工营业规模以上服务业企业0户。" in basic  # no rate without a denominator
-    assert "大个体0户" in basic and "限额以上批零住餐企业中批发业42户、零售业39户、住宿业24户、餐饮业44户" in basic
+    # no firm to resume, no rate: no "已复工营业…0户" sentence; a category with no firm is not listed
+    assert "节后需复工营业规模以上服务业企业0户。" in basic and "已复工营业规模以上服务业企业" not in basic
+    services = basic[basic.index("服务业复工营业情况"):]
+    assert "0户" not in services.replace("规模以上服务业企业0户", "")
+    assert "全县共有限额以上批零住餐企业149户，限额以上批零住餐企业中批发业42户、零售业39户、住宿业24户、餐饮业44户" in basic
     for junk in ("，，", "：，", "，。", "其中：。"):
         assert junk not in printed, junk
+
+
+def _on_holiday_to_running(service, category):
+    """The ledger with every firm of `category` open through the festival (none to resume)."""
+    service = service.copy()
+    rows = (service[schema.CATEGORY] == category) & (service[schema.STATUS] == "停业放假")
+    service.loc[rows, schema.STATUS] = "正常营业"
+    service.loc[rows, schema.RESUMED_ON] = None
+    return with_states(service)
+
+
+# hand-computed from the example ledger (pandas groupby, see the counts in each comment)
+RETAIL = "限额以上批零住餐企业中批发业42户、零售业39户、住宿业24户、餐饮业44户"
+
+
+@pytest.mark.parametrize(
+    "shape, basis, expected",
+    [
+        # no 限上 firm: 大个体 345 = 111 + 16 + 218, 185 resumed, 185/218 = 84.9%
+        ("no 限上", "需复工",
+         "全县共有大个体345户。春节期间坚持营业的大个体111户，长期停业的大个体16户。节后需复工营业大个体218户。"
+         "截至2023年2月15日，已复工营业大个体185户，复工营业率84.9%。"),
+        # every 大个体 open at the festival: 329 = 111 + 218 running, none to resume; 93/99 = 93.9%
+        ("大个体 none to resume", "需复工",
+         f"全县共有限额以上批零住餐企业149户、大个体345户，{RETAIL}。春节期间坚持营业的限额以上批零住餐企业47户、"
+         "大个体329户，长期停业的限额以上批零住餐企业3户、大个体16户。节后需复工营业限额以上批零住餐企业99户。"
+         "截至2023年2月15日，已复工营业限额以上批零住餐企业93户，复工营业率93.9%。"),
+        # 含正常生产: (158 + 278) / (494 − 19) = 91.8%, stated with its base
+        ("example", "含正常生产",
+         f"全县共有限额以上批零住餐企业149户、大个体345户，{RETAIL}。春节期间坚持营业的限额以上批零住餐企业47户、"
+         "大个体111户，长期停业的限额以上批零住餐企业3户、大个体16户。节后需复工营业限额以上批零住餐企业99户、大个体218户。"
+         "截至2023年2月15日，已复工营业限额以上批零住餐企业93户、大个体185户，"
+         "复工营业率91.8%（含春节期间坚持营业企业，不含长期停业企业）。"),
+    ],
+)
+def test_retail_paragraph_lists_no_empty_category_and_states_its_base(example, shape, basis, expected):
+    service = example.service
+    if shape == "no 限上":
+        service = service[service[schema.CATEGORY] != schema.RETAIL_ABOVE_QUOTA]
+    elif shape == "大个体 none to resume":
+        service = _on_holiday_to_running(service, schema.BIG_INDIVIDUAL)
+    params = example.params.model_copy(update={"rate_basis": basis})
+    inputs = Inputs(params, example.industry, service, example.indicators, example.enterprise_indicators)
+    printed = text_of(render_template(default_template_text(), all_facts(inputs)))
+    paragraph = printed[printed.index("限额以上批零住餐企业及大个体。") + len("限额以上批零住餐企业及大个体。"):]
+    assert paragraph[:paragraph.index("\n")].replace("截至2022年末，", "") == expected
+
+
+@pytest.mark.parametrize(
+    "basis, expected",
+    [
+        # 106 = 105 running + 1 long stopped: no firm to resume, so no resumed count and no rate
+        ("需复工", "春节期间坚持营业规模以上服务业企业105户，长期停业1户，节后需复工营业规模以上服务业企业0户。据"),
+        # 含正常生产: 105 / (106 − 1) = 100.0%, with its base
+        ("含正常生产", "节后需复工营业规模以上服务业企业0户。截至2023年2月15日，已复工营业规模以上服务业企业0户，"
+                      "复工营业率100.0%（含春节期间坚持营业企业，不含长期停业企业）。"),
+    ],
+)
+def test_services_above_scale_with_none_to_resume(example, basis, expected):
+    service = _on_holiday_to_running(example.service, schema.SERVICE_ABOVE_SCALE)
+    params = example.params.model_copy(update={"rate_basis": basis})
+    inputs = Inputs(params, example.industry, service, example.indicators, example.enterprise_indicators)
+    printed = text_of(render_template(default_template_text(), all_facts(inputs)))
+    assert expected in printed

@@ -242,6 +242,10 @@ def service_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
         facts.text(f"{prefix}.{what}列表", lists.count_list(totals, lists.TRADE_ORDER),
                    f"{category}按{what}的户数（标准顺序，合计等于{prefix}.企业数）")
     retail_words = (("限额以上批零住餐企业", retail), ("大个体", individual))
+    _retail_lists(facts, retail_words)
+    facts.text("服务业.复工率口径", "" if params.rate_basis == RATE_BASIS_NEEDING
+               else "（含春节期间坚持营业企业，不含长期停业企业）",
+               "服务业复工营业率的口径说明（按需复工计算时为空，句中不写）")
     facts.text("限上和大个体.长期停业列表",
                "、".join(lists.labelled_counts((w, c.long_stopped) for w, c in retail_words)) or None,
                "长期停业的限上批零住餐企业和大个体（为0的不写）")
@@ -255,6 +259,22 @@ def service_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
     _waiting_reasons(facts, "服务业", late, params)
     _lagging_towns(facts, "服务业", ledger, params)
     return facts
+
+
+def _retail_lists(facts: FactSet, groups: tuple[tuple[str, Resumption], ...]) -> None:
+    """'限额以上批零住餐企业149户、大个体345户' for each count of the paragraph: a group with 0
+    is left out (a county without 限上 firms reads "全县共有大个体115户"); the resumed are
+    listed for the groups that had firms to resume, and not at all when none had."""
+    present = [(w, c) for w, c in groups if c.total] or list(groups)
+    for key, what, attr in (("企业数", "企业总数", "total"), ("坚持营业", "春节期间坚持营业", "running"),
+                            ("需复工", "节后需复工", "needing")):
+        pairs = [(w, getattr(c, attr)) for w, c in present]
+        items = lists.labelled_counts(pairs) or [f"{w}0户" for w, _n in pairs]
+        facts.text(f"限上和大个体.{key}列表", "、".join(items),
+                   f"{what}的限上批零住餐企业和大个体（为0的不写；都为0时写0户）")
+    resumed = [f"{w}{c.resumed}户" for w, c in groups if c.needing]
+    facts.text("限上和大个体.已复工列表", "、".join(resumed) or None,
+               "已复工的限上批零住餐企业和大个体（只写有节后需复工的类别；都没有时无值）")
 
 
 def indicator_facts(

@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 
 from fuchan_lib.core import schema
-from fuchan_lib.core.wording import format_percent, join_items
+from fuchan_lib.core.wording import format_percent, join_items, round_half_up
 from fuchan_lib.stats.rates import Resumption, status_flags
 
 NO_REASON = "未填原因"
@@ -61,8 +61,11 @@ def count_reasons(late: pd.DataFrame) -> dict[str, int]:
 
 def reason_breakdown(counts: Mapping[str, int], named: int = 5) -> str | None:
     """'订单不足43户、资金困难18户…，其他原因9户，未填原因2户': up to `named` reasons by
-    frequency, the rest summed, so the parts add up to the firms still waiting."""
+    frequency, the rest summed, so the parts add up to the firms still waiting. A rest of one
+    reason is named, not called 其他原因."""
     given = {r: n for r, n in counts.items() if r != NO_REASON}
+    if len(given) == named + 1:
+        named += 1
     shown = list(given.items())[:named]
     rest = sum(n for _r, n in list(given.items())[named:])
     parts = [f"{r}{n}户" for r, n in shown]
@@ -105,16 +108,21 @@ def name_firms(names: list[str], total: int, limit: int = 2) -> str | None:
 
 def lagging_towns(groups: Mapping[str, Resumption], basis: str, towns: list[str],
                   digits: int = 1, most: int = 3) -> str | None:
-    """'石桥镇83.3%、西河镇84.1%': the townships with the lowest 复工率, lowest first (ties
-    in the county's order). At most `most`, and never all of them: with two townships with a
-    rate, one is named; with fewer there is no "lagging" to state."""
+    """'石桥镇83.3%、西河镇84.1%': the townships whose 复工率 is below the rate of all of them
+    together, lowest first (ties in the county's order). At most `most`, and a tie is never cut
+    (see `leading_without_cutting_ties`); where no township is below the whole (every one at
+    100%), there is no "lagging" to state."""
     rated = [(t, groups[t].rate(basis)) for t in towns if t in groups]
     rated = [(t, r) for t, r in rated if r is not None]
     if len(rated) < 2:
         return None
+    whole = sum((groups[t] for t, _r in rated), Resumption(0, 0, 0, 0, 0)).rate(basis)
     rank = {t: i for i, t in enumerate(towns)}
-    lowest = sorted(rated, key=lambda tr: (tr[1], rank[tr[0]]))[: min(most, len(rated) - 1)]
-    return "、".join(f"{t}{format_percent(r, digits)}" for t, r in lowest)
+    shown = {t: round_half_up(r, digits) for t, r in rated}  # as the reader sees them
+    below = sorted((t for t, _r in rated if shown[t] < round_half_up(whole, digits)),
+                   key=lambda t: (shown[t], rank[t]))
+    lowest = leading_without_cutting_ties(below, most, value=shown.__getitem__)
+    return join_items([f"{t}{format_percent(groups[t].rate(basis), digits)}" for t in lowest])
 
 
 def most_resumed_towns(newly_resumed: pd.DataFrame, towns: list[str], most: int = 3) -> str | None:
@@ -124,5 +132,22 @@ def most_resumed_towns(newly_resumed: pd.DataFrame, towns: list[str], most: int 
         return None
     counts = newly_resumed[schema.TOWN].astype(object).fillna("未填").value_counts(sort=False)
     rank = {t: i for i, t in enumerate(towns)}
-    top = sorted(counts.index, key=lambda t: (-counts[t], rank.get(t, len(rank))))[:most]
+    ranked = sorted(counts.index, key=lambda t: (-counts[t], rank.get(t, len(rank))))
+    top = leading_without_cutting_ties(ranked, most, value=counts.__getitem__)
     return join_items([f"{t}{int(counts[t])}户" for t in top])
+
+
+def leading_without_cutting_ties(ranked: list, most: int, value) -> list:
+    """The first items of `ranked` (already sorted), at most `most`, never separating items of
+    equal `value`: naming one of two townships with the same figure would be an arbitrary
+    choice a reader could object to. A tie that does not fit is left out whole, so when the
+    first figure alone is shared by more than `most` items, nothing is named."""
+    taken: list = []
+    for item in ranked:
+        if len(taken) == most:
+            if value(item) == value(taken[-1]):
+                while taken and value(taken[-1]) == value(item):
+                    taken.pop()
+            break
+        taken.append(item)
+    return taken
