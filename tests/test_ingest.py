@@ -10,6 +10,7 @@ import xlwt
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import LedgerError, LedgerProblems
 from fuchan_lib.ingest.ledger import ledger_from_rows, read_ledger, read_ledger_and_layout
+from make_bad_inputs import write_xlsx  # sheets: {name: rows}; cells as Python values
 
 IND = schema.INDUSTRY
 HEADER = ["企业名称", "统一社会信用代码", "乡镇（园区）", "企业规模", "春节期间状态", "复工日期",
@@ -21,16 +22,6 @@ ROWS = [
 ]
 
 
-def write_xlsx(path, sheets):
-    """sheets: {name: rows}; cells given as Python values."""
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
 
 
 def as_text(value):
