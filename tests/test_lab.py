@@ -206,3 +206,36 @@ def test_a_port_in_use_is_named_before_anything_starts(county, capsys):
         assert cli.main(["lab", str(county), "--port", str(port), "--no-browser"]) == 2
     assert f"端口 {port} 已被占用" in capsys.readouterr().err
     assert not (county.parent.parent / NOTEBOOK_COPY).exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.name == "nt", reason="SIGTERM is a POSIX signal")
+def test_fuchan_lab_stopped_with_kill_stops_jupyterlab_too(county, tmp_path):
+    """`kill` (SIGTERM) used to end fuchan alone, leaving JupyterLab serving the port."""
+    port = _free_local_port()
+    env = os.environ | {"JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "fuchan_lib.run.cli", "lab", str(county), "--port", str(port),
+         "--no-browser"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL, text=True, encoding="utf-8", start_new_session=True)
+    watchdog = threading.Timer(300, os.killpg, (server.pid, signal.SIGKILL))
+    watchdog.start()
+    try:
+        for line in server.stdout:
+            if "Ctrl+C" in line:
+                break
+        server.terminate()
+        assert server.wait(60) == 0
+        assert "JupyterLab 已停止" in server.stdout.read()
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0  # nothing listens any more
+        with pytest.raises(ProcessLookupError):  # and no process of the session is left
+            os.killpg(server.pid, 0)
+    finally:
+        watchdog.cancel()
+        try:
+            os.killpg(server.pid, signal.SIGKILL)  # whatever is left of the group
+        except ProcessLookupError:
+            pass
+        server.wait()
+        server.stdout.close()

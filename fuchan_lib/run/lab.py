@@ -254,6 +254,19 @@ def _stop(server: subprocess.Popen) -> int:
         return server.wait(STOP_TIMEOUT)
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_like_ctrl_c_on_terminate() -> None:
+    """`kill` (SIGTERM) stops JupyterLab as Ctrl+C does: Python's default would end this
+    process at once and leave the server, its kernels and the port running."""
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
 def _greeting(session: LabSession, chinese: bool, browser_opened: bool) -> str:
     lines = [
         f"JupyterLab 已启动。工作文件夹：{session.root}",
@@ -274,6 +287,7 @@ def start_lab(params_path: Path, *, port: int | None = None, open_browser: bool 
     chinese = require_jupyterlab()
     session = prepare_session(params_path, port)
     print(f"正在启动 JupyterLab（端口 {session.port}）……", flush=True)
+    _stop_like_ctrl_c_on_terminate()
     with open(session.log, "w", encoding="utf-8") as log:
         # stdin is no terminal, so Jupyter stops on Ctrl+C without asking "y/n" first
         server = subprocess.Popen(session.command(), cwd=session.root, env=session.environment(),
