@@ -67,6 +67,29 @@ def test_city_rate_is_summed_counts_not_the_average_of_county_rates():
     assert facts["截止日期说明"].text is None
 
 
+def _county(name, needing, resumed):
+    """A county of `needing` industrial firms on holiday, `resumed` of them back by 2月10日."""
+    rows = [(f"{name}{i}", f"{name}{i}", "城关镇", "规下", "停产放假", "2023-02-10" if i < resumed else None, None)
+            for i in range(needing)]
+    return rollup.CountyLedgers(name, industry(rows), NO_SERVICE, AS_OF, FESTIVAL, "需复工", date(2022, 12, 31))
+
+
+@pytest.mark.parametrize(
+    "shape, highest, lowest",
+    [
+        ({"甲县": (4, 4), "乙县": (2, 2)}, None, None),  # all at 100%: no county is slower
+        ({"甲县": (4, 3)}, None, None),  # one county: nothing to compare
+        ({"甲县": (4, 4), "乙县": (4, 2), "丙县": (2, 1)}, "甲县", "乙县、丙县"),  # 50.0% twice: both named
+        ({"甲县": (3, 2), "乙县": (1000, 667), "丙县": (2, 1)}, "甲县、乙县", "丙县"),  # 66.7% as printed
+    ],
+)
+def test_highest_and_lowest_county_name_every_tie_and_none_without_a_spread(shape, highest, lowest):
+    counties = [_county(n, *c) for n, c in shape.items()]
+    facts = rollup.city_facts(city_of(*counties), counties, BASIS)
+    assert facts["最高县"].text == highest and facts["最低县"].text == lowest
+    assert (facts["最低县.复工率"].text is None) == (lowest is None)
+
+
 def test_county_table_counts_ranks_and_city_row():
     table = rollup.county_table(city_of(JIA, YI), ["甲县", "乙县"], BASIS, {"甲县": 90.04, "乙县": 50.0})
     rows = table.set_index(rollup.COUNTY)

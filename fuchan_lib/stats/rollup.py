@@ -275,12 +275,11 @@ def city_facts(city: CityLedgers, counties: list[CountyLedgers], basis: CityBasi
     rates = {n: (i + s).rate(basis.rate_basis) for n, (i, s) in counts.items()}
     rated = {n: r for n, r in rates.items() if r is not None}
     shown = {n: format_percent(r, digits) for n, r in rated.items()}
-    best = max(rated, key=lambda n: rated[n]) if rated else None
-    worst = min(rated, key=lambda n: rated[n]) if rated else None
-    facts.text("最高县", best, "合计复工率最高的县")
-    facts.text("最高县.复工率", shown.get(best), "合计复工率最高的县的复工率")
-    facts.text("最低县", worst, "合计复工率最低的县")
-    facts.text("最低县.复工率", shown.get(worst), "合计复工率最低的县的复工率")
+    best, worst = extreme_counties(rated, digits)
+    for key, which, chosen in (("最高县", "最高", best), ("最低县", "最低", worst)):
+        facts.text(key, "、".join(chosen) or None,
+                   f"合计复工率{which}的县（并列的都写；各县相同时无值）")
+        facts.text(f"{key}.复工率", shown[chosen[0]] if chosen else None, f"合计复工率{which}的县的复工率")
     listing = "，".join(f"{n}{shown.get(n) or '（无需复工企业）'}" for n in names)
     facts.text("各县复工率", listing, "各县合计复工率，按市参数文件的顺序")
     before = previous_county_rates(previous, names)
@@ -300,6 +299,17 @@ def city_facts(city: CityLedgers, counties: list[CountyLedgers], basis: CityBasi
         facts.text(f"较上次.{group}.复工率变化", phrase, f"{group}复工率较上次汇总的变化", kind="points")
     facts.text("截止日期说明", as_of_note(counties), "各县截止日期不同时的说明")
     return facts
+
+
+def extreme_counties(rated: dict[str, Fraction], digits: int) -> tuple[list[str], list[str]]:
+    """(highest, lowest): every county at the highest / lowest rate as printed, in the city's
+    order ("甲县、乙县" on a tie, never one of them picked at random); neither when all print
+    alike (one county, or all at 100%): no county is then slower than another."""
+    shown = {n: round_half_up(r, digits) for n, r in rated.items()}
+    if len(set(shown.values())) < 2:
+        return [], []
+    top, bottom = max(shown.values()), min(shown.values())
+    return [n for n, v in shown.items() if v == top], [n for n, v in shown.items() if v == bottom]
 
 
 def city_general_facts(params, basis: CityBasis) -> FactSet:
