@@ -148,3 +148,21 @@ def test_a_misspelt_rule_name_suggests_the_closest():
     note = Acknowledgement.model_validate({"规则": "乡镇没填", "说明": "确认无误"})
     with pytest.raises(ParamsError, match="是不是想写“乡镇未填”？"):
         audit({schema.INDUSTRY: industry({})}, PARAMS.model_copy(update={"acknowledged": (note,)}))
+
+
+@pytest.mark.parametrize("written, suggested", [
+    ("示例县龙顺酒叶有限公司", "示例县龙顺酒业有限公司"),  # a typo in what tells the firms apart
+    ("示例县龙顺酒业公司", "示例县龙顺酒业有限公司"),  # the business form shortened
+    ("示例县某某有限公司", None),  # only the county and 有限公司 in common: no suggestion
+])
+def test_an_unknown_firm_in_the_notes_is_compared_by_what_tells_firms_apart(written, suggested):
+    note = Acknowledgement.model_validate({"规则": "乡镇未填", "企业": written, "说明": "已核实"})
+    params = PARAMS.model_copy(update={"county": "示例县", "acknowledged": (note,)})
+    ledger = industry({schema.NAME: "示例县龙顺酒业有限公司"}, {schema.NAME: "示例县宏达建材有限公司"})
+    (message,) = [f.message for f in audit({schema.INDUSTRY: ledger}, params).warnings
+                  if f.rule == "审核说明用不上"]
+    assert "台账中没有这家企业" in message
+    if suggested:
+        assert f"是不是想写“{suggested}”？" in message
+    else:
+        assert "是不是想写" not in message

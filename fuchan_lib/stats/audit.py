@@ -15,7 +15,7 @@ import pandas as pd
 from fuchan_lib.core import schema
 from fuchan_lib.core.creditcode import valid_mask
 from fuchan_lib.core.exceptions import AuditError, ParamsError
-from fuchan_lib.core.messages import did_you_mean, quoted
+from fuchan_lib.core.messages import did_you_mean, did_you_mean_firm, quoted
 from fuchan_lib.core import wording
 from fuchan_lib.core.params import Acknowledgement, Params
 
@@ -276,7 +276,7 @@ def _unused_acknowledgements(found: list[Finding], ledgers: dict[str, pd.DataFra
         entry = f"参数“审核说明”第{number}条（规则“{ack.rule}”" + (
             f"，企业“{ack.enterprise}”）" if ack.enterprise else "）")
         if ack.enterprise and ack.enterprise not in known:
-            hint = did_you_mean(ack.enterprise, names)
+            hint = did_you_mean_firm(ack.enterprise, names, params.county)
             message = (f"{entry}：台账中没有这家企业。{hint}"
                        "请把企业名称改成与台账“企业名称”列完全一致，或删去这条说明")
         elif not any(f.rule == ack.rule and ack.enterprise in (None, f.enterprise) for f in found):

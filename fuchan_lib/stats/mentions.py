@@ -15,10 +15,11 @@ from datetime import date
 import pandas as pd
 
 from fuchan_lib.core import schema
+from fuchan_lib.core.messages import FIRM_FORM
 from fuchan_lib.stats.audit import MENTION_NOT_RESUMED, MENTION_UNKNOWN, WARNING, Finding
 from fuchan_lib.stats.rates import status_flags
 
-_SUFFIX = r"(?:股份有限公司|有限责任公司|有限公司|公司|厂|商行|商店|超市|酒店|宾馆|饭店|酒楼|药店|店|中心)"
+_SUFFIX = FIRM_FORM
 # a sentence that says the firm is producing (or supplying, running at night …)
 _PRODUCING = ("生产", "复工", "投产", "达产", "营业", "供应", "开工")
 # words that say the opposite: the sentence names the firm for a problem it has
