@@ -76,8 +76,12 @@ def _table(built: Built, filename: str) -> pd.DataFrame:
 
 
 def changes_title(since: str | None) -> str:
-    """附件 title of the changes list, naming the interval the way the text does."""
-    return f"{since or '上次统计以来'}复工变化企业名单"
+    """附件 title of the changes list, naming the interval the way the text does. A date goes
+    after the name: in the 附件 list "4.2月1日以来…" would read as the number 4.2."""
+    since = since or "上次统计以来"
+    if since[:1].isdigit():
+        return f"复工变化企业名单（{since}）"
+    return f"{since}复工变化企业名单"
 
 
 def _key_not_resumed(built: Built) -> tuple[gongwen.Table | gongwen.Paragraph, ...]:

@@ -165,6 +165,10 @@ def industry_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
     for scale in schema.SCALES:
         _resumption(facts, f"工业.{scale}", by_scale.get(scale, empty), params, words)
     scale_words = {schema.ABOVE_SCALE: "规模以上工业企业", schema.BELOW_SCALE: "规模以下工业企业"}
+    facts.text("工业.规模列表",
+               "，".join(lists.labelled_counts((scale_words[s], by_scale.get(s, empty).total)
+                                               for s in schema.SCALES)) or None,
+               "规上、规下工业企业户数（为0的不写；相加等于工业.企业数）")
     parts = [f"{scale_words[s]}{c.resumed}户，复工复产率达{wording.format_percent(c.rate(params.rate_basis), params.digits)}"
              for s in schema.SCALES if (c := by_scale.get(s, empty)).rate(params.rate_basis) is not None]
     facts.text("工业.规模复工列表", "，".join(parts) or None,
