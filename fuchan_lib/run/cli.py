@@ -70,9 +70,9 @@ def _run_arguments(parser) -> None:
 def _run(args) -> int:
     from fuchan_lib.run.kernel import start_kernel
 
-    params, as_of = _params_path(args.params), _as_of(args.as_of)
     kernel = start_kernel()  # first: it boots while the rest of the program is imported
     try:
+        params, as_of = _params_path(args.params), _as_of(args.as_of)
         from fuchan_lib.run.pipeline import run_pipeline
     except BaseException:
         kernel.shutdown()

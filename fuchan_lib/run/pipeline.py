@@ -115,6 +115,7 @@ def _run_notebooks(run_dir: Path, parameters: dict, kernel, say) -> dict[str, fl
             written.append(pages.submit(export_html, [executed / name], executed))
             say(f"  [{done}/{len(SECTION_NOTEBOOKS)}] {name} 完成（{timings[name]:.1f}秒）")
         waiting = time.perf_counter()
+        kernel.shutdown()  # no more notebooks: stopped while the last page is written
         for page in written:
             page.result()
     timings["网页"] = time.perf_counter() - waiting  # what the pages added after the last notebook
@@ -249,9 +250,15 @@ def _write_follow_up(inputs: Inputs, staging: Path) -> None:
         county=p.county, as_of=p.as_of)
 
 
+def _write_report(p: Params, built: Built, staging: Path):
+    """The report (.docx); python-docx is imported here, off the way to the first notebook."""
+    from fuchan_lib.report.document import build_report
+
+    return build_report(p, built, staging)
+
+
 def _run(params_path, as_of, pdf, say, kernel, started) -> RunResult:
     from fuchan_lib.core.exceptions import AuditError, LedgerError
-    from fuchan_lib.report.document import build_report
     from fuchan_lib.run.notebook import stage
 
     p = run_params(params_path, as_of)
@@ -281,11 +288,15 @@ def _run(params_path, as_of, pdf, say, kernel, started) -> RunResult:
         # the main process waits while the kernel runs the notebooks: meanwhile it writes the
         # 督办 workbooks, and the report too unless the report attaches the notebooks' figures
         figures_attached = "图表" in p.attachments
+        from fuchan_lib.run.kernel import import_papermill_lean, register_engine
+
+        import_papermill_lean()  # before the background work below competes for the interpreter
+        register_engine()
         with ThreadPoolExecutor(max_workers=1) as pool:
             books = pool.submit(_timed, _write_follow_up, inputs, staging)
-            early = None if figures_attached else pool.submit(_timed, build_report, p, built, staging)
+            early = None if figures_attached else pool.submit(_timed, _write_report, p, built, staging)
             timings |= _run_notebooks(staging, parameters, kernel, say)
-            (report, gaps), seconds = early.result() if early else _timed(build_report, p, built, staging)
+            (report, gaps), seconds = early.result() if early else _timed(_write_report, p, built, staging)
             timings["报告"] = seconds
             timings["督办"] = books.result()[1]
         pdf_path, pdf_note = None, None
