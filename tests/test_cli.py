@@ -92,12 +92,12 @@ def test_run_prints_the_report_path_last(county):
 def test_misspelt_placeholder_fails_before_any_notebook_runs(county):
     template = county.parent.parent / "narrative" / "示例县.md"
     text = template.read_text(encoding="utf-8")
-    template.write_text(text.replace("{工业.规上.企业数}", "{工业.规上企业数}"), encoding="utf-8")
+    template.write_text(text.replace("{工业.长期停产}", "{工业.长期停厂}"), encoding="utf-8")
     result = fuchan("run", county)
     assert result.returncode == 2
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if "{工业.规上.企业数}" in l)
-    assert f"叙述模板“示例县.md”第{line}行：没有名为“{{工业.规上企业数}}”的数字" in result.stderr
-    assert "{工业.规上.企业数}" in result.stderr  # suggested
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "{工业.长期停产}" in l)
+    assert f"叙述模板“示例县.md”第{line}行：没有名为“{{工业.长期停厂}}”的数字" in result.stderr
+    assert "{工业.长期停产}" in result.stderr  # suggested
     assert not (county.parent.parent / "outputs").exists() or not any(
         (county.parent.parent / "outputs").glob("*/manifest.json"))
 
