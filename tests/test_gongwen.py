@@ -369,6 +369,15 @@ def test_split_title(title, lines):
     assert split_title(title) == lines
 
 
+@pytest.mark.parametrize(("name", "lines"), [
+    ("示例县阳月客运有限公司", ["示例县阳月客运", "有限公司"]),  # was 示例县阳月客 / 运有限公司
+    ("示例县福山食府有限公司", ["示例县福山食府", "有限公司"]),
+    ("示例县元蓝茶业有限责任公司", ["示例县元蓝茶业", "有限责任公司"]),
+])
+def test_a_firm_name_in_a_narrow_cell_breaks_before_its_business_form(name, lines):
+    assert split_title(name, max_width=7.5) == lines
+
+
 def test_split_title_never_starts_a_line_with_closing_punctuation():
     title = "关于印发《示例县2023年春节后重大工程重点企业复工复产复业工作方案》的通知"
     lines = split_title(title)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 
 from fuchan_lib.core.exceptions import FuchanError
+from fuchan_lib.core.messages import FIRM_FORM
 from fuchan_lib.core.text import clean_text, display_width
 from fuchan_lib.report.gongwen.geometry import TITLE_MAX_WIDTH
 
@@ -42,6 +44,8 @@ def _break_badness(text: str, i: int) -> float:
         return 1
     if prev in "的后前年":
         return 3  # ends of phrases in 公文 titles: "…春节后", "…情况的"
+    if re.fullmatch(FIRM_FORM, text[i:]):
+        return 0  # a firm's name before its business form: "示例县阳月客运 / 有限公司"
     return 10
 
 
