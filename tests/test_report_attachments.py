@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from fuchan_lib.core.params import ATTACHMENT_CHOICES, DEFAULT_ATTACHMENTS
-from fuchan_lib.report import gongwen
+from fuchan_lib.report import document, gongwen
 from fuchan_lib.core import layout
 from fuchan_lib.stats.build import Built, Part
 from fuchan_lib.stats.facts import FactSet
@@ -66,3 +66,16 @@ def test_every_choice_in_fixed_order_whatever_order_the_params_list(run_dir):
 
 def test_no_attachments_at_all(run_dir):
     assert attachments(run_dir, ()) == []
+
+
+@pytest.mark.parametrize(
+    "key, everyone, note",
+    [
+        (11, 154, "规模以上工业、限额以上批零住餐和规模以上服务业未复工企业11户（全部154户未复工企业见附表《未复工企业清单》）。"),
+        # none of the key firms waiting: said in words, not "未复工企业0户"
+        (0, 36, "节后需复工的规模以上工业、限额以上批零住餐和规模以上服务业企业均已复工（其余36户未复工企业见附表《未复工企业清单》）。"),
+        (0, 0, "节后需复工的企业均已复工。"),
+    ],
+)
+def test_key_not_resumed_note_never_lists_0户(key, everyone, note):
+    assert document.key_not_resumed_note(key, everyone) == note

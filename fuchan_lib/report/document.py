@@ -88,10 +88,18 @@ def _key_not_resumed(built: Built) -> tuple[gongwen.Table | gongwen.Paragraph, .
     """The 规上、限上 firms not resumed; the full list stays in tables/ (it runs to pages)."""
     full = _table(built, layout.TABLE_NOT_RESUMED)
     key = full[full[GROUP_COLUMN].isin(KEY_GROUPS)].reset_index(drop=True)
-    note = gongwen.Paragraph((gongwen.Run(
-        f"规模以上工业、限额以上批零住餐和规模以上服务业未复工企业{len(key)}户"
-        f"（全部{len(full)}户未复工企业见附表《未复工企业清单》）。"),))
+    note = gongwen.Paragraph((gongwen.Run(key_not_resumed_note(len(key), len(full))),))
     return (note, table_block(key)) if len(key) else (note,)
+
+
+def key_not_resumed_note(key: int, everyone: int) -> str:
+    """The line above the 规上限上 list; with none left it says so instead of "0户"."""
+    groups = "规模以上工业、限额以上批零住餐和规模以上服务业"
+    if key:
+        return f"{groups}未复工企业{key}户（全部{everyone}户未复工企业见附表《未复工企业清单》）。"
+    if everyone:
+        return f"节后需复工的{groups}企业均已复工（其余{everyone}户未复工企业见附表《未复工企业清单》）。"
+    return "节后需复工的企业均已复工。"
 
 
 def _changes(built: Built) -> tuple[gongwen.Table | gongwen.Paragraph, ...] | None:
