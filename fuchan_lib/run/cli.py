@@ -74,6 +74,9 @@ def _run(args) -> int:
     try:
         params, as_of = _params_path(args.params), _as_of(args.as_of)
         from fuchan_lib.run.pipeline import run_pipeline
+
+        import gc
+        gc.freeze()  # the modules imported so far: out of the way of every later collection
     except BaseException:
         kernel.shutdown()
         raise

@@ -30,7 +30,8 @@ def _exporter():
 
     quiet = logging.getLogger("fuchan_lib.html_export")  # not the kernel app's logger: no
     quiet.setLevel(logging.ERROR)  # "alternative text is missing" notes in a notebook server's log
-    return HTMLExporter(language_code="zh", log=quiet)
+    # optimistic_validation: the notebook is validated once, not after each of its preprocessors
+    return HTMLExporter(language_code="zh", log=quiet, optimistic_validation=True)
 
 
 def export_html(notebooks: list[Path], folder: Path) -> list[Path]:
