@@ -12,6 +12,7 @@ from fuchan_lib.ingest.inputs import Inputs, load_inputs, with_states
 from fuchan_lib.report.narrative import count_gaps, default_template_text, read_template, render_template
 from fuchan_lib.stats.audit import AuditReport
 from fuchan_lib.stats.build import build_all
+from fuchan_lib.stats.facts import county_level
 from fuchan_lib.stats.weekly import History
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,3 +177,20 @@ def test_services_above_scale_with_none_to_resume(example, basis, expected):
     inputs = Inputs(params, example.industry, service, example.indicators, example.enterprise_indicators)
     printed = text_of(render_template(default_template_text(), all_facts(inputs)))
     assert expected in printed
+
+
+@pytest.mark.parametrize(
+    "county, level",
+    [("示例县", "县"), ("东湖区", "区"), ("瑞金市", "市"), ("鄂托克旗", "旗"), ("某某自治县", "县"), ("示例", "县")],
+)
+def test_county_level_from_the_end_of_the_name(county, level):
+    assert county_level(county) == level
+
+
+def test_a_district_reports_全区_not_全县(example):
+    params = example.params.model_copy(update={"county": "东湖区", "addressee": "区人大常委会", "narrative": None})
+    inputs = Inputs(params, example.industry, example.service, example.indicators, example.enterprise_indicators)
+    printed = text_of(render_template(default_template_text(), all_facts(inputs)))
+    assert printed.startswith("我受区人民政府委托，向区人大常委会报告全区工业和服务业复工复产工作情况，请予审议。")
+    assert "截至2022年末，全区共有工业企业1200户" in printed and "1月份，全区规模以上工业总产值完成6.98亿元" in printed
+    assert "全县" not in printed and "县人民政府" not in printed and "县域" not in printed

@@ -141,9 +141,20 @@ def directory_date_text(day: date) -> str:
     return wording.format_date(day)
 
 
+COUNTY_LEVELS = ("县", "区", "市", "旗")
+
+
+def county_level(name: str) -> str:
+    """What a county-level area calls itself, from the end of its name: 东湖区 -> 区, 瑞金市 ->
+    市, 示例县 -> 县 (县 when the name does not say): a 区 reports 全区, not 全县."""
+    return name[-1] if name[-1:] in COUNTY_LEVELS else "县"
+
+
 def general_facts(params: Params) -> FactSet:
     facts = FactSet()
     facts.text("县名", params.county, "县名")
+    facts.text("县级", county_level(params.county),
+               "县、区、市或旗（由县名末字定，东湖区为“区”）：模板中写“全{县级}”“{县级}人民政府”")
     facts.text("报告单位", params.organisation, "报告单位")
     facts.text("主送机关", params.addressee, "主送机关")
     facts.text("名录截止", directory_date_text(params.directory_date), "名录截止日期（文字）")
@@ -296,7 +307,8 @@ def indicator_facts(
     facts.percent("时序进度", progress, "时序进度（本期已过时间占目标期）", params.digits)
     rows = indicator_rows(indicators, enterprise_rows, params)
     sentences = indicators_mod.indicator_text(rows, period_end, target_end, progress,
-                                              digits=params.digits, unit=params.money_unit)
+                                              digits=params.digits, unit=params.money_unit,
+                                              whole="全" + county_level(params.county))
     facts.text("经济指标.实绩", sentences.actual, "各项指标本期完成情况（只写有数据的分句）")
     facts.text("经济指标.目标", sentences.target, "各项指标的目标（只写有数据的分句）")
     by_name = {r.name: r for r in rows}

@@ -74,8 +74,10 @@ class IndicatorText:
 
 
 def indicator_text(rows: list[IndicatorGrowth], period_end: date, target_end: date | None,
-                   schedule: Fraction | None, *, digits: int = 1, unit: str = "自动") -> IndicatorText:
-    """Both sentences for every indicator row, in the ledger's order."""
+                   schedule: Fraction | None, *, digits: int = 1, unit: str = "自动",
+                   whole: str = "全县") -> IndicatorText:
+    """Both sentences for every indicator row, in the ledger's order; `whole` is how the
+    area names itself ("全县", "全区", "全市")."""
     left_out: list[Omission] = []
     actual_items, target_items = [], []
     for row in rows:
@@ -107,7 +109,7 @@ def indicator_text(rows: list[IndicatorGrowth], period_end: date, target_end: da
                                 "经济指标没有填目标增速，目标与本期又不是同一期间，无法推算")],
                               row.name, left_out)
             target_items.append("，".join([f"{row.name}完成{target_money}"] + [f"同比{g}" for g in growth]))
-    actual_text = f"{period_name(period_end)}，全县" + "；".join(actual_items) if actual_items else None
+    actual_text = f"{period_name(period_end)}，{whole}" + "；".join(actual_items) if actual_items else None
     deadline = deadline_words(target_end)
     lead = f"力争{deadline}，" if deadline else "力争"
     target_text = lead + "；".join(target_items) if target_items else None
