@@ -156,3 +156,22 @@ def test_changes_since_the_previous_city_run_come_from_its_facts():
 def test_without_a_previous_city_run_no_change_is_stated():
     facts = rollup.city_facts(city_of(JIA, YI), [JIA, YI], BASIS)
     assert facts["较上次.说法"].text is None and facts["各县.甲县.复工率变化"].text is None
+
+
+@pytest.mark.parametrize("directory, opening", [
+    (date(2022, 12, 31), "截至2022年末，全市共有工业企业11户"),
+    (None, "全市共有工业企业11户"),  # counties' 名录截止日期 differ: no date, and no 【待补充】
+])
+def test_city_text_names_the_directory_date_only_when_the_counties_share_it(directory, opening):
+    from types import SimpleNamespace
+    from fuchan_lib.report.narrative import CITY_DEFAULT, default_template_text, render_template
+
+    basis = replace(BASIS, directory_date=directory)
+    params = SimpleNamespace(city="测试市", organisation="测试市工信局", addressee="市人大常委会",
+                             as_of=AS_OF, report_date=date(2023, 2, 16))
+    facts = rollup.city_general_facts(params, basis).merge(
+        rollup.city_facts(city_of(JIA, YI), [JIA, YI], basis))
+    blocks = render_template(default_template_text(CITY_DEFAULT), facts)
+    industry = next(b for b in blocks if getattr(b, "text", "").startswith("工业复工复产情况"))
+    body = "".join(r.text for r in industry.body)
+    assert body.startswith(opening) and "【待补充】" not in body
