@@ -65,3 +65,9 @@ def test_fewer_resumed_than_last_time_is_not_called_new(tmp_path):
     facts = week_over_week_facts(group_facts(85.0, 90), PARAMS, previous(tmp_path, date(2023, 2, 8), 86.0, 95), None)
     assert facts["周比.工业.新增复工"].text is None
     assert facts["周比.工业.复工率变化"].text == "回落1.0个百分点"
+
+
+def test_the_changes_workbook_name_holds_for_any_interval():
+    # the 附表 file is written whether the previous run is 7 or 14 days back
+    from fuchan_lib.core import layout
+    assert not any(word in layout.TABLE_CHANGES for word in ("本周", "上周"))

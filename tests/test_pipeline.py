@@ -92,7 +92,7 @@ def test_week_over_week_is_stated_only_with_a_previous_run(two_weeks):
     text = report_text(second.report)
     assert f"本周新增复工复产企业{gain}户" in text
     assert re.search(r"较上周(提高|回落)\d+\.\d个百分点", text)
-    changed = pd.read_excel(second.run_dir / "tables" / "本周变化企业.xlsx", sheet_name=None, engine="calamine")
+    changed = pd.read_excel(second.run_dir / "tables" / layout.TABLE_CHANGES, sheet_name=None, engine="calamine")
     assert set(changed) == {"新复工", "新停产"}
     assert (second.run_dir / "figures" / "5_复工率趋势.png").is_file()
     assert not (first.run_dir / "figures" / "5_复工率趋势.png").exists()
