@@ -18,8 +18,10 @@ from pathlib import Path
 # gc.freeze(): the imported modules' objects leave the collector's view, so the full collection
 # in every reset (IPython's output-cache flush) and the automatic ones during a notebook scan
 # only what the notebooks made (reset: ~0.1 s -> ~2 ms)
-WARM_UP = ("import fuchan_lib.run.notebook, fuchan_lib.report.tables, IPython.display\n"
-           "import fuchan_lib.report.figures as _f; _f.use_cjk_font(); del _f\n"
+# openpyxl and a first chart drawn into memory: their first-use costs (~0.2 s) are paid while
+# the kernel would wait for the run's inputs, not in the first notebook that saves a table or chart
+WARM_UP = ("import fuchan_lib.run.notebook, fuchan_lib.report.tables, IPython.display, openpyxl\n"
+           "import fuchan_lib.report.figures as _f; _f.use_cjk_font(); _f.warm_up(); del _f\n"
            "import gc as _gc; _gc.freeze(); del _gc")
 RESET = "get_ipython().reset(new_session=True)"  # fresh names and In[1] numbering per notebook
 
@@ -71,7 +73,11 @@ def register_engine() -> None:
         async def async_start_new_kernel_client(self):
             shared = _CLIENTS.get(id(self.km))
             if shared is None:
-                shared = _CLIENTS[id(self.km)] = await super().async_start_new_kernel_client()
+                shared = self.km.client()
+                shared.start_channels()
+                await _connected(shared, self.startup_timeout)
+                shared.allow_stdin = False
+                _CLIENTS[id(self.km)] = shared
             self.kc = shared
             return shared
 
@@ -89,6 +95,31 @@ def register_engine() -> None:
 
     papermill_engines.register(ENGINE, _Engine)
     _REGISTERED.append(ENGINE)
+
+
+async def _connected(client, timeout: float) -> None:
+    """Wait until the kernel answers this client and its iopub subscription receives: the check
+    of jupyter_client's wait_for_ready without its last step, 0.2 s of waiting for iopub to fall
+    silent (nbclient reads iopub by parent message, so earlier messages do not matter)."""
+    import time
+    from queue import Empty
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        client.kernel_info()
+        try:
+            reply = await client.shell_channel.get_msg(timeout=1)
+        except Empty:
+            continue
+        if reply["msg_type"] != "kernel_info_reply":
+            continue
+        try:
+            await client.iopub_channel.get_msg(timeout=0.2)  # not subscribed yet: ask again
+        except Empty:
+            continue
+        client._handle_kernel_info_reply(reply)
+        return
+    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
 
 
 class SharedKernel:
