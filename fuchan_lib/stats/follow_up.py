@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from fuchan_lib.core import schema
@@ -36,30 +37,43 @@ def not_resumed_rows(industry: pd.DataFrame, service: pd.DataFrame, as_of: date,
     """未复工企业: 企业名称, 统一社会信用代码, 乡镇（园区）, 规模或类别, 行业, 未复工原因.
 
     Ordered by township (county order), then group (standard order), then ledger order."""
-    parts = []
+    towns = town_order(industry, service, listed=listed)
+    parts, town_rank, group_rank = [], [], []
     for label_column, df in ((schema.SCALE, industry), (schema.CATEGORY, service)):
         needed = [schema.NAME, schema.CREDIT_CODE, schema.TOWN, label_column, schema.REASON] + (
             [schema.TRADE] if schema.TRADE in df else [])
         late = not_resumed(df, as_of, columns=needed)
+        group = (schema.industry_group_label(late[label_column]) if label_column == schema.SCALE
+                 else late[label_column].astype(object))
+        town_rank.append(_positions(late[schema.TOWN], towns, blank=TOWN_BLANK))
+        group_rank.append(_positions(group, GROUP_ORDER))
         parts.append(pd.DataFrame({
             schema.NAME: late[schema.NAME].astype(object),
             schema.CREDIT_CODE: late[schema.CREDIT_CODE].astype(object),
             schema.TOWN: late[schema.TOWN].astype(object),
-            GROUP: (schema.industry_group_label(late[label_column]) if label_column == schema.SCALE
-                    else late[label_column].astype(object)),
+            GROUP: group,
             # the 工业台账 has no 行业: left blank ("—" in tables), not "工业" for every firm
             schema.TRADE: late[schema.TRADE].astype(object) if schema.TRADE in late else None,
             schema.REASON: late[schema.REASON].astype(object),
         }))
     table = pd.concat(parts, ignore_index=True)
     table[schema.TOWN] = table[schema.TOWN].where(table[schema.TOWN].notna(), TOWN_BLANK)
-    towns = town_order(industry, service, listed=listed)
-    order = pd.DataFrame({
-        "town": pd.Categorical(table[schema.TOWN], categories=towns, ordered=True),
-        "group": pd.Categorical(table[GROUP], categories=GROUP_ORDER, ordered=True),
-    })
-    ranked = order.sort_values(["town", "group"], kind="stable").index
-    return table.loc[ranked].reset_index(drop=True)
+    # by township, then group (unknown ones last), ledger order within: lexsort is stable
+    ranked = np.lexsort((np.concatenate(group_rank), np.concatenate(town_rank)))
+    return table.take(ranked).reset_index(drop=True)
+
+
+def _positions(values: pd.Series, order: list, blank: str | None = None) -> np.ndarray:
+    """Each value's position in `order` (a blank counts as `blank`; anything not in `order`
+    after all of it), from the categories when the column is categorical: no text hashed."""
+    where = {value: i for i, value in enumerate(order)}
+    last = len(order)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        lookup = [where.get(c, last) for c in values.cat.categories] + [where.get(blank, last)]
+        return np.asarray(lookup, dtype=np.int64)[values.cat.codes.to_numpy()]  # code -1: blank
+    filled = values.where(values.notna(), blank) if blank is not None else values
+    codes = pd.Categorical(filled, categories=order).codes
+    return np.where(codes < 0, last, codes).astype(np.int64)
 
 
 def follow_up_lists(rows: pd.DataFrame, towns: list[str], spring_festival: date,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from fuchan_lib.core import schema
@@ -91,10 +92,12 @@ def first_names_by_reason(late: pd.DataFrame, limit: int = 2) -> dict[str, list[
     if schema.REASON not in late:
         return {}
     reasons, given = _given(late)
-    firsts = pd.DataFrame({"原因": reasons[given], "名称": late.loc[given, schema.NAME].astype(str)})
+    rows = np.flatnonzero(given.to_numpy())
+    chosen = reasons.iloc[rows]
+    rows = rows[chosen.groupby(chosen, sort=False).cumcount().to_numpy() < limit]  # ledger order
     found: dict[str, list[str]] = {}
-    for reason, name in firsts.groupby("原因", sort=False).head(limit).itertuples(index=False):
-        found.setdefault(reason, []).append(name)
+    for reason, name in zip(reasons.iloc[rows], late[schema.NAME].iloc[rows].astype(str)):
+        found.setdefault(reason, []).append(name)  # only the few names kept become text
     return found
 
 
