@@ -198,8 +198,7 @@ def _waiting_reasons(facts: FactSet, prefix: str, late: pd.DataFrame, params: Pa
     """未复工原因 of the firms still waiting (`late`: rows from `reasons.waiting`): the breakdown
     sentence, and a count and the first names per reason (the common reasons always have a
     key; a count of 0 has no value)."""
-    counts = reasons.count_reasons(late)
-    names = reasons.first_names_by_reason(late)
+    counts, names = reasons.reasons_and_first_names(late)
     facts.text(f"{prefix}.未复工原因", reasons.reason_breakdown(counts),
                "未复工企业按原因分（前五项，其余合为其他原因）")
     for reason in dict.fromkeys(reasons.COMMON_REASONS + tuple(counts)):

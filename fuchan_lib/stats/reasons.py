@@ -40,24 +40,33 @@ def reason_counts(df: pd.DataFrame, as_of: date) -> dict[str, int]:
     return count_reasons(waiting(df, as_of))
 
 
-def _given(late: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """(reasons as text, mask of the rows that gave one)."""
-    reasons = late[schema.REASON].astype(object)
-    return reasons, reasons.notna() & (reasons != "")
+def reasons_and_first_names(late: pd.DataFrame, limit: int = 2) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """`count_reasons` and `first_names_by_reason` of the same rows, the reasons read once:
+    each reason gets a code (in order of first appearance), counts are one bincount, and only
+    the first `limit` names per reason are looked up."""
+    if schema.REASON not in late:
+        return ({NO_REASON: len(late)} if len(late) else {}), {}
+    reasons = late[schema.REASON].astype(object).to_numpy()
+    given = pd.notna(reasons) & (reasons != "")
+    rows = np.flatnonzero(given)
+    codes, found = pd.factorize(reasons[rows])  # found: in order of first appearance
+    tally = np.bincount(codes, minlength=len(found))
+    order = sorted(range(len(found)), key=lambda i: -tally[i])  # stable: ledger order on ties
+    counts = {found[i]: int(tally[i]) for i in order}
+    blank = len(late) - len(rows)
+    if blank:
+        counts[NO_REASON] = blank
+    if not limit:
+        return counts, {}
+    names_column = late[schema.NAME]
+    names = {found[i]: [str(n) for n in names_column.iloc[rows[np.flatnonzero(codes == i)[:limit]]]]
+             for i in range(len(found))}
+    return counts, names
 
 
 def count_reasons(late: pd.DataFrame) -> dict[str, int]:
     """`reason_counts` of rows already known to be waiting (see `waiting`)."""
-    if schema.REASON not in late:
-        return {NO_REASON: len(late)} if len(late) else {}
-    reasons, given = _given(late)
-    counts = reasons[given].value_counts(sort=False)  # in order of first appearance
-    order = sorted(counts.index, key=lambda r: -counts[r])  # stable: ledger order on ties
-    result = {r: int(counts[r]) for r in order}
-    blank = int((~given).sum())
-    if blank:
-        result[NO_REASON] = blank
-    return result
+    return reasons_and_first_names(late, 0)[0]
 
 
 def reason_breakdown(counts: Mapping[str, int], named: int = 5) -> str | None:
@@ -89,16 +98,7 @@ def firms_with_reason(df: pd.DataFrame, as_of: date, reason: str, limit: int = 2
 def first_names_by_reason(late: pd.DataFrame, limit: int = 2) -> dict[str, list[str]]:
     """The first `limit` names (ledger order) of the waiting firms per 未复工原因: one
     grouping, however many reasons are asked about."""
-    if schema.REASON not in late:
-        return {}
-    reasons, given = _given(late)
-    rows = np.flatnonzero(given.to_numpy())
-    chosen = reasons.iloc[rows]
-    rows = rows[chosen.groupby(chosen, sort=False).cumcount().to_numpy() < limit]  # ledger order
-    found: dict[str, list[str]] = {}
-    for reason, name in zip(reasons.iloc[rows], late[schema.NAME].iloc[rows].astype(str)):
-        found.setdefault(reason, []).append(name)  # only the few names kept become text
-    return found
+    return reasons_and_first_names(late, limit)[1]
 
 
 def name_firms(names: list[str], total: int, limit: int = 2) -> str | None:
