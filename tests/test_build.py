@@ -2,6 +2,7 @@
 seven-enterprise county with hand-computed answers (no kernel, no Excel)."""
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -110,6 +111,20 @@ def test_week_over_week_against_the_previous_week_names_who_changed():
     assert list(newly["企业名称"]) == ["丁厂", "戊店"]
     [trend] = part.charts[layout.FIGURE_TREND]
     assert list(trend["工业"].round(1)) == [33.3, 66.7]
+
+
+def test_new_resumptions_are_counted_firm_by_firm_not_as_the_rise_of_the_count():
+    """乙厂 was producing on 2月8日 and has stopped since, 丁厂 resumed: the count of resumed
+    firms stays 2, yet one firm newly resumed, and the text says 1, as the 附表 lists."""
+    before = previous_week()
+    snapshot = before.snapshot.copy()
+    snapshot.loc[snapshot["企业名称"] == "乙厂", "在产"] = True
+    facts = FactSet([replace(f, value=2) if f.key == "工业.已复工" else f for f in before.facts])
+    previous = PreviousRun(before.as_of, before.rate_basis, facts, snapshot)
+    part = built(history=History(previous)).week_over_week
+    assert part.facts["周比.工业.新增复工"].value == 1
+    assert part.facts["周比.工业.规下.新增复工"].value == 1 and part.facts["周比.工业.规上.新增复工"].value == 0
+    assert list(part.tables[layout.TABLE_CHANGES]["新停产"]["企业名称"]) == ["乙厂"]
 
 
 def test_rates_of_another_basis_are_not_compared_but_counts_are():

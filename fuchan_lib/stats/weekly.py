@@ -107,6 +107,15 @@ def changes_since(previous: pd.DataFrame, current: pd.DataFrame) -> tuple[pd.Dat
     return newly_resumed.reset_index(drop=True), newly_stopped.reset_index(drop=True)
 
 
+# the snapshot's 规模或类别 labels making up each group of WEEK_GROUPS
+SNAPSHOT_GROUPS = {
+    "工业": ("规上工业", "规下工业"), "工业.规上": ("规上工业",), "工业.规下": ("规下工业",),
+    "限上和大个体": (schema.RETAIL_ABOVE_QUOTA, schema.BIG_INDIVIDUAL),
+    "规上服务业": (schema.SERVICE_ABOVE_SCALE,),
+    "服务业": (schema.RETAIL_ABOVE_QUOTA, schema.BIG_INDIVIDUAL, schema.SERVICE_ABOVE_SCALE),
+}
+
+
 def week_over_week_facts(current: FactSet, params: Params, previous: PreviousRun | None,
                          changes: tuple[pd.DataFrame, pd.DataFrame] | None,
                          ledgers: tuple[pd.DataFrame, ...] | None = None) -> FactSet:
@@ -117,6 +126,7 @@ def week_over_week_facts(current: FactSet, params: Params, previous: PreviousRun
     facts.text("周比.较上期", compared, "与上次运行比较的说法：相隔7天为“较上周”，否则“较2月1日”")
     facts.text("周比.期间", since, "上次运行以来的说法：相隔7天为“本周”，否则“2月1日以来”")
     old = previous.facts if previous else None
+    newly_resumed, newly_stopped = changes if changes else (None, None)
     for group in WEEK_GROUPS:
         key = f"{group}.复工率"
         comparable = old is not None and key in old and previous.rate_basis == params.rate_basis
@@ -126,9 +136,11 @@ def week_over_week_facts(current: FactSet, params: Params, previous: PreviousRun
         resumed_key = f"{group}.已复工"
         was = old[resumed_key].value if old is not None and resumed_key in old else None
         now = current[resumed_key].value
-        added = None if was is None or now < was else now - was  # a fall is not "新增"
-        facts.count(f"周比.{group}.新增复工", added, f"{group}已复工户数较上次运行的增加（减少时没有值）")
-    newly_resumed, newly_stopped = changes if changes else (None, None)
+        if newly_resumed is not None:  # firm by firm: the names in the 复工变化 附表
+            added = int(newly_resumed["规模或类别"].isin(SNAPSHOT_GROUPS[group]).sum())
+        else:  # an earlier run without a snapshot: the rise of the count (a fall is not "新增")
+            added = None if was is None or now < was else now - was
+        facts.count(f"周比.{group}.新增复工", added, f"{group}上次运行后新复工的企业数（逐户比对）")
     towns = county_towns(*(ledgers or ()), listed=params.towns)
     facts.text("周比.新复工较多乡镇", most_resumed_towns(newly_resumed, towns),
                "上次运行以来新复工企业最多的乡镇（园区）")
