@@ -205,9 +205,10 @@ SEED_INDICATORS = (
 
 
 def industry_group_label(scales: pd.Series) -> pd.Series:
-    """规上/规下 -> 规上工业/规下工业, the group names the report and its 附表 use."""
-    if scales.dtype == "category":  # as read: rename the few categories
-        return scales.cat.rename_categories([f"{c}工业" for c in scales.cat.categories]).astype(object)
+    """规上/规下 -> 规上工业/规下工业, the group names the report and its 附表 use (categorical
+    as read: the few categories renamed, codes kept)."""
+    if scales.dtype == "category":
+        return scales.cat.rename_categories([f"{c}工业" for c in scales.cat.categories])
     return scales.astype(object) + "工业"
 
 # Columns of the 附表 holding percent values (81.25 means 81.25 %).

@@ -16,7 +16,7 @@ import pandas as pd
 
 from fuchan_lib.core import schema
 from fuchan_lib.stats.lists import county_towns
-from fuchan_lib.stats.rates import not_resumed
+from fuchan_lib.stats.rates import waiting_rows
 
 GROUP = "规模或类别"
 DAYS = "春节后天数"
@@ -38,39 +38,45 @@ def not_resumed_rows(industry: pd.DataFrame, service: pd.DataFrame, as_of: date,
 
     Ordered by township (county order), then group (standard order), then ledger order."""
     towns = town_order(industry, service, listed=listed)
-    parts, town_rank, group_rank = [], [], []
+    sources, town_rank, group_rank = [], [], []
     for label_column, df in ((schema.SCALE, industry), (schema.CATEGORY, service)):
-        needed = [schema.NAME, schema.CREDIT_CODE, schema.TOWN, label_column, schema.REASON] + (
-            [schema.TRADE] if schema.TRADE in df else [])
-        late = not_resumed(df, as_of, columns=needed)
-        group = (schema.industry_group_label(late[label_column]) if label_column == schema.SCALE
-                 else late[label_column].astype(object))
-        town_rank.append(_positions(late[schema.TOWN], towns, blank=TOWN_BLANK))
-        group_rank.append(_positions(group, GROUP_ORDER))
-        parts.append(pd.DataFrame({
-            schema.NAME: late[schema.NAME].astype(object),
-            schema.CREDIT_CODE: late[schema.CREDIT_CODE].astype(object),
-            schema.TOWN: late[schema.TOWN].astype(object),
-            GROUP: group,
-            # the 工业台账 has no 行业: left blank ("—" in tables), not "工业" for every firm
-            schema.TRADE: late[schema.TRADE].astype(object) if schema.TRADE in late else None,
-            schema.REASON: late[schema.REASON].astype(object),
-        }))
-    table = pd.concat(parts, ignore_index=True)
-    table[schema.TOWN] = table[schema.TOWN].where(table[schema.TOWN].notna(), TOWN_BLANK)
+        rows = waiting_rows(df, as_of)
+        label = pd.Series(df[label_column].array.take(rows), copy=False)
+        group = schema.industry_group_label(label) if label_column == schema.SCALE else label
+        town_rank.append(_positions(df[schema.TOWN].array.take(rows), towns, blank=TOWN_BLANK))
+        group_rank.append(_positions(group.array, GROUP_ORDER))
+        # the 工业台账 has no 行业: left blank ("—" in tables), not "工业" for every firm
+        columns = {c: df[c].array if c in df else None
+                   for c in (schema.NAME, schema.CREDIT_CODE, schema.TOWN, schema.TRADE, schema.REASON)}
+        sources.append((rows, group.array, columns))
     # by township, then group (unknown ones last), ledger order within: lexsort is stable
     ranked = np.lexsort((np.concatenate(group_rank), np.concatenate(town_rank)))
-    return table.take(ranked).reset_index(drop=True)
+    # each column taken once from its ledger, straight into its place in the list
+    names = (schema.NAME, schema.CREDIT_CODE, schema.TOWN, GROUP, schema.TRADE, schema.REASON)
+    table = {c: np.full(len(ranked), None, dtype=object) for c in names}
+    start = 0
+    for rows, group, columns in sources:
+        places = np.flatnonzero((ranked >= start) & (ranked < start + len(rows)))
+        local = ranked[places] - start  # positions among this ledger's waiting firms
+        table[GROUP][places] = np.asarray(group.take(local), dtype=object)
+        for c, values in columns.items():
+            if values is not None:
+                table[c][places] = np.asarray(values.take(rows[local]), dtype=object)
+        start += len(rows)
+    town = table[schema.TOWN]
+    town[pd.isna(town)] = TOWN_BLANK
+    return pd.DataFrame(table, dtype=object, copy=False)
 
 
-def _positions(values: pd.Series, order: list, blank: str | None = None) -> np.ndarray:
+def _positions(values, order: list, blank: str | None = None) -> np.ndarray:
     """Each value's position in `order` (a blank counts as `blank`; anything not in `order`
     after all of it), from the categories when the column is categorical: no text hashed."""
     where = {value: i for i, value in enumerate(order)}
     last = len(order)
     if isinstance(values.dtype, pd.CategoricalDtype):
-        lookup = [where.get(c, last) for c in values.cat.categories] + [where.get(blank, last)]
-        return np.asarray(lookup, dtype=np.int64)[values.cat.codes.to_numpy()]  # code -1: blank
+        lookup = [where.get(c, last) for c in values.categories] + [where.get(blank, last)]
+        return np.asarray(lookup, dtype=np.int64)[values.codes]  # code -1: blank
+    values = pd.Series(values, copy=False)
     filled = values.where(values.notna(), blank) if blank is not None else values
     codes = pd.Categorical(filled, categories=order).codes
     return np.where(codes < 0, last, codes).astype(np.int64)

@@ -64,20 +64,38 @@ def state_column(df: pd.DataFrame) -> np.ndarray:
     return state_codes(df[schema.STATUS])
 
 
-def status_flags(df: pd.DataFrame, as_of: date) -> Flags:
-    """Which enterprises were running, long stopped, needed to resume, and had resumed by as_of."""
+# one small integer per enterprise at an as-of date: the schema.STATE codes (0 other,
+# 1 running, 2 long stopped, 3 waiting), and 4 for a waiting firm resumed by then
+RESUMED = 4
+_STATES = 5
+
+
+def states_at(df: pd.DataFrame, as_of: date) -> np.ndarray:
+    """Each enterprise's state at as_of as one int8 code (see RESUMED), from the STATE column
+    and 复工日期; every count of a call is a bincount over it, computed once per call."""
     state = state_column(df)
-    needing = state == schema.STATE_ON_HOLIDAY
     dates = df[schema.RESUMED_ON].to_numpy(dtype="datetime64[ns]")
     on_time = dates <= np.datetime64(pd.Timestamp(as_of))  # NaT compares False: not resumed
-    return Flags(state == schema.STATE_RUNNING, state == schema.STATE_LONG_STOPPED, needing,
-                 needing & on_time)
+    return state + ((state == schema.STATE_ON_HOLIDAY) & on_time).astype(np.int8)
+
+
+def status_flags(df: pd.DataFrame, as_of: date) -> Flags:
+    """Which enterprises were running, long stopped, needed to resume, and had resumed by as_of."""
+    state = states_at(df, as_of)
+    resumed = state == RESUMED
+    return Flags(state == schema.STATE_RUNNING, state == schema.STATE_LONG_STOPPED,
+                 (state == schema.STATE_ON_HOLIDAY) | resumed, resumed)
 
 
 def count_resumption(df: pd.DataFrame, as_of: date) -> Resumption:
     """Counts for a whole ledger (or any subset of it)."""
-    flags = status_flags(df, as_of)
-    return Resumption(len(df), *(int(flag.sum()) for flag in flags))
+    return _resumption_row(np.bincount(states_at(df, as_of), minlength=_STATES))
+
+
+def _resumption_row(row: np.ndarray) -> Resumption:
+    """Resumption from the count of each state code."""
+    return Resumption(total=int(row.sum()), running=int(row[1]), long_stopped=int(row[2]),
+                      needing=int(row[3] + row[4]), resumed=int(row[RESUMED]))
 
 
 def _group_codes(column: pd.Series) -> tuple[np.ndarray, list]:
@@ -86,15 +104,12 @@ def _group_codes(column: pd.Series) -> tuple[np.ndarray, list]:
         codes, labels = column.cat.codes.to_numpy().astype(np.int64), list(column.cat.categories)
     else:
         codes, labels = pd.factorize(column, sort=True)
-        labels = list(labels)
-    if (codes < 0).any():
-        codes = np.where(codes < 0, len(labels), codes)
+        codes, labels = codes.astype(np.int64, copy=False), list(labels)
+    blank = codes < 0
+    if blank.any():
+        codes[blank] = len(labels)
         labels.append("未填")
     return codes, labels
-
-
-# one small integer per enterprise: 0 other, 1 running, 2 long stopped, 3 waiting, 4 resumed
-_STATES = 5
 
 
 def count_by(df: pd.DataFrame, by: str | list[str], as_of: date) -> dict:
@@ -104,23 +119,22 @@ def count_by(df: pd.DataFrame, by: str | list[str], as_of: date) -> dict:
     count of every group (no pandas groupby machinery, which dominates on 10^6 rows).
     Only groups that occur are returned, in category (else sorted) order.
     """
-    flags = status_flags(df, as_of)
+    state = states_at(df, as_of)
     keys = [by] if isinstance(by, str) else by
-    combined, labels = np.zeros(len(df), dtype=np.int64), [()]
+    combined, labels = None, [()]
     for key in keys:
-        codes, names = _group_codes(df[key])
-        combined = combined * len(names) + codes
+        codes, names = _group_codes(df[key])  # a fresh array: combined in place, no temporaries
+        if combined is not None:
+            combined *= len(names)
+            codes += combined
+        combined = codes
         labels = [(*prefix, name) for prefix in labels for name in names]
-    state = state_column(df) + flags.resumed  # the STATE codes, waiting (3) + resumed -> 4
-    table = np.bincount(combined * _STATES + state, minlength=len(labels) * _STATES)
+    combined *= _STATES
+    combined += state
+    table = np.bincount(combined, minlength=len(labels) * _STATES)
     table = table.reshape(len(labels), _STATES)
-    return {
-        (label[0] if isinstance(by, str) else label): Resumption(
-            total=int(row.sum()), running=int(row[1]), long_stopped=int(row[2]),
-            needing=int(row[3] + row[4]), resumed=int(row[4]),
-        )
-        for label, row in zip(labels, table) if row.sum()
-    }
+    return {(label[0] if isinstance(by, str) else label): _resumption_row(row)
+            for label, row in zip(labels, table) if row.sum()}
 
 
 def resumption_table(groups: dict, label: str, basis: str) -> pd.DataFrame:
@@ -157,8 +171,13 @@ class ReturnToWork:
 
 
 def return_to_work(df: pd.DataFrame) -> ReturnToWork:
-    staff = pd.to_numeric(df[schema.STAFF], errors="coerce")
-    returned = pd.to_numeric(df[schema.RETURNED], errors="coerce")
+    staff, returned = df[schema.STAFF], df[schema.RETURNED]
+    if staff.dtype == returned.dtype == "Int64":  # as read: counted on the integers, no copy as numbers
+        both = ~(staff.isna().to_numpy() | returned.isna().to_numpy())
+        values = [column.to_numpy(dtype=np.int64, na_value=0) for column in (staff, returned)]
+        return ReturnToWork(int(both.sum()), *(int(np.dot(v, both)) for v in values))
+    staff = pd.to_numeric(staff, errors="coerce")
+    returned = pd.to_numeric(returned, errors="coerce")
     both = staff.notna() & returned.notna()
     return ReturnToWork(
         enterprises=int(both.sum()),
@@ -177,20 +196,21 @@ def resumption_curves(
     `combine` adds series made of several groups, e.g. {"限上和大个体": ("限上批零住餐", "大个体")}.
     NaN where a series has no denominator. One counting pass, no per-group slices.
     """
-    flags = status_flags(df, pd.Timestamp.max.date())  # every dated resumption, whatever the as-of
+    state = states_at(df, pd.Timestamp.max.date())  # every dated resumption, whatever the as-of
     codes, labels = _group_codes(df[by])
     width = last_day + 2  # days 0..last_day, and one bin for "later"
-    dates = df[schema.RESUMED_ON].to_numpy(dtype="datetime64[ns]")[flags.resumed]
+    resumed = np.flatnonzero(state == RESUMED)
+    dates = df[schema.RESUMED_ON].to_numpy(dtype="datetime64[ns]")[resumed]
     offsets = (dates - np.datetime64(pd.Timestamp(spring_festival))).astype("timedelta64[D]")
     days = np.clip(offsets.astype(np.int64), 0, last_day + 1)
-    per_day = np.bincount(codes[flags.resumed] * width + days, minlength=len(labels) * width)
+    per_day = np.bincount(codes[resumed] * width + days, minlength=len(labels) * width)
     cumulative = per_day.reshape(len(labels), width)[:, : last_day + 1].cumsum(axis=1)
-
-    def counts(flag) -> np.ndarray:
-        return np.bincount(codes[flag], minlength=len(labels))
-
-    totals, running = np.bincount(codes, minlength=len(labels)), counts(flags.running)
-    needing, stopped = counts(flags.needing), counts(flags.long_stopped)
+    codes *= _STATES
+    codes += state
+    by_state = np.bincount(codes, minlength=len(labels) * _STATES)
+    by_state = by_state.reshape(len(labels), _STATES)
+    totals, running, stopped = by_state.sum(axis=1), by_state[:, 1], by_state[:, 2]
+    needing = by_state[:, 3] + by_state[:, RESUMED]
     series = {label: (i,) for i, label in enumerate(labels)}
     for name, parts in (combine or {}).items():
         series[name] = tuple(labels.index(p) for p in parts if p in labels)
@@ -222,6 +242,10 @@ def resumption_curve(
 def not_resumed(df: pd.DataFrame, as_of: date, columns: list[str] | None = None) -> pd.DataFrame:
     """Enterprises needing resumption that had not resumed by the as-of date (未复工企业清单);
     `columns` copies only those columns of them."""
-    flags = status_flags(df, as_of)
-    mask = flags.needing & ~flags.resumed
-    return df[mask] if columns is None else df.loc[mask, columns]
+    rows = waiting_rows(df, as_of)
+    return (df if columns is None else df[columns]).take(rows)  # df[columns]: no copy (CoW)
+
+
+def waiting_rows(df: pd.DataFrame, as_of: date) -> np.ndarray:
+    """Positions of the firms needing resumption that had not resumed by as_of."""
+    return np.flatnonzero(states_at(df, as_of) == schema.STATE_ON_HOLIDAY)

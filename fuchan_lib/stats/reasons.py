@@ -16,7 +16,7 @@ import pandas as pd
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.wording import format_percent, join_items, round_half_up
-from fuchan_lib.stats.rates import Resumption, status_flags
+from fuchan_lib.stats.rates import Resumption, not_resumed
 
 NO_REASON = "未填原因"
 # reasons townships commonly give: each has a placeholder even in a week nobody gives it
@@ -29,9 +29,7 @@ OTHER_REASONS = "其他原因"
 def waiting(df: pd.DataFrame, as_of: date, columns: list[str] | None = None) -> pd.DataFrame:
     """Rows that had to resume after the festival and have not (节后需复工 − 已复工); only
     `columns` of them when given (a slice of 10^5 rows costs per column)."""
-    flags = status_flags(df, as_of)
-    mask = flags.needing & ~flags.resumed
-    return df[mask] if columns is None else df.loc[mask, [c for c in columns if c in df]]
+    return not_resumed(df, as_of, None if columns is None else [c for c in columns if c in df])
 
 
 def reason_counts(df: pd.DataFrame, as_of: date) -> dict[str, int]:
