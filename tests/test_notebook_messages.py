@@ -1,6 +1,7 @@
 """Notebooks speak Chinese: explained errors as a message box, no traceback; pages for browsers."""
 
 import base64
+import re
 
 import nbformat
 import pytest
@@ -76,3 +77,26 @@ def test_a_section_notebook_stopped_by_an_explained_error_fails_the_run_in_chine
     written = (tmp_path / "notebooks" / "9_试验.ipynb").read_text(encoding="utf-8")
     assert "运行在这里停止" in written and "An Exception was encountered" not in written
     assert "Traceback" not in written
+
+
+def test_a_page_is_what_nbconvert_gives_without_parsing_it_again(tmp_path):
+    """The page, read by the parser nbconvert's last step uses, is nbconvert's own page: the
+    attributes that step adds (alt text, tabindex) are there, nothing else changed."""
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    book = nbformat.v4.new_notebook()
+    book.cells = [nbformat.v4.new_markdown_cell("# 标题\n说明 <b>粗</b>"), nbformat.v4.new_code_cell("show()")]
+    book.cells[1].outputs = [
+        nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(PNG).decode()}),
+        nbformat.v4.new_output("stream", name="stdout", text="复工率 90.0%\n"),
+    ]
+    source = tmp_path / "1_工业.ipynb"
+    nbformat.write(book, source)
+    (page,) = export_html([source], tmp_path)
+    stock, _ = HTMLExporter(language_code="zh").from_notebook_node(
+        nbformat.read(source, as_version=4), resources={"metadata": {"name": source.stem}})
+    ours = page.read_text(encoding="utf-8")
+    assert 'alt="No description has been provided for this image"' in ours and 'tabindex="0"' in ours
+    remote = re.compile(r'<script src="https?://[^"]*">\s*</script>\s*')
+    assert str(BeautifulSoup(ours, features="html.parser")) == remote.sub("", stock)
