@@ -187,18 +187,23 @@ def industry_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
     _return_to_work(facts, "工业", ledger, params)
     # once; each scale is a slice of these rows
     late = reasons.waiting(ledger, params.as_of, [schema.SCALE, schema.NAME, schema.REASON])
-    _waiting_reasons(facts, "工业", late, params)
+    codes, found = reasons.reason_codes(late)  # each scale's breakdown tallies its rows' codes
+    names = late[schema.NAME].to_numpy(dtype=object)
+    _waiting_reasons(facts, "工业", reasons.tally_reasons(codes, found, names), params)
     for scale in schema.SCALES:
-        _waiting_reasons(facts, f"工业.{scale}", late[late[schema.SCALE] == scale], params)
+        mine = (late[schema.SCALE] == scale).to_numpy()
+        _waiting_reasons(facts, f"工业.{scale}", reasons.tally_reasons(codes[mine], found, names[mine]),
+                         params)
     _lagging_towns(facts, "工业", ledger, params)
     return facts
 
 
-def _waiting_reasons(facts: FactSet, prefix: str, late: pd.DataFrame, params: Params) -> None:
-    """未复工原因 of the firms still waiting (`late`: rows from `reasons.waiting`): the breakdown
-    sentence, and a count and the first names per reason (the common reasons always have a
+def _waiting_reasons(facts: FactSet, prefix: str,
+                     tallied: tuple[dict[str, int], dict[str, list[str]]], params: Params) -> None:
+    """未复工原因 of the firms still waiting (`tallied`: their counts and first names per reason,
+    from `reasons.tally_reasons`): the breakdown sentence, and a count and the first names per reason (the common reasons always have a
     key; a count of 0 has no value)."""
-    counts, names = reasons.reasons_and_first_names(late)
+    counts, names = tallied
     facts.text(f"{prefix}.未复工原因", reasons.reason_breakdown(counts),
                "未复工企业按原因分（前五项，其余合为其他原因）")
     for reason in dict.fromkeys(reasons.COMMON_REASONS + tuple(counts)):
@@ -270,7 +275,7 @@ def service_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
                "已复工的服务业企业按类别（为0的不写）")
     _return_to_work(facts, "服务业", ledger, params)
     late = reasons.waiting(ledger, params.as_of, [schema.NAME, schema.REASON])
-    _waiting_reasons(facts, "服务业", late, params)
+    _waiting_reasons(facts, "服务业", reasons.reasons_and_first_names(late), params)
     _lagging_towns(facts, "服务业", ledger, params)
     return facts
 

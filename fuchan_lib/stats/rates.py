@@ -75,8 +75,9 @@ def states_at(df: pd.DataFrame, as_of: date) -> np.ndarray:
     and 复工日期; every count of a call is a bincount over it, computed once per call."""
     state = state_column(df)
     dates = df[schema.RESUMED_ON].to_numpy(dtype="datetime64[ns]")
-    on_time = dates <= np.datetime64(pd.Timestamp(as_of))  # NaT compares False: not resumed
-    return state + ((state == schema.STATE_ON_HOLIDAY) & on_time).astype(np.int8)
+    resumed = state == schema.STATE_ON_HOLIDAY
+    resumed &= dates <= np.datetime64(pd.Timestamp(as_of))  # NaT compares False: not resumed
+    return state + resumed.view(np.int8)
 
 
 def status_flags(df: pd.DataFrame, as_of: date) -> Flags:

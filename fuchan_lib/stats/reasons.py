@@ -39,27 +39,41 @@ def reason_counts(df: pd.DataFrame, as_of: date) -> dict[str, int]:
 
 
 def reasons_and_first_names(late: pd.DataFrame, limit: int = 2) -> tuple[dict[str, int], dict[str, list[str]]]:
-    """`count_reasons` and `first_names_by_reason` of the same rows, the reasons read once:
-    each reason gets a code (in order of first appearance), counts are one bincount, and only
-    the first `limit` names per reason are looked up."""
+    """`count_reasons` and `first_names_by_reason` of the same rows, the reasons read once."""
+    codes, found = reason_codes(late)
+    names = late[schema.NAME].to_numpy(dtype=object) if limit else None
+    return tally_reasons(codes, found, names, limit)
+
+
+def reason_codes(late: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's 未复工原因 as a code (order of first appearance; −1 blank) and the reasons:
+    a subset of the rows is tallied from its codes, without reading the text again."""
     if schema.REASON not in late:
-        return ({NO_REASON: len(late)} if len(late) else {}), {}
-    reasons = late[schema.REASON].astype(object).to_numpy()
-    given = pd.notna(reasons) & (reasons != "")
-    rows = np.flatnonzero(given)
-    codes, found = pd.factorize(reasons[rows])  # found: in order of first appearance
-    tally = np.bincount(codes, minlength=len(found))
-    order = sorted(range(len(found)), key=lambda i: -tally[i])  # stable: ledger order on ties
+        return np.full(len(late), -1, dtype=np.intp), np.array([], dtype=object)
+    codes, found = pd.factorize(late[schema.REASON].to_numpy(dtype=object))  # None, NaN: −1
+    found = np.asarray(found, dtype=object)
+    if (found == "").any():  # an empty text is no reason given
+        codes[codes == int(np.flatnonzero(found == "")[0])] = -1
+    return codes, found
+
+
+def tally_reasons(codes: np.ndarray, found: np.ndarray, names: np.ndarray | None,
+                  limit: int = 2) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Counts per reason, most frequent first (ties in order of first appearance in these rows),
+    blanks as 未填原因 at the end, and the first `limit` names per reason (`names` aligned with
+    `codes`): one bincount; names looked up for the first few rows per reason only."""
+    rows = np.flatnonzero(codes >= 0)
+    given = codes[rows]
+    tally = np.bincount(given, minlength=len(found))
+    appear = pd.unique(given)  # reason codes in order of first appearance in these rows
+    order = sorted(appear, key=lambda i: -tally[i])  # stable: first appearance on ties
     counts = {found[i]: int(tally[i]) for i in order}
-    blank = len(late) - len(rows)
-    if blank:
-        counts[NO_REASON] = blank
-    if not limit:
+    if len(codes) - len(rows):
+        counts[NO_REASON] = len(codes) - len(rows)
+    if not limit or names is None:
         return counts, {}
-    names_column = late[schema.NAME]
-    names = {found[i]: [str(n) for n in names_column.iloc[rows[np.flatnonzero(codes == i)[:limit]]]]
-             for i in range(len(found))}
-    return counts, names
+    return counts, {found[i]: [str(n) for n in names[rows[np.flatnonzero(given == i)[:limit]]]]
+                    for i in appear}
 
 
 def count_reasons(late: pd.DataFrame) -> dict[str, int]:

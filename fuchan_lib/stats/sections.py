@@ -64,9 +64,8 @@ def town_table(inputs: Inputs) -> pd.DataFrame:
 def not_resumed_table(inputs: Inputs) -> pd.DataFrame:
     """未复工企业清单: who still has not resumed, with the reason the township gave; the same
     rows, in the same order, as the townships' 督办 lists (follow_up)."""
-    rows = not_resumed_rows(inputs.industry, inputs.service, inputs.params.as_of,
-                            inputs.params.towns)
-    return rows[["企业名称", "乡镇（园区）", "规模或类别", "行业", "未复工原因"]]
+    return not_resumed_rows(inputs.industry, inputs.service, inputs.params.as_of, inputs.params.towns,
+                            columns=["企业名称", "乡镇（园区）", "规模或类别", "行业", "未复工原因"])
 
 
 def curve_frame(inputs: Inputs) -> tuple[pd.DataFrame, int]:
