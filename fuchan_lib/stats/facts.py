@@ -14,6 +14,7 @@ from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from fuchan_lib.stats import growth as growth_mod
@@ -22,6 +23,7 @@ from fuchan_lib.core import wording
 from fuchan_lib.core.params import RATE_BASIS_NEEDING, Params
 from fuchan_lib.stats import indicators as indicators_mod
 from fuchan_lib.stats import lists, reasons
+from fuchan_lib.stats import rates
 from fuchan_lib.stats.rates import Resumption, count_by, return_to_work
 
 
@@ -169,7 +171,8 @@ def industry_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
     """Figures of 一（一）工业复工复产情况."""
     facts = FactSet()
     words = ("正常生产", "长期停产", "已复工")
-    by_scale = count_by(ledger, schema.SCALE, params.as_of)
+    states = rates.states_at(ledger, params.as_of)  # once: every count below and the waiting firms
+    by_scale = count_by(ledger, schema.SCALE, params.as_of, states)
     empty = Resumption(0, 0, 0, 0, 0)
     # every row is in exactly one group (a blank 规模 is grouped as 未填): one pass, not two
     _resumption(facts, "工业", sum(by_scale.values(), empty), params, words)
@@ -185,17 +188,31 @@ def industry_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
     facts.text("工业.规模复工列表", "，".join(parts) or None,
                "规上、规下工业已复工户数和复工率（没有复工率的不写；户数相加等于已复工）")
     _return_to_work(facts, "工业", ledger, params)
-    # once; each scale is a slice of these rows
-    late = reasons.waiting(ledger, params.as_of, [schema.SCALE, schema.NAME, schema.REASON])
-    codes, found = reasons.reason_codes(late)  # each scale's breakdown tallies its rows' codes
-    names = late[schema.NAME].to_numpy(dtype=object)
-    _waiting_reasons(facts, "工业", reasons.tally_reasons(codes, found, names), params)
+    # the waiting firms' reasons coded once; each scale's breakdown tallies its rows' codes
+    late, codes, found = _waiting_codes(ledger, states)
+    names = ledger[schema.NAME].to_numpy(dtype=object)
+    _waiting_reasons(facts, "工业", _named(reasons.tally_reasons(codes, found), names, late), params)
+    scales = ledger[schema.SCALE].array.take(late)
     for scale in schema.SCALES:
-        mine = (late[schema.SCALE] == scale).to_numpy()
-        _waiting_reasons(facts, f"工业.{scale}", reasons.tally_reasons(codes[mine], found, names[mine]),
-                         params)
-    _lagging_towns(facts, "工业", ledger, params)
+        mine = np.flatnonzero(scales == scale)
+        _waiting_reasons(facts, f"工业.{scale}",
+                         _named(reasons.tally_reasons(codes[mine], found), names, late[mine]), params)
+    _lagging_towns(facts, "工业", ledger, params, states)
     return facts
+
+
+def _waiting_codes(ledger: pd.DataFrame, states: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions of the firms still waiting (`states`: rates.states_at) and their 未复工原因
+    codes (reasons.reason_codes)."""
+    late = np.flatnonzero(states == schema.STATE_ON_HOLIDAY)
+    return late, *reasons.reason_codes(ledger[[c for c in (schema.REASON,) if c in ledger]].take(late))
+
+
+def _named(tallied: tuple[dict[str, int], dict[str, np.ndarray]], names: np.ndarray,
+           rows: np.ndarray) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """`reasons.tally_reasons` of a ledger's `rows` with the first firms' names looked up."""
+    counts, first = tallied
+    return counts, {r: [str(n) for n in names[rows[p]]] for r, p in first.items()}
 
 
 def _waiting_reasons(facts: FactSet, prefix: str,
@@ -216,9 +233,10 @@ def _waiting_reasons(facts: FactSet, prefix: str,
                    f"未复工原因为“{reason}”的企业（台账中前两户，多于两户时加“等N户”）")
 
 
-def _lagging_towns(facts: FactSet, prefix: str, ledger: pd.DataFrame, params: Params) -> None:
+def _lagging_towns(facts: FactSet, prefix: str, ledger: pd.DataFrame, params: Params,
+                   states: np.ndarray) -> None:
     towns = lists.county_towns(ledger, listed=params.towns)
-    groups = count_by(ledger, schema.TOWN, params.as_of)
+    groups = count_by(ledger, schema.TOWN, params.as_of, states)
     facts.text(f"{prefix}.复工率较低乡镇",
                reasons.lagging_towns(groups, params.rate_basis, towns, params.digits),
                "复工率最低的乡镇（园区）及其复工率，最低的在前")
@@ -236,7 +254,8 @@ def service_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
     """Figures of 一（二）服务业复工营业情况."""
     facts = FactSet()
     words = ("坚持营业", "长期停业", "已复工")
-    by_category = count_by(ledger, schema.CATEGORY, params.as_of)
+    states = rates.states_at(ledger, params.as_of)  # once: every count below and the waiting firms
+    by_category = count_by(ledger, schema.CATEGORY, params.as_of, states)
     empty = Resumption(0, 0, 0, 0, 0)
     retail = by_category.get(schema.RETAIL_ABOVE_QUOTA, empty)
     individual = by_category.get(schema.BIG_INDIVIDUAL, empty)
@@ -246,7 +265,7 @@ def service_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
     _resumption(facts, "大个体", individual, params, words)
     _resumption(facts, "限上和大个体", retail + individual, params, words)
     _resumption(facts, "规上服务业", services, params, words)
-    by_trade = count_by(ledger, [schema.CATEGORY, schema.TRADE], params.as_of)
+    by_trade = count_by(ledger, [schema.CATEGORY, schema.TRADE], params.as_of, states)
     for trade in schema.RETAIL_TRADES:
         facts.count(f"限上.{trade}", by_trade.get((schema.RETAIL_ABOVE_QUOTA, trade), empty).total,
                     f"限上{trade}企业数")
@@ -274,9 +293,10 @@ def service_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
                wording.join_with_and([f"{c.resumed}家{w}" for w, c in resumed_words if c.resumed]),
                "已复工的服务业企业按类别（为0的不写）")
     _return_to_work(facts, "服务业", ledger, params)
-    late = reasons.waiting(ledger, params.as_of, [schema.NAME, schema.REASON])
-    _waiting_reasons(facts, "服务业", reasons.reasons_and_first_names(late), params)
-    _lagging_towns(facts, "服务业", ledger, params)
+    late, codes, found = _waiting_codes(ledger, states)
+    _waiting_reasons(facts, "服务业", _named(reasons.tally_reasons(codes, found),
+                                           ledger[schema.NAME].to_numpy(dtype=object), late), params)
+    _lagging_towns(facts, "服务业", ledger, params, states)
     return facts
 
 

@@ -50,27 +50,26 @@ def not_resumed_rows(industry: pd.DataFrame, service: pd.DataFrame, as_of: date,
         group = schema.industry_group_label(label) if label_column == schema.SCALE else label
         town_rank.append(_positions(df[schema.TOWN].array.take(rows), towns, blank=TOWN_BLANK))
         group_rank.append(_positions(group.array, GROUP_ORDER))
-        # the 工业台账 has no 行业: left blank ("—" in tables), not "工业" for every firm
-        sources.append((rows, group.array, {c: df[c].array if c in df else None
-                                            for c in names if c != GROUP}))
+        sources.append((rows, group.array, df))
     # by township, then group (unknown ones last), ledger order within: lexsort is stable
     ranked = np.lexsort((np.concatenate(group_rank), np.concatenate(town_rank)))
-    # each column taken once from its ledger, straight into its place in the list
-    table = {c: np.full(len(ranked), None, dtype=object) for c in names}
-    start = 0
-    for rows, group, columns in sources:
-        places = np.flatnonzero((ranked >= start) & (ranked < start + len(rows)))
-        local = ranked[places] - start  # positions among this ledger's waiting firms
-        if GROUP in table:
-            table[GROUP][places] = np.asarray(group.take(local), dtype=object)
-        for c, values in columns.items():
-            if values is not None:
-                table[c][places] = np.asarray(values.take(rows[local]), dtype=object)
-        start += len(rows)
-    if schema.TOWN in table:
-        town = table[schema.TOWN]
-        town[pd.isna(town)] = TOWN_BLANK
-    return pd.DataFrame(table, dtype=object, copy=False)
+    # each column taken once per ledger in ledger order, then put in the list's order
+    return pd.DataFrame({c: np.concatenate([_texts(df, c, rows, group) for rows, group, df in sources])
+                         .take(ranked) for c in names}, dtype=object, copy=False)
+
+
+def _texts(df: pd.DataFrame, column: str, rows: np.ndarray, group) -> np.ndarray:
+    """One column of the list for these rows of a ledger, as Python objects; the 工业台账 has no
+    行业: left blank ("—" in tables), not "工业" for every firm; a blank town reads 未填."""
+    if column == GROUP:
+        return np.asarray(group, dtype=object)
+    if column not in df:
+        return np.full(len(rows), None, dtype=object)
+    values = df[column].array.take(rows)
+    texts = np.asarray(values, dtype=object)
+    if column == schema.TOWN:
+        texts[values.codes < 0 if isinstance(values.dtype, pd.CategoricalDtype) else pd.isna(texts)] = TOWN_BLANK
+    return texts
 
 
 def _positions(values, order: list, blank: str | None = None) -> np.ndarray:

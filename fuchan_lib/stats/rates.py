@@ -113,14 +113,15 @@ def _group_codes(column: pd.Series) -> tuple[np.ndarray, list]:
     return codes, labels
 
 
-def count_by(df: pd.DataFrame, by: str | list[str], as_of: date) -> dict:
+def count_by(df: pd.DataFrame, by: str | list[str], as_of: date, states: np.ndarray | None = None) -> dict:
     """Resumption counts per group (blank keys become 未填), in one counting pass.
 
     Each enterprise gets a group code and a state code; one bincount over both gives every
     count of every group (no pandas groupby machinery, which dominates on 10^6 rows).
-    Only groups that occur are returned, in category (else sorted) order.
+    Only groups that occur are returned, in category (else sorted) order. `states`: the
+    caller's `states_at(df, as_of)` when it counts several ways (derived once per call).
     """
-    state = states_at(df, as_of)
+    state = states_at(df, as_of) if states is None else states
     keys = [by] if isinstance(by, str) else by
     combined, labels = None, [()]
     for key in keys:
@@ -202,8 +203,9 @@ def resumption_curves(
     width = last_day + 2  # days 0..last_day, and one bin for "later"
     resumed = np.flatnonzero(state == RESUMED)
     dates = df[schema.RESUMED_ON].to_numpy(dtype="datetime64[ns]")[resumed]
-    offsets = (dates - np.datetime64(pd.Timestamp(spring_festival))).astype("timedelta64[D]")
-    days = np.clip(offsets.astype(np.int64), 0, last_day + 1)
+    # whole days since 春节 in integer nanoseconds (dated rows only: no NaT); before 春节: day 0
+    nanoseconds = dates.view(np.int64) - pd.Timestamp(spring_festival).value
+    days = np.clip(nanoseconds // (86_400 * 10**9), 0, last_day + 1)
     per_day = np.bincount(codes[resumed] * width + days, minlength=len(labels) * width)
     cumulative = per_day.reshape(len(labels), width)[:, : last_day + 1].cumsum(axis=1)
     codes *= _STATES

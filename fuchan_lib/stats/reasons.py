@@ -40,9 +40,9 @@ def reason_counts(df: pd.DataFrame, as_of: date) -> dict[str, int]:
 
 def reasons_and_first_names(late: pd.DataFrame, limit: int = 2) -> tuple[dict[str, int], dict[str, list[str]]]:
     """`count_reasons` and `first_names_by_reason` of the same rows, the reasons read once."""
-    codes, found = reason_codes(late)
-    names = late[schema.NAME].to_numpy(dtype=object) if limit else None
-    return tally_reasons(codes, found, names, limit)
+    counts, first = tally_reasons(*reason_codes(late), limit)
+    names = late[schema.NAME] if first else None
+    return counts, {r: [str(n) for n in names.iloc[rows]] for r, rows in first.items()}
 
 
 def reason_codes(late: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -57,11 +57,11 @@ def reason_codes(late: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return codes, found
 
 
-def tally_reasons(codes: np.ndarray, found: np.ndarray, names: np.ndarray | None,
-                  limit: int = 2) -> tuple[dict[str, int], dict[str, list[str]]]:
+def tally_reasons(codes: np.ndarray, found: np.ndarray,
+                  limit: int = 2) -> tuple[dict[str, int], dict[str, np.ndarray]]:
     """Counts per reason, most frequent first (ties in order of first appearance in these rows),
-    blanks as 未填原因 at the end, and the first `limit` names per reason (`names` aligned with
-    `codes`): one bincount; names looked up for the first few rows per reason only."""
+    blanks as 未填原因 at the end, and the positions (in `codes`) of the first `limit` firms per
+    reason, whose names the caller looks up: one bincount, no text read."""
     rows = np.flatnonzero(codes >= 0)
     given = codes[rows]
     tally = np.bincount(given, minlength=len(found))
@@ -70,15 +70,14 @@ def tally_reasons(codes: np.ndarray, found: np.ndarray, names: np.ndarray | None
     counts = {found[i]: int(tally[i]) for i in order}
     if len(codes) - len(rows):
         counts[NO_REASON] = len(codes) - len(rows)
-    if not limit or names is None:
+    if not limit:
         return counts, {}
-    return counts, {found[i]: [str(n) for n in names[rows[np.flatnonzero(given == i)[:limit]]]]
-                    for i in appear}
+    return counts, {found[i]: rows[np.flatnonzero(given == i)[:limit]] for i in appear}
 
 
 def count_reasons(late: pd.DataFrame) -> dict[str, int]:
     """`reason_counts` of rows already known to be waiting (see `waiting`)."""
-    return reasons_and_first_names(late, 0)[0]
+    return tally_reasons(*reason_codes(late), 0)[0]
 
 
 def reason_breakdown(counts: Mapping[str, int], named: int = 5) -> str | None:
