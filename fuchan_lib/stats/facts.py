@@ -173,9 +173,9 @@ def industry_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
     words = ("正常生产", "长期停产", "已复工")
     states = rates.states_at(ledger, params.as_of)  # once: every count below and the waiting firms
     by_scale = count_by(ledger, schema.SCALE, params.as_of, states)
-    empty = Resumption(0, 0, 0, 0, 0)
+    empty = Resumption.none()
     # every row is in exactly one group (a blank 规模 is grouped as 未填): one pass, not two
-    _resumption(facts, "工业", sum(by_scale.values(), empty), params, words)
+    _resumption(facts, "工业", Resumption.total_of(by_scale.values()), params, words)
     for scale in schema.SCALES:
         _resumption(facts, f"工业.{scale}", by_scale.get(scale, empty), params, words)
     scale_words = {schema.ABOVE_SCALE: "规模以上工业企业", schema.BELOW_SCALE: "规模以下工业企业"}
@@ -256,11 +256,11 @@ def service_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
     words = ("坚持营业", "长期停业", "已复工")
     states = rates.states_at(ledger, params.as_of)  # once: every count below and the waiting firms
     by_category = count_by(ledger, schema.CATEGORY, params.as_of, states)
-    empty = Resumption(0, 0, 0, 0, 0)
+    empty = Resumption.none()
     retail = by_category.get(schema.RETAIL_ABOVE_QUOTA, empty)
     individual = by_category.get(schema.BIG_INDIVIDUAL, empty)
     services = by_category.get(schema.SERVICE_ABOVE_SCALE, empty)
-    _resumption(facts, "服务业", sum(by_category.values(), empty), params, words)
+    _resumption(facts, "服务业", Resumption.total_of(by_category.values()), params, words)
     _resumption(facts, "限上", retail, params, words)
     _resumption(facts, "大个体", individual, params, words)
     _resumption(facts, "限上和大个体", retail + individual, params, words)

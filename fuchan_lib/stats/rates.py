@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 from fractions import Fraction
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
@@ -45,6 +46,16 @@ class Resumption:
 
     def __add__(self, other: "Resumption") -> "Resumption":
         return Resumption(*(a + b for a, b in zip(asdict(self).values(), asdict(other).values())))
+
+    @classmethod
+    def none(cls) -> "Resumption":
+        """The counts of a group without enterprises."""
+        return cls(0, 0, 0, 0, 0)
+
+    @classmethod
+    def total_of(cls, counts: Iterable["Resumption"]) -> "Resumption":
+        """The counts of several groups together (none for no groups)."""
+        return sum(counts, cls.none())
 
 
 class Flags(NamedTuple):

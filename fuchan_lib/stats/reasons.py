@@ -130,7 +130,7 @@ def lagging_towns(groups: Mapping[str, Resumption], basis: str, towns: list[str]
     rated = [(t, r) for t, r in rated if r is not None]
     if len(rated) < 2:
         return None
-    whole = sum((groups[t] for t, _r in rated), Resumption(0, 0, 0, 0, 0)).rate(basis)
+    whole = Resumption.total_of(groups[t] for t, _r in rated).rate(basis)
     rank = {t: i for i, t in enumerate(towns)}
     shown = {t: round_half_up(r, digits) for t, r in rated}  # as the reader sees them
     below = sorted((t for t, _r in rated if shown[t] < round_half_up(whole, digits)),

@@ -194,7 +194,7 @@ def city_basis(counties: list[CountyLedgers], rate_basis: str, digits: int) -> C
 
 
 def _county_counts(city: CityLedgers, names: list[str], as_of: date):
-    empty = Resumption(0, 0, 0, 0, 0)
+    empty = Resumption.none()
     industry = count_by(city.industry, COUNTY, as_of)
     service = count_by(city.service, COUNTY, as_of)
     return {n: (industry.get(n, empty), service.get(n, empty)) for n in names}
@@ -224,8 +224,8 @@ def county_table(city: CityLedgers, names: list[str], basis: CityBasis,
     rows = []
     for name in names + ["全市"]:
         if name == "全市":
-            industry = sum((c[0] for c in counts.values()), Resumption(0, 0, 0, 0, 0))
-            service = sum((c[1] for c in counts.values()), Resumption(0, 0, 0, 0, 0))
+            industry = Resumption.total_of(c[0] for c in counts.values())
+            service = Resumption.total_of(c[1] for c in counts.values())
         else:
             industry, service = counts[name]
         both = industry + service
@@ -265,7 +265,7 @@ def city_facts(city: CityLedgers, counties: list[CountyLedgers], basis: CityBasi
     names = [c.name for c in counties]
     digits = basis.digits
     counts = _county_counts(city, names, basis.as_of)
-    total = sum((i + s for i, s in counts.values()), Resumption(0, 0, 0, 0, 0))
+    total = Resumption.total_of(i + s for i, s in counts.values())
     facts.count("合计.企业数", total.total, "工业和服务业企业总数")
     facts.count("合计.需复工", total.needing, "工业和服务业节后需复工户数")
     facts.count("合计.已复工", total.resumed, "工业和服务业已复工户数")

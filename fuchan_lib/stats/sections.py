@@ -25,7 +25,7 @@ def category_table(inputs: Inputs) -> pd.DataFrame:
     """复工率 per category, plus the combined rows the report states."""
     as_of, basis = inputs.params.as_of, inputs.params.rate_basis
     # one grouping pass per ledger instead of five slices (same counts: count_by is exact)
-    empty = Resumption(0, 0, 0, 0, 0)
+    empty = Resumption.none()
     by_scale = count_by(inputs.industry, schema.SCALE, as_of)
     by_category = count_by(inputs.service, schema.CATEGORY, as_of)
     groups = {INDUSTRY_ABOVE: by_scale.get(schema.ABOVE_SCALE, empty),
