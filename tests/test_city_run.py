@@ -149,7 +149,7 @@ def test_city_run_from_ledgers_equals_city_run_from_run_folders(tmp_path, capsys
     assert {k: v for k, v in facts[0].items() if k not in changes} == \
         {k: v for k, v in facts[1].items() if k not in changes}
     assert facts[1]["较上次.合计.复工率变化"] is None  # same as-of date: not a previous run
-    tables = [pd.read_excel(d / "tables" / rollup.TABLE_COUNTIES, engine="calamine") for d in (one, two)]
+    tables = [pd.read_excel(d / "tables" / layout.TABLE_COUNTIES, engine="calamine") for d in (one, two)]
     pd.testing.assert_frame_equal(tables[0].drop(columns="较上次（百分点）"),
                                   tables[1].drop(columns="较上次（百分点）"))
     manifest = json.loads((two / "manifest.json").read_text(encoding="utf-8"))
@@ -194,4 +194,4 @@ def test_city_notebook_runs_alone_from_the_city_params(tmp_path):
         kernel_name="python3", cwd=str(notebooks_dir()))
     facts = {f["key"]: f["text"] for f in json.loads((run_dir / "facts.json").read_text(encoding="utf-8"))}
     assert facts["各县名单"] == "示例县、东湖区、西岭县"
-    assert (run_dir / "tables" / rollup.TABLE_COUNTIES).is_file()
+    assert (run_dir / "tables" / layout.TABLE_COUNTIES).is_file()

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from fuchan_lib.core import schema
 from fuchan_lib.stats import rollup
 from fuchan_lib.stats.facts import FactSet
 from small_counties import industry, service
@@ -92,7 +93,7 @@ def test_highest_and_lowest_county_name_every_tie_and_none_without_a_spread(shap
 
 def test_county_table_counts_ranks_and_city_row():
     table = rollup.county_table(city_of(JIA, YI), ["甲县", "乙县"], BASIS, {"甲县": 90.04, "乙县": 50.0})
-    rows = table.set_index(rollup.COUNTY)
+    rows = table.set_index(schema.COUNTY)
     assert rows.loc["甲县", ["节后需复工", "已复工", "排名"]].tolist() == [3, 3, 1]
     assert rows.loc["乙县", ["节后需复工", "已复工", "排名"]].tolist() == [8, 4, 2]
     assert rows.loc["全市", ["节后需复工", "已复工"]].tolist() == [11, 7]

@@ -54,6 +54,10 @@ STATE_OTHER, STATE_RUNNING, STATE_LONG_STOPPED, STATE_ON_HOLIDAY = 0, 1, 2, 3
 # --- allowed values ---
 ABOVE_SCALE, BELOW_SCALE = "规上", "规下"
 SCALES = (ABOVE_SCALE, BELOW_SCALE)
+# the group names of 规上/规下 in the report, its 附表 and snapshots (industry_group_label's rule)
+INDUSTRY_ABOVE, INDUSTRY_BELOW = (f"{s}工业" for s in SCALES)
+# the county column of a city roll-up's combined ledgers and tables
+COUNTY = "县（市、区）"
 
 RETAIL_ABOVE_QUOTA = "限上批零住餐"
 BIG_INDIVIDUAL = "大个体"

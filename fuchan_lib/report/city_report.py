@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fuchan_lib.core import layout, schema
 from fuchan_lib.core.layout import RunFolder
 from fuchan_lib.report import gongwen
 from fuchan_lib.report.document import table_block, write_report
 from fuchan_lib.report.narrative import CITY_DEFAULT
 from fuchan_lib.stats.build import Part
-from fuchan_lib.stats import rollup
-from fuchan_lib.stats.rollup import COUNTY
 
 # what the per-county attachment shows of the county table (the 附表 workbook has more)
-COUNTY_COLUMNS = (COUNTY, "节后需复工", "已复工", "复工率", "排名", "较上次（百分点）",
+COUNTY_COLUMNS = (schema.COUNTY, "节后需复工", "已复工", "复工率", "排名", "较上次（百分点）",
                   "工业复工率", "服务业复工率")
 
 
@@ -24,7 +23,7 @@ def city_attachments(run_dir: Path, part: Part, tables: dict[str, str],
     result = []
     for filename, title in tables.items():
         [frame] = part.tables[filename].values()
-        if COUNTY in frame:
+        if schema.COUNTY in frame:
             frame = frame[[c for c in COUNTY_COLUMNS if c in frame]]
         result.append(gongwen.Attachment(len(result) + 1, title, (table_block(frame),)))
     folder = RunFolder(run_dir)
@@ -37,10 +36,10 @@ def city_attachments(run_dir: Path, part: Part, tables: dict[str, str],
 
 def build_city_report(params, run_dir: Path, part: Part) -> tuple[Path, int]:
     """The city .docx from the city's build step (its figures drawn by the notebook)."""
-    tables = {rollup.TABLE_COUNTIES: "各县（市、区）复工复产情况表",
-              rollup.TABLE_CATEGORY: "全市各类企业复工复产情况表"}
-    figures = {rollup.FIGURE_CURVE: "图1　全市节后复工复产进度",
-               rollup.FIGURE_CATEGORY: "图2　全市各类企业复工率",
-               rollup.FIGURE_COUNTIES: "图3　各县（市、区）复工率"}
+    tables = {layout.TABLE_COUNTIES: "各县（市、区）复工复产情况表",
+              layout.TABLE_CATEGORY: "全市各类企业复工复产情况表"}
+    figures = {layout.FIGURE_CURVE: "图1　全市节后复工复产进度",
+               layout.FIGURE_CATEGORY: "图2　全市各类企业复工率",
+               layout.FIGURE_COUNTIES: "图3　各县（市、区）复工率"}
     return write_report(params, run_dir, part.facts, city_attachments(run_dir, part, tables, figures),
                         CITY_DEFAULT)

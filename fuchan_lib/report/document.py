@@ -13,7 +13,6 @@ import pandas as pd
 
 from fuchan_lib.core import layout, schema
 from fuchan_lib.report import gongwen
-from fuchan_lib.stats import sections as sec
 from fuchan_lib.stats.build import Built
 from fuchan_lib.stats.facts import FactSet
 from fuchan_lib.report.narrative import COUNTY_DEFAULT, count_gaps, read_template, render_template
@@ -31,7 +30,7 @@ TABLE_ATTACHMENTS = {
 }
 KEY_NOT_RESUMED_TITLE = "规上限上未复工企业名单"
 # the 联网直报 groups whose every firm the director follows by name
-KEY_GROUPS = (sec.INDUSTRY_ABOVE, schema.RETAIL_ABOVE_QUOTA, schema.SERVICE_ABOVE_SCALE)
+KEY_GROUPS = (schema.INDUSTRY_ABOVE, schema.RETAIL_ABOVE_QUOTA, schema.SERVICE_ABOVE_SCALE)
 GROUP_COLUMN = "规模或类别"  # of the 未复工企业清单 (stats.sections.not_resumed_table)
 FIGURES = (
     (layout.FIGURE_CURVE, "图1　节后复工复产进度"),

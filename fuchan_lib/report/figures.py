@@ -15,7 +15,6 @@ import pandas as pd
 
 from fuchan_lib.core import layout, schema
 from fuchan_lib.core.text import atomic_write
-from fuchan_lib.stats.rollup import COUNTY
 from fuchan_lib.core.wording import format_month_day, format_percent, growth_phrase, is_missing
 
 WIDTH_IN = 156 / 25.4  # 版心 width, so the picture goes into the .docx at 100 %
@@ -340,7 +339,7 @@ def plot_rate_trend(trend: pd.DataFrame, path: Path) -> Path:
 
 def plot_county_rates(rates: pd.DataFrame, path: Path) -> Path:
     """The city's bars of 复工率 by county, highest at the top (rows: the counties only)."""
-    return plot_town_rates(rates, path, label_column=COUNTY, title="各县（市、区）复工复产率")
+    return plot_town_rates(rates, path, label_column=schema.COUNTY, title="各县（市、区）复工复产率")
 
 
 def draw_charts(charts: dict[str, tuple], figure_path) -> list[Path]:

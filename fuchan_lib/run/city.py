@@ -218,14 +218,14 @@ def build(r: Rollup) -> Part:
     by_county = county_table(r)
     by_category = sections.category_table(inputs)
     curves, as_of_day = sections.curve_frame(inputs)
-    tables = {rollup.TABLE_COUNTIES: {"各县": by_county},
-              rollup.TABLE_CATEGORY: {"分类": by_category},
-              rollup.TABLE_AUDIT: {"审核清单": audit_table(r)}}
+    tables = {layout.TABLE_COUNTIES: {"各县": by_county},
+              layout.TABLE_CATEGORY: {"分类": by_category},
+              layout.TABLE_AUDIT: {"审核清单": audit_table(r)}}
     charts = {
-        rollup.FIGURE_CURVE: (curves, as_of_day, "截至" + format_month_day(r.params.as_of)),
-        rollup.FIGURE_CATEGORY: (by_category[by_category["类别"].isin(build_steps.CHART_CATEGORIES)]
+        layout.FIGURE_CURVE: (curves, as_of_day, "截至" + format_month_day(r.params.as_of)),
+        layout.FIGURE_CATEGORY: (by_category[by_category["类别"].isin(build_steps.CHART_CATEGORIES)]
                                  .reset_index(drop=True),),
-        rollup.FIGURE_COUNTIES: (by_county[by_county[rollup.COUNTY].isin(r.names)],),
+        layout.FIGURE_COUNTIES: (by_county[by_county[schema.COUNTY].isin(r.names)],),
     }
     return Part("全市", build_facts(r), tables, charts)
 
@@ -274,7 +274,7 @@ class CityRunResult:
         if self.as_of_note:
             lines.append(self.as_of_note + "（已在报告中说明）")
         if self.warnings:
-            lines.append(f"审核警告{len(self.warnings)}条（全部见 tables/{rollup.TABLE_AUDIT}），例如：")
+            lines.append(f"审核警告{len(self.warnings)}条（全部见 tables/{layout.TABLE_AUDIT}），例如：")
             lines.extend("  " + w for w in self.warnings[:5])
         if self.gaps:
             lines.append(f"提示：报告中还有{self.gaps}处【待补充】（黄色标出），请在叙述模板或 Word 中补写。")

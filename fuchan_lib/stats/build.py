@@ -24,7 +24,7 @@ from fuchan_lib.stats.lists import in_county_order
 from fuchan_lib.stats.rates import count_by, resumption_table
 
 # the rows of the category table drawn in the category chart (the combined rows are not)
-CHART_CATEGORIES = (sections.INDUSTRY_ABOVE, sections.INDUSTRY_BELOW, schema.RETAIL_ABOVE_QUOTA,
+CHART_CATEGORIES = (schema.INDUSTRY_ABOVE, schema.INDUSTRY_BELOW, schema.RETAIL_ABOVE_QUOTA,
                     schema.BIG_INDIVIDUAL, schema.SERVICE_ABOVE_SCALE)
 
 

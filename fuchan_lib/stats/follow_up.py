@@ -22,7 +22,7 @@ GROUP = "规模或类别"
 DAYS = "春节后天数"
 TOWN_BLANK = "未填"
 # the standard order of the groups in every list
-GROUP_ORDER = ("规上工业", "规下工业") + schema.CATEGORIES
+GROUP_ORDER = (schema.INDUSTRY_ABOVE, schema.INDUSTRY_BELOW) + schema.CATEGORIES
 
 
 def town_order(*ledgers: pd.DataFrame, listed: Iterable[str] = ()) -> list[str]:

@@ -24,16 +24,9 @@ from fuchan_lib.core.wording import (
 from fuchan_lib.stats.facts import (
     FactSet, basis_note, directory_date_text, industry_facts, service_facts,
 )
-from fuchan_lib.core import layout
 from fuchan_lib.stats.lists import county_towns
 from fuchan_lib.stats.rates import Resumption, count_by
 
-COUNTY = "县（市、区）"
-
-# the city run folder's tables and figures: names of the run-folder contract (core.layout)
-TABLE_COUNTIES, FIGURE_COUNTIES = layout.TABLE_COUNTIES, layout.FIGURE_COUNTIES
-TABLE_CATEGORY, TABLE_AUDIT = layout.TABLE_CATEGORY, layout.TABLE_AUDIT
-FIGURE_CURVE, FIGURE_CATEGORY = layout.FIGURE_CURVE, layout.FIGURE_CATEGORY
 
 
 class RollupError(FuchanInputError):
@@ -125,10 +118,10 @@ def _stack(counties: list[CountyLedgers], kind: str) -> pd.DataFrame:
         columns = [c.name for c in schema.COLUMNS_BY_KIND[kind]]
         part = ledger[columns].copy()
         part[schema.TOWN] = county.name + part[schema.TOWN].astype(object)  # 城关镇 is in many
-        part.insert(0, COUNTY, county.name)
+        part.insert(0, schema.COUNTY, county.name)
         parts.append(part)
     frame = pd.concat(parts, ignore_index=True)
-    frame[COUNTY] = pd.Categorical(frame[COUNTY], categories=order)
+    frame[schema.COUNTY] = pd.Categorical(frame[schema.COUNTY], categories=order)
     for column in schema.COLUMNS_BY_KIND[kind]:
         if column.kind == "choice":  # concat of categoricals with the same categories stays so
             frame[column.name] = pd.Categorical(frame[column.name], categories=list(column.choices))
@@ -150,7 +143,7 @@ def combine(counties: list[CountyLedgers]) -> CityLedgers:
     dropped (and listed in `duplicates`), so it is counted once, in the first county listed."""
     industry, service = _stack(counties, schema.INDUSTRY), _stack(counties, schema.SERVICE)
     both = pd.concat([
-        pd.DataFrame({"code": df[schema.CREDIT_CODE], "county": df[COUNTY].cat.codes,
+        pd.DataFrame({"code": df[schema.CREDIT_CODE], "county": df[schema.COUNTY].cat.codes,
                       "name": df[schema.NAME], "ledger": i, "row": np.arange(len(df))})
         for i, df in enumerate((industry, service))
     ], ignore_index=True)
@@ -195,8 +188,8 @@ def city_basis(counties: list[CountyLedgers], rate_basis: str, digits: int) -> C
 
 def _county_counts(city: CityLedgers, names: list[str], as_of: date):
     empty = Resumption.none()
-    industry = count_by(city.industry, COUNTY, as_of)
-    service = count_by(city.service, COUNTY, as_of)
+    industry = count_by(city.industry, schema.COUNTY, as_of)
+    service = count_by(city.service, schema.COUNTY, as_of)
     return {n: (industry.get(n, empty), service.get(n, empty)) for n in names}
 
 
@@ -231,7 +224,7 @@ def county_table(city: CityLedgers, names: list[str], basis: CityBasis,
         both = industry + service
         before = (previous_rates or {}).get(name)
         rows.append({
-            COUNTY: name,
+            schema.COUNTY: name,
             "企业总数": both.total, "节后需复工": both.needing, "已复工": both.resumed,
             "复工率": rate(both),
             "工业需复工": industry.needing, "工业已复工": industry.resumed, "工业复工率": rate(industry),

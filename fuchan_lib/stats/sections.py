@@ -17,7 +17,6 @@ from fuchan_lib.ingest.inputs import Inputs
 from fuchan_lib.stats.rates import Resumption, count_by, resumption_curves, resumption_table
 from fuchan_lib.stats.lists import TRADE_ORDER, in_county_order, in_standard_order
 
-INDUSTRY_ABOVE, INDUSTRY_BELOW = "规上工业", "规下工业"
 RETAIL_WITH_INDIVIDUAL = "限上批零住餐（含大个体）"
 
 
@@ -28,11 +27,11 @@ def category_table(inputs: Inputs) -> pd.DataFrame:
     empty = Resumption.none()
     by_scale = count_by(inputs.industry, schema.SCALE, as_of)
     by_category = count_by(inputs.service, schema.CATEGORY, as_of)
-    groups = {INDUSTRY_ABOVE: by_scale.get(schema.ABOVE_SCALE, empty),
-              INDUSTRY_BELOW: by_scale.get(schema.BELOW_SCALE, empty)}
+    groups = {schema.INDUSTRY_ABOVE: by_scale.get(schema.ABOVE_SCALE, empty),
+              schema.INDUSTRY_BELOW: by_scale.get(schema.BELOW_SCALE, empty)}
     groups |= {c: by_category.get(c, empty) for c in
                (schema.RETAIL_ABOVE_QUOTA, schema.BIG_INDIVIDUAL, schema.SERVICE_ABOVE_SCALE)}
-    groups["工业合计"] = groups[INDUSTRY_ABOVE] + groups[INDUSTRY_BELOW]
+    groups["工业合计"] = groups[schema.INDUSTRY_ABOVE] + groups[schema.INDUSTRY_BELOW]
     groups["限上批零住餐和大个体合计"] = groups[schema.RETAIL_ABOVE_QUOTA] + groups[schema.BIG_INDIVIDUAL]
     groups["服务业合计"] = (groups[schema.RETAIL_ABOVE_QUOTA] + groups[schema.BIG_INDIVIDUAL]
                         + groups[schema.SERVICE_ABOVE_SCALE])
@@ -79,8 +78,8 @@ def curve_frame(inputs: Inputs) -> tuple[pd.DataFrame, int]:
                                  p.rate_basis, combine={RETAIL_WITH_INDIVIDUAL: retail})
     nothing = pd.Series(np.nan, index=industry.index if len(industry.columns) else services.index)
     curves = pd.DataFrame({
-        INDUSTRY_ABOVE: industry.get(schema.ABOVE_SCALE, nothing),
-        INDUSTRY_BELOW: industry.get(schema.BELOW_SCALE, nothing),
+        schema.INDUSTRY_ABOVE: industry.get(schema.ABOVE_SCALE, nothing),
+        schema.INDUSTRY_BELOW: industry.get(schema.BELOW_SCALE, nothing),
         RETAIL_WITH_INDIVIDUAL: services.get(RETAIL_WITH_INDIVIDUAL, nothing),
         schema.SERVICE_ABOVE_SCALE: services.get(schema.SERVICE_ABOVE_SCALE, nothing),
     })

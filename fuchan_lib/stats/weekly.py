@@ -109,7 +109,8 @@ def changes_since(previous: pd.DataFrame, current: pd.DataFrame) -> tuple[pd.Dat
 
 # the snapshot's 规模或类别 labels making up each group of WEEK_GROUPS
 SNAPSHOT_GROUPS = {
-    "工业": ("规上工业", "规下工业"), "工业.规上": ("规上工业",), "工业.规下": ("规下工业",),
+    "工业": (schema.INDUSTRY_ABOVE, schema.INDUSTRY_BELOW),
+    "工业.规上": (schema.INDUSTRY_ABOVE,), "工业.规下": (schema.INDUSTRY_BELOW,),
     "限上和大个体": (schema.RETAIL_ABOVE_QUOTA, schema.BIG_INDIVIDUAL),
     "规上服务业": (schema.SERVICE_ABOVE_SCALE,),
     "服务业": (schema.RETAIL_ABOVE_QUOTA, schema.BIG_INDIVIDUAL, schema.SERVICE_ABOVE_SCALE),
