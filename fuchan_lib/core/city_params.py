@@ -8,7 +8,6 @@ county run folder; the list order is the city's own order, used in text and tabl
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Literal
 

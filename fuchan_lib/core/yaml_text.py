@@ -143,7 +143,7 @@ def read_yaml(path: Path, what: str) -> YamlText:
     slips = find_slips(lines)
     try:
         node, data = _parse(text)
-    except yaml.YAMLError as exc:
+    except yaml.YAMLError:
         # read past the recognised slips (their corrections applied) to report the rest too
         corrected = list(lines)
         for slip in slips:
