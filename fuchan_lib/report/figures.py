@@ -125,7 +125,10 @@ def _wrap(label, width: int) -> str:
     return "\n".join(line for part in parts for line in textwrap.wrap(part, max(width, 2)))
 
 
-def _style_axes(ax) -> None:
+def _style_axes(ax, grid: str) -> None:
+    """Every chart's look: no top or right frame, light grid lines along `grid` ("x" or "y")
+    drawn behind the data."""
+    ax.grid(axis=grid, color="#dddddd", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_axisbelow(True)
 
@@ -162,8 +165,7 @@ def plot_resumption_curve(curves: pd.DataFrame, as_of_day: int, as_of_label: str
     ax.set_yticks(range(0, 101, 20))
     if days:
         ax.set_xlim(min(days), max(max(days), as_of_day) + 0.5)
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-    _style_axes(ax)
+    _style_axes(ax, "y")
     if len(curves.columns):
         ax.legend(loc="best", fontsize=8, frameon=False)
     return _save(fig, path)
@@ -186,8 +188,7 @@ def plot_category_rates(rates: pd.DataFrame, path: Path) -> Path:
     ax.set_ylim(0, 112)
     ax.set_ylabel("复工率（%）")
     ax.set_title("分类别复工复产率")
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-    _style_axes(ax)
+    _style_axes(ax, "y")
     return _save(fig, path)
 
 
@@ -211,8 +212,7 @@ def plot_town_rates(rates: pd.DataFrame, path: Path, *, label_column: str = sche
     ax.set_xlim(0, 112)
     ax.set_xlabel("复工率（%）")
     ax.set_title(title)
-    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-    _style_axes(ax)
+    _style_axes(ax, "x")
     return _save(fig, path)
 
 
@@ -258,8 +258,7 @@ def plot_indicators(ind: pd.DataFrame, path: Path) -> Path:
     # above the plot area, so it never covers a bar or a growth label
     top.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8, frameon=False,
                borderaxespad=0.2)
-    top.grid(axis="x", color="#dddddd", linewidth=0.6)
-    _style_axes(top)
+    _style_axes(top, "x")
 
     done = [_value(v) for v in ind["完成率"]]
     bottom.barh(ys, [v or 0 for v in done], height=0.5,
@@ -286,8 +285,7 @@ def plot_indicators(ind: pd.DataFrame, path: Path) -> Path:
     bottom.set_yticks(ys, names, fontsize=8)
     bottom.set_xlabel("目标完成率（%）")
     bottom.set_title(title, fontsize=11, loc="left")
-    bottom.grid(axis="x", color="#dddddd", linewidth=0.6)
-    _style_axes(bottom)
+    _style_axes(bottom, "x")
     return _save(fig, path)
 
 
@@ -330,8 +328,7 @@ def plot_rate_trend(trend: pd.DataFrame, path: Path) -> Path:
     ax.set_ylabel("复工率（%）")
     ax.set_xlabel("截止日期")
     ax.set_title("复工复产率逐周变化")
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-    _style_axes(ax)
+    _style_axes(ax, "y")
     if len(trend.columns):
         ax.legend(loc="best", fontsize=8, frameon=False)
     return _save(fig, path)
