@@ -156,7 +156,7 @@ def test_city_run_from_ledgers_equals_city_run_from_run_folders(tmp_path, capsys
     assert [c["名称"] for c in manifest["各县"]] == ["甲县", "乙县"]
     assert all(len(f["sha256"]) == 64 for c in manifest["各县"] for f in c["文件"])
     assert sorted(p.name for p in (two / "督办").glob("*.xlsx")) == ["01_甲县.xlsx", "02_乙县.xlsx"]
-    assert (two / "notebooks" / "汇总.ipynb").is_file() and not list(two.glob(".汇总*"))
+    assert (two / "notebooks" / "汇总.ipynb").is_file() and not list(two.glob(".*"))  # no hand-off left
 
 
 def test_city_notebook_declares_exactly_what_the_roll_up_passes():

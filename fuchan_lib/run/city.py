@@ -36,7 +36,6 @@ from fuchan_lib.stats.facts import FactSet
 from fuchan_lib.core.wording import format_month_day
 
 CITY_NOTEBOOK = "汇总.ipynb"
-HANDOVER = ".汇总输入.pkl"
 SOURCE_PARAMS, SOURCE_RUN = "参数", "运行"
 
 
@@ -171,7 +170,7 @@ def previous_facts(r: Rollup) -> FactSet | None:
 def load_handover(run_dir: str | Path, params_path: str | Path) -> tuple[Rollup, Part]:
     """What `fuchan 汇总` read and built, for the city notebook; read and built afresh when the
     notebook runs alone in JupyterLab."""
-    handed = Path(run_dir) / HANDOVER
+    handed = layout.RunFolder(run_dir).staged_inputs
     if handed.is_file():
         with handed.open("rb") as f:
             return pickle.load(f)
@@ -285,7 +284,8 @@ class CityRunResult:
 def run_rollup(params_path: str | Path, say=print) -> CityRunResult:
     """The whole city run. Raises RollupError/ParamsError (exit 2) or NotebookError."""
     from fuchan_lib.report.city_report import build_city_report
-    from fuchan_lib.run.pipeline import _execute, _move_into_place, _start_kernel, notebooks_dir
+    from fuchan_lib.run.pipeline import (_execute, _move_into_place, _start_kernel, failed_manifest,
+                                         keep_failed, notebooks_dir)
 
     started = time.perf_counter()
     r = prepare(params_path)
@@ -296,13 +296,14 @@ def run_rollup(params_path: str | Path, say=print) -> CityRunResult:
         f"{len(r.city.service)}户服务业企业，开始汇总……")
     output = p.output_path
     output.mkdir(parents=True, exist_ok=True)
-    run_name = f"{p.city}_截至{p.as_of:%Y%m%d}_{datetime.now():%Y%m%d-%H%M%S}"
-    staging = Path(tempfile.mkdtemp(prefix=".运行中-", dir=output))
+    run_name = layout.run_name(p.city, p.as_of, datetime.now())
+    staging = Path(tempfile.mkdtemp(prefix=layout.STAGING_PREFIX, dir=output))
+    folder = layout.RunFolder(staging)
     try:
-        with (staging / HANDOVER).open("wb") as f:
+        with folder.staged_inputs.open("wb") as f:
             pickle.dump((r.for_notebook(), part), f, protocol=pickle.HIGHEST_PROTOCOL)
         parameters = {"params_path": str(Path(params_path).resolve()), "run_dir": str(staging)}
-        (staging / layout.NOTEBOOKS_DIR).mkdir()
+        folder.notebooks.mkdir()
         with ThreadPoolExecutor(max_workers=1) as pool:  # 督办 needs no figure: write it meanwhile
             books = pool.submit(write_follow_up, r, staging)
             kernel = _start_kernel(notebooks_dir())
@@ -312,7 +313,7 @@ def run_rollup(params_path: str | Path, say=print) -> CityRunResult:
             finally:
                 kernel.shutdown()
             books.result()
-        (staging / HANDOVER).unlink()
+        folder.staged_inputs.unlink()
         step = time.perf_counter()
         facts = part.facts
         report, gaps = build_city_report(p, staging, part)
@@ -320,14 +321,9 @@ def run_rollup(params_path: str | Path, say=print) -> CityRunResult:
         timings["合计"] = time.perf_counter() - started
         _manifest(r, run_name, timings, facts, report, gaps).write(staging)
     except NotebookError as exc:
-        kept = output / layout.FAILED_DIR
-        kept.mkdir(parents=True, exist_ok=True)
-        (staging / HANDOVER).unlink(missing_ok=True)
-        layout.CityManifest(status=layout.STATUS_FAILED, run=run_name, county=p.city, as_of=p.as_of,
-                            created=datetime.now().isoformat(timespec="seconds"),
-                            error=str(exc)).write(staging)
-        folder = _move_into_place(staging, kept, run_name)
-        raise NotebookError(f"{exc}\n已执行的笔记本保存在：{folder / 'notebooks'}。"
+        kept = keep_failed(staging, output,
+                           failed_manifest(run_name, p.city, p.as_of, str(exc), layout.CityManifest))
+        raise NotebookError(f"{exc}\n已执行的笔记本保存在：{layout.RunFolder(kept).notebooks}。"
                             "本次汇总没有生成报告，之前的运行结果不受影响。") from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -165,13 +165,18 @@ def _move_into_place(staging: Path, output: Path, base_name: str) -> Path:
     raise FuchanError(f"输出文件夹“{output}”中同名运行过多，请清理后重试")
 
 
-def _keep_failed(staging: Path, output: Path, name: str, p: Params, error: str) -> Path:
-    """Move a failed run under 失败的运行/, with a manifest saying so (for `fuchan list`)."""
-    Manifest(status=layout.STATUS_FAILED, run=name, county=p.county, as_of=p.as_of,
-             created=datetime.now().isoformat(timespec="seconds"), error=error).write(staging)
+def failed_manifest(name: str, place: str, as_of: date, error: str, kind: type[Manifest] = Manifest):
+    """The manifest of a failed run of `place` (a county, or a city with `kind` CityManifest)."""
+    return kind(status=layout.STATUS_FAILED, run=name, county=place, as_of=as_of,
+                created=datetime.now().isoformat(timespec="seconds"), error=error)
+
+
+def keep_failed(staging: Path, output: Path, manifest: Manifest) -> Path:
+    """Move a failed run under 失败的运行/, with its manifest saying so (for `fuchan list`)."""
+    manifest.write(staging)
     RunFolder(staging).staged_inputs.unlink(missing_ok=True)
     (output / layout.FAILED_DIR).mkdir(parents=True, exist_ok=True)
-    return _move_into_place(staging, output / layout.FAILED_DIR, name)
+    return _move_into_place(staging, output / layout.FAILED_DIR, manifest.run)
 
 
 @dataclass(frozen=True)
@@ -225,8 +230,8 @@ def _keep_problem_list(p: Params, exc: FuchanInputError, audit=None, layouts=Non
     try:
         write_problem_list(problem_frame(problems, audit, layouts),
                            RunFolder(staging).table(layout.TABLE_AUDIT))
-        kept = _keep_failed(staging, output, layout.run_name(p.county, p.as_of, datetime.now()), p,
-                            str(exc))
+        kept = keep_failed(staging, output, failed_manifest(
+            layout.run_name(p.county, p.as_of, datetime.now()), p.county, p.as_of, str(exc)))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -314,7 +319,7 @@ def _run(params_path, as_of, pdf, say, kernel, started) -> RunResult:
     except NotebookError as exc:
         for written in staging.glob("*.docx"):  # written beside the notebooks: not a report now
             written.unlink()
-        kept = _keep_failed(staging, output, name, p, str(exc))
+        kept = keep_failed(staging, output, failed_manifest(name, p.county, p.as_of, str(exc)))
         raise NotebookError(
             f"{exc}\n已执行的笔记本保存在：{RunFolder(kept).notebooks}（可在 JupyterLab 中打开查看出错的单元）。"
             "本次运行没有生成报告，之前的运行结果不受影响。"
