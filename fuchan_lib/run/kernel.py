@@ -62,13 +62,13 @@ def register_engine() -> None:
     """Register papermill's nbclient engine variant for a shared kernel: it leaves the kernel
     running and gives every notebook the same started client (nbclient would start, wait for
     and leave open a new one per notebook when it does not own the kernel)."""
+    if _REGISTERED:
+        return  # by an earlier notebook of this process
     papermill = import_papermill_lean()
     from jupyter_core.utils import run_sync
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
-    if _REGISTERED:
-        return  # by an earlier notebook of this process
     class _Client(PapermillNotebookClient):
         async def async_start_new_kernel_client(self):
             shared = _CLIENTS.get(id(self.km))

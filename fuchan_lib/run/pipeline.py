@@ -100,8 +100,6 @@ def _run_notebooks(run_dir: Path, parameters: dict, kernel, say) -> dict[str, fl
     """Run the section notebooks in the shared kernel; each executed notebook is also written as
     a web page (the audit trail without Jupyter) by a thread while the kernel runs the next one,
     when this process would only wait."""
-    from concurrent.futures import ThreadPoolExecutor
-
     from fuchan_lib.run.html_export import export_html
 
     folder = notebooks_dir()
