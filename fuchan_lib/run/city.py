@@ -11,7 +11,6 @@ staging folder, removed before the move), while the 督办 workbooks are written
 
 from __future__ import annotations
 
-import json
 import pickle
 import shutil
 import tempfile
@@ -247,7 +246,7 @@ def _manifest(r: Rollup, run_name: str, timings: dict, facts: FactSet, report: P
     from fuchan_lib.run.pipeline import _versions
 
     p = r.params
-    settings = json.loads(p.model_dump_json(by_alias=True, exclude={"base_dir", "source"}))
+    settings = p.model_dump(mode="json", by_alias=True, exclude={"base_dir", "source"})  # as a county run
     return layout.CityManifest(
         status=layout.STATUS_OK, run=run_name, county=p.city, as_of=p.as_of,
         created=datetime.now().isoformat(timespec="seconds"), params_file=str(p.source),
