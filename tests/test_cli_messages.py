@@ -136,13 +136,13 @@ def test_audit_errors_are_printed_once_with_the_list_path(capsys, county):
 def test_a_list_that_cannot_be_written_is_named_with_what_to_do(capsys, county, monkeypatch):
     from contextlib import contextmanager
 
-    from fuchan_lib.core import text
+    from fuchan_lib.core import xlsx
 
     @contextmanager
-    def locked(path):
+    def locked(path):  # the file is open in Excel: every workbook is saved through this
         raise PermissionError(path)
         yield
 
-    monkeypatch.setattr(text, "atomic_write", locked)
+    monkeypatch.setattr(xlsx, "atomic_write", locked)
     code, _, err = run_cli(capsys, "check", str(county))
     assert code == 2 and "无法写入审核清单" in err and "请关闭该文件后重新运行，或用 --输出 指定另一个文件夹" in err

@@ -26,7 +26,6 @@ from fuchan_lib.core.xlsx import save_workbook
 MISSING = "—"
 MAX_SHEET_TITLE = 31
 _BAD_TITLE_CHARS = re.compile(r"[\[\]:*?/\\]")
-# control characters Excel refuses (openpyxl raises IllegalCharacterError on them)
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 _HEADER_FILL = "DDEBF7"
 _FORMULA_SIGNS = ("=", "+", "-", "@")

@@ -34,15 +34,13 @@ def list_path(params: Params, out_dir: Path | None) -> Path:
 
 
 def write_problem_list(frame: pd.DataFrame, path: Path) -> Path:
-    """Write the list as a formatted workbook (atomically: an old copy is never half
-    overwritten); a file Excel holds open, or a folder that cannot be written, is named."""
+    """Write the list as a formatted workbook (atomically, as every workbook: an old copy is
+    never half overwritten); a file Excel holds open, or a folder that cannot be written, is named."""
     from fuchan_lib.core.exceptions import FuchanInputError
-    from fuchan_lib.core.text import atomic_write
     from fuchan_lib.report.tables import write_tables_xlsx
 
     try:
-        with atomic_write(path) as temporary:
-            write_tables_xlsx({"审核清单": frame}, temporary)
+        write_tables_xlsx({"审核清单": frame}, path)
     except PermissionError:
         raise FuchanInputError(
             f"无法写入审核清单“{path}”：该文件正在 Excel 或 WPS 中打开，或这个文件夹不允许写入。"
