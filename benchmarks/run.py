@@ -361,7 +361,7 @@ def child_size(n: int) -> dict:
     """Runs in a child process: build n industrial enterprises, time all facts vs a groupby."""
     from fuchan_lib.stats import facts
     from fuchan_lib.core import schema
-    from fuchan_lib.stats import sections
+    from fuchan_lib.stats import annex_tables
     import synthetic
     from fuchan_lib.ingest.inputs import Inputs, with_states
 
@@ -382,11 +382,11 @@ def child_size(n: int) -> dict:
     def all_facts():
         facts.industry_facts(inputs.industry, params)
         facts.service_facts(inputs.service, params)
-        sections.category_table(inputs)
-        sections.trade_table(inputs)
-        sections.town_table(inputs)
-        sections.not_resumed_table(inputs)
-        sections.curve_frame(inputs)
+        annex_tables.category_table(inputs)
+        annex_tables.trade_table(inputs)
+        annex_tables.town_table(inputs)
+        annex_tables.not_resumed_table(inputs)
+        annex_tables.curve_frame(inputs)
 
     all_facts()  # warm-up: first-call imports and caches are not what grows with size
     facts_s = median_time(all_facts, REPEATS)
@@ -520,7 +520,7 @@ def _province(root: Path, per_county: int) -> tuple[Path, Path]:
     from generate_city_example import county_params_text
 
     from fuchan_lib.core import schema
-    from fuchan_lib.core import layout
+    from fuchan_lib.core import run_folder
     from fuchan_lib.stats import weekly
 
     as_of = date(2023, 2, 15)
@@ -536,13 +536,13 @@ def _province(root: Path, per_county: int) -> tuple[Path, Path]:
             encoding="utf-8")
         run = root / "runs" / f"{name}_截至20230215"
         run.mkdir(parents=True)
-        layout.Manifest(status=layout.STATUS_OK, run=run.name, county=name, as_of=as_of,
+        run_folder.Manifest(status=run_folder.STATUS_OK, run=run.name, county=name, as_of=as_of,
                         created="2023-02-16T09:00:00",
                         params={"春节": "2023-01-22", "复工率口径": "需复工", "名录截止日期": "2022-12-31"},
                         ).write(run)
-        (run / layout.FACTS_FILE).write_text("[]", encoding="utf-8")
+        (run / run_folder.FACTS_FILE).write_text("[]", encoding="utf-8")
         weekly.enterprise_snapshot(frames[schema.INDUSTRY], frames[schema.SERVICE], as_of).to_csv(
-            run / layout.SNAPSHOT_FILE, index=False, encoding="utf-8-sig")
+            run / run_folder.SNAPSHOT_FILE, index=False, encoding="utf-8-sig")
         entries_runs.append(f"  - 名称: {name}\n    运行: ../runs/{run.name}")
         entries_ledgers.append(f"  - 名称: {name}\n    参数: {name}.yaml")
     head = ("市名: 测试省\n报告单位: 测试省工业和信息化厅\n截止日期: 2023-02-15\n报告日期: 2023-02-16\n")

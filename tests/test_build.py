@@ -10,12 +10,12 @@ import docx
 import pandas as pd
 import pytest
 
-from fuchan_lib.core import layout, schema
-from fuchan_lib.core.layout import InputFile, Manifest, RunFolder
+from fuchan_lib.core import run_folder, schema
+from fuchan_lib.core.run_folder import InputFile, Manifest, RunFolder
 from fuchan_lib.core.params import Params
 from fuchan_lib.ingest.inputs import Inputs
 from fuchan_lib.run import notebook
-from fuchan_lib.run.check import Prepared, audit_inputs
+from fuchan_lib.run.prepare import Prepared, audit_inputs
 from fuchan_lib.run.history import list_runs, load_history
 from fuchan_lib.stats import build
 from fuchan_lib.stats.facts import FactSet
@@ -66,7 +66,7 @@ def test_industry_part_counts_and_rates_by_scale_and_town():
     assert part.facts["工业.规上.复工率"].text == "50.0%" and part.facts["工业.规下.复工率"].text == "100.0%"
     towns = part.sheet("按乡镇").set_index(schema.TOWN)
     assert towns.loc["城关镇", "已复工"] == 1 and towns.loc["新华乡", "已复工"] == 1
-    assert list(part.tables) == [layout.TABLE_SECTIONS_INDUSTRY]
+    assert list(part.tables) == [run_folder.TABLE_SECTIONS_INDUSTRY]
 
 
 def test_services_part_counts_each_category():
@@ -79,11 +79,11 @@ def test_services_part_counts_each_category():
 
 def test_category_chart_takes_the_five_groups_by_name_and_the_lists_are_complete():
     part = built().attachments
-    [chart] = part.charts[layout.FIGURE_CATEGORY]
+    [chart] = part.charts[run_folder.FIGURE_CATEGORY]
     assert list(chart["类别"]) == list(build.CHART_CATEGORIES)
     assert list(chart["复工率"].iloc[:2]) == [50.0, 100.0]
     assert set(part.sheet("未复工企业")["企业名称"]) == {"乙厂", "己店"}
-    assert set(part.charts) == {layout.FIGURE_CURVE, layout.FIGURE_CATEGORY, layout.FIGURE_TOWN}
+    assert set(part.charts) == {run_folder.FIGURE_CURVE, run_folder.FIGURE_CATEGORY, run_folder.FIGURE_TOWN}
     assert part.facts["截止日期"].text == "2023年2月15日"
 
 
@@ -107,9 +107,9 @@ def test_week_over_week_against_the_previous_week_names_who_changed():
     assert facts["周比.工业.新增复工"].value == 1  # 丁厂
     assert facts["周比.工业.复工率变化"].text == "提高33.4个百分点"  # 66.7 − 33.3, the printed figures
     assert facts["周比.新复工企业数"].value == 2 and facts["周比.新停产企业数"].value == 0
-    newly = part.tables[layout.TABLE_CHANGES]["新复工"]
+    newly = part.tables[run_folder.TABLE_CHANGES]["新复工"]
     assert list(newly["企业名称"]) == ["丁厂", "戊店"]
-    [trend] = part.charts[layout.FIGURE_TREND]
+    [trend] = part.charts[run_folder.FIGURE_TREND]
     assert list(trend["工业"].round(1)) == [33.3, 66.7]
 
 
@@ -124,7 +124,7 @@ def test_new_resumptions_are_counted_firm_by_firm_not_as_the_rise_of_the_count()
     part = built(history=History(previous)).week_over_week
     assert part.facts["周比.工业.新增复工"].value == 1
     assert part.facts["周比.工业.规下.新增复工"].value == 1 and part.facts["周比.工业.规上.新增复工"].value == 0
-    assert list(part.tables[layout.TABLE_CHANGES]["新停产"]["企业名称"]) == ["乙厂"]
+    assert list(part.tables[run_folder.TABLE_CHANGES]["新停产"]["企业名称"]) == ["乙厂"]
 
 
 def test_rates_of_another_basis_are_not_compared_but_counts_are():
@@ -134,13 +134,13 @@ def test_rates_of_another_basis_are_not_compared_but_counts_are():
     assert facts["周比.工业.新增复工"].value == 1
 
 
-def write_run(output: Path, name: str, as_of: date, facts: FactSet, status=layout.STATUS_OK,
+def write_run(output: Path, name: str, as_of: date, facts: FactSet, status=run_folder.STATUS_OK,
               county="测试县") -> Path:
     folder = output / name
     folder.mkdir(parents=True)
     Manifest(status=status, run=name, county=county, as_of=as_of, created=f"{as_of}T09:00:00",
              params={"春节": "2023-01-22", "复工率口径": "需复工"},
-             headline={k: facts[k].value for k in layout.HEADLINE_KEYS if k in facts}).write(folder)
+             headline={k: facts[k].value for k in run_folder.HEADLINE_KEYS if k in facts}).write(folder)
     facts.to_json(RunFolder(folder).facts)
     return folder
 
@@ -152,7 +152,7 @@ def test_history_takes_the_latest_earlier_good_run_of_the_same_county(tmp_path):
     week2 = built(date(2023, 2, 8)).facts
     write_run(output, "a", date(2023, 2, 1), week1)
     write_run(output, "b", date(2023, 2, 8), week2)
-    write_run(output, "c", date(2023, 2, 10), week2, status=layout.STATUS_FAILED)
+    write_run(output, "c", date(2023, 2, 10), week2, status=run_folder.STATUS_FAILED)
     write_run(output, "d", date(2023, 2, 9), week2, county="别的县")
     write_run(output, "e", date(2023, 2, 22), week2)  # later than this run's as-of date
     history = load_history(params)
@@ -167,11 +167,11 @@ def test_manifest_writes_and_reads_itself_and_reads_older_headlines(tmp_path):
                         inputs=[InputFile(path="a.xlsx", sha256="0" * 64, size=3)],
                         headline={"工业.已复工": 5, "服务业.已复工": 7})
     manifest.write(tmp_path)
-    raw = json.loads((tmp_path / layout.MANIFEST_FILE).read_text(encoding="utf-8"))
+    raw = json.loads((tmp_path / run_folder.MANIFEST_FILE).read_text(encoding="utf-8"))
     assert raw["状态"] == "成功" and raw["输入文件"] == [{"路径": "a.xlsx", "sha256": "0" * 64, "字节": 3}]
     assert Manifest.read(tmp_path) == manifest
     older = raw | {"主要数字": {"resumed": {"工业企业台账": 4, "服务业企业台账": 6}}, "将来的键": 1}
-    (tmp_path / layout.MANIFEST_FILE).write_text(json.dumps(older, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / run_folder.MANIFEST_FILE).write_text(json.dumps(older, ensure_ascii=False), encoding="utf-8")
     assert Manifest.read(tmp_path).resumed == {"工业企业台账": 4, "服务业企业台账": 6}
 
 
@@ -184,7 +184,7 @@ def test_a_notebook_takes_the_staged_run_without_reading_any_ledger(tmp_path):
     run = notebook.open_run(source, tmp_path, "2023-02-15")
     assert run.built.facts.keys() == result.facts.keys()
     saved = run.save(run.built.attachments)
-    assert {p.name for p in saved} >= {layout.TABLE_CATEGORY, layout.FIGURE_CURVE}
+    assert {p.name for p in saved} >= {run_folder.TABLE_CATEGORY, run_folder.FIGURE_CURVE}
     with pytest.raises(Exception):  # another as-of date: not the staged run, so the ledgers are read
         notebook.open_run(source, tmp_path, "2023-02-22")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fuchan_lib.core import layout
+from fuchan_lib.core import run_folder
 from fuchan_lib.run import cli, history
 from fuchan_lib.stats import weekly
 from fuchan_lib.run.city import prepare
@@ -51,13 +51,13 @@ def fake_run(root: Path, name: str, *, festival="2023-01-22", as_of="2023-02-15"
     frames = make_county(40, 20, seed=seed, county=name)
     folder = root / "outputs" / f"{name}_截至{as_of.replace('-', '')}"
     folder.mkdir(parents=True)
-    layout.Manifest(status=status, run=folder.name, county=name, as_of=date.fromisoformat(as_of),
+    run_folder.Manifest(status=status, run=folder.name, county=name, as_of=date.fromisoformat(as_of),
                     created="2023-02-16T09:00:00",
                     params={"春节": festival, "复工率口径": "需复工", "名录截止日期": "2022-12-31"},
                     ).write(folder)
     snapshot = weekly.enterprise_snapshot(frames["工业企业台账"], frames["服务业企业台账"],
                                            date.fromisoformat(as_of))
-    snapshot.to_csv(folder / layout.SNAPSHOT_FILE, index=False, encoding="utf-8-sig")
+    snapshot.to_csv(folder / run_folder.SNAPSHOT_FILE, index=False, encoding="utf-8-sig")
     return folder
 
 
@@ -118,8 +118,8 @@ def test_run_folder_and_ledgers_give_the_same_enterprises(tmp_path):
     inputs = load_inputs(made["甲县"])
     folder = fake_run(tmp_path, "甲县_快照", seed=9)
     snapshot = weekly.enterprise_snapshot(inputs.industry, inputs.service, AS_OF)
-    snapshot.to_csv(folder / layout.SNAPSHOT_FILE, index=False, encoding="utf-8-sig")
-    industry, service = weekly.ledgers_from_snapshot(history.read_snapshot(folder / layout.SNAPSHOT_FILE))
+    snapshot.to_csv(folder / run_folder.SNAPSHOT_FILE, index=False, encoding="utf-8-sig")
+    industry, service = weekly.ledgers_from_snapshot(history.read_snapshot(folder / run_folder.SNAPSHOT_FILE))
     basis = rollup.CityBasis(AS_OF, date(2023, 1, 22), "需复工", 1, None)
     from_ledgers = rollup.CountyLedgers("甲县", inputs.industry, inputs.service, AS_OF, basis.spring_festival, "需复工")
     from_run = rollup.CountyLedgers("甲县", industry, service, AS_OF, basis.spring_festival, "需复工")
@@ -149,7 +149,7 @@ def test_city_run_from_ledgers_equals_city_run_from_run_folders(tmp_path, capsys
     assert {k: v for k, v in facts[0].items() if k not in changes} == \
         {k: v for k, v in facts[1].items() if k not in changes}
     assert facts[1]["较上次.合计.复工率变化"] is None  # same as-of date: not a previous run
-    tables = [pd.read_excel(d / "tables" / layout.TABLE_COUNTIES, engine="calamine") for d in (one, two)]
+    tables = [pd.read_excel(d / "tables" / run_folder.TABLE_COUNTIES, engine="calamine") for d in (one, two)]
     pd.testing.assert_frame_equal(tables[0].drop(columns="较上次（百分点）"),
                                   tables[1].drop(columns="较上次（百分点）"))
     manifest = json.loads((two / "manifest.json").read_text(encoding="utf-8"))
@@ -194,4 +194,4 @@ def test_city_notebook_runs_alone_from_the_city_params(tmp_path):
         kernel_name="python3", cwd=str(notebooks_dir()))
     facts = {f["key"]: f["text"] for f in json.loads((run_dir / "facts.json").read_text(encoding="utf-8"))}
     assert facts["各县名单"] == "示例县、东湖区、西岭县"
-    assert (run_dir / "tables" / layout.TABLE_COUNTIES).is_file()
+    assert (run_dir / "tables" / run_folder.TABLE_COUNTIES).is_file()

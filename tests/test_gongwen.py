@@ -38,7 +38,7 @@ from fuchan_lib.core.params import Fonts
 from fuchan_lib.core.text import clean_text
 from fuchan_lib.core.wording import format_date
 from fuchan_lib.report.gongwen.tables import fit_widths
-from fuchan_lib.report.render import find_soffice, render_pdf
+from fuchan_lib.report.pdf_export import find_soffice, render_pdf
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")

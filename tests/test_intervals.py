@@ -9,7 +9,7 @@ from fuchan_lib.core import schema
 from fuchan_lib.core.params import Params
 from fuchan_lib.report.document import changes_title
 from fuchan_lib.report.narrative import render_template
-from fuchan_lib.core.layout import WEEK_GROUPS as GROUPS
+from fuchan_lib.core.run_folder import WEEK_GROUPS as GROUPS
 from fuchan_lib.stats.facts import FactSet
 from fuchan_lib.stats.weekly import PreviousRun, week_over_week_facts
 
@@ -72,5 +72,5 @@ def test_fewer_resumed_than_last_time_is_not_called_new(tmp_path):
 
 def test_the_changes_workbook_name_holds_for_any_interval():
     # the 附表 file is written whether the previous run is 7 or 14 days back
-    from fuchan_lib.core import layout
-    assert not any(word in layout.TABLE_CHANGES for word in ("本周", "上周"))
+    from fuchan_lib.core import run_folder
+    assert not any(word in run_folder.TABLE_CHANGES for word in ("本周", "上周"))

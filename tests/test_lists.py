@@ -103,7 +103,7 @@ def test_towns_follow_params_then_the_ledger_not_character_codes():
 def test_tables_use_the_same_orders(tmp_path):
     """附表: trades in standard order within each category, townships in the county's order."""
     from fuchan_lib.ingest.inputs import Inputs
-    from fuchan_lib.stats import sections
+    from fuchan_lib.stats import annex_tables
 
     ledger = service(rows("规上服务业", {"教育": [RESUMED], "交通运输、仓储和邮政业": [WAITING]})
                      + [("限上批零住餐", "餐饮业", *RESUMED, "西河镇"), ("限上批零住餐", "批发业", *WAITING, "东山镇")])
@@ -111,10 +111,10 @@ def test_tables_use_the_same_orders(tmp_path):
                              schema.RESUMED_ON: [pd.NaT], schema.TOWN: ["西河镇"], schema.REASON: ["订单不足"],
                              schema.STAFF: [None], schema.RETURNED: [None], schema.CREDIT_CODE: [None]})
     inputs = Inputs(PARAMS, industry, ledger, None, None)
-    assert sections.trade_table(inputs)["类别·行业"].tolist() == [
+    assert annex_tables.trade_table(inputs)["类别·行业"].tolist() == [
         "限上批零住餐·批发业", "限上批零住餐·餐饮业", "规上服务业·交通运输、仓储和邮政业", "规上服务业·教育"]
-    assert sections.town_table(inputs)["乡镇（园区）"].tolist() == ["西河镇", "城关镇", "东山镇"]
-    late = sections.not_resumed_table(inputs)
+    assert annex_tables.town_table(inputs)["乡镇（园区）"].tolist() == ["西河镇", "城关镇", "东山镇"]
+    late = annex_tables.not_resumed_table(inputs)
     assert late["企业名称"].tolist() == ["甲", "测试县企业1有限公司", "测试县企业3有限公司"]
     assert pd.isna(late["行业"].iloc[0])  # an industrial firm has no 行业 in its ledger, not "工业"
 

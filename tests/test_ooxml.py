@@ -16,7 +16,7 @@ from fuchan_lib.report.gongwen import (
     Addressee, Attachment, AttachmentNote, Figure, Heading, Paragraph, Run, Signature, Table,
     Title, write_gongwen,
 )
-from fuchan_lib.report.tables import write_tables_xlsx
+from fuchan_lib.report.xlsx_tables import write_tables_xlsx
 
 openxml_audit = pytest.importorskip("openxml_audit")
 

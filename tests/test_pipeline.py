@@ -17,7 +17,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from fuchan_lib.core import layout
+from fuchan_lib.core import run_folder
 from fuchan_lib.run import pipeline
 from fuchan_lib.core.exceptions import NotebookError
 from fuchan_lib.stats.facts import FactSet
@@ -92,7 +92,7 @@ def test_week_over_week_is_stated_only_with_a_previous_run(two_weeks):
     text = report_text(second.report)
     assert f"本周新增复工复产企业{gain}户" in text
     assert re.search(r"较上周(提高|回落)\d+\.\d个百分点", text)
-    changed = pd.read_excel(second.run_dir / "tables" / layout.TABLE_CHANGES, sheet_name=None, engine="calamine")
+    changed = pd.read_excel(second.run_dir / "tables" / run_folder.TABLE_CHANGES, sheet_name=None, engine="calamine")
     assert set(changed) == {"新复工", "新停产"}
     assert (second.run_dir / "figures" / "5_复工率趋势.png").is_file()
     assert not (first.run_dir / "figures" / "5_复工率趋势.png").exists()
@@ -134,7 +134,7 @@ def test_failing_notebook_is_kept_and_earlier_runs_are_untouched(two_weeks, tmp_
                                              r".*已执行的笔记本保存在") as caught:
         pipeline.run_pipeline(params, say=lambda _: None)
     kept = Path(re.search(r"保存在：(.+?)（", str(caught.value)).group(1))
-    assert (kept / "2_服务业.ipynb").is_file() and kept.parent.parent.name == layout.FAILED_DIR
+    assert (kept / "2_服务业.ipynb").is_file() and kept.parent.parent.name == run_folder.FAILED_DIR
     assert len(list_runs(params.parent.parent / "outputs")) == good_runs
     failed = [r for r in list_runs(params.parent.parent / "outputs", include_failed=True) if r.status == "失败"]
     assert [r.folder for r in failed] == [kept.parent]
@@ -175,7 +175,7 @@ needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None or shutil.whi
 
 @needs_soffice
 def test_libreoffice_renders_the_report_as_a_gongwen(two_weeks, tmp_path):
-    from fuchan_lib.report.render import render_pdf
+    from fuchan_lib.report.pdf_export import render_pdf
 
     _, _, run = two_weeks
     pdf = render_pdf(run.report, tmp_path)
@@ -195,9 +195,9 @@ def test_libreoffice_renders_the_report_as_a_gongwen(two_weeks, tmp_path):
 
 
 def test_run_with_pdf_says_when_libreoffice_is_missing(county, monkeypatch):
-    from fuchan_lib.report import render
+    from fuchan_lib.report import pdf_export
 
-    monkeypatch.setattr(render, "find_soffice", lambda: None)
+    monkeypatch.setattr(pdf_export, "find_soffice", lambda: None)
     result = pipeline.run_pipeline(county, pdf=True, say=lambda _: None)
     assert result.pdf is None and "没有安装 LibreOffice" in str(result)
     assert result.report.is_file()

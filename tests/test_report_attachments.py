@@ -7,7 +7,7 @@ import pytest
 
 from fuchan_lib.core.params import ATTACHMENT_CHOICES, DEFAULT_ATTACHMENTS
 from fuchan_lib.report import document, gongwen
-from fuchan_lib.core import layout
+from fuchan_lib.core import run_folder
 from fuchan_lib.stats.build import Built, Part
 from fuchan_lib.stats.facts import FactSet
 
@@ -21,11 +21,11 @@ class Attached:
         not_resumed = pd.DataFrame({
             "企业名称": [f"企业{i}" for i in range(len(groups))], "乡镇（园区）": "城关镇",
             "规模或类别": groups, "行业": "工业", "未复工原因": "用工不足"})
-        tables = {name: {"表": rates} for name in (layout.TABLE_CATEGORY, layout.TABLE_TRADE, layout.TABLE_TOWN)}
-        tables[layout.TABLE_NOT_RESUMED] = {"未复工企业": not_resumed}
+        tables = {name: {"表": rates} for name in (run_folder.TABLE_CATEGORY, run_folder.TABLE_TRADE, run_folder.TABLE_TOWN)}
+        tables[run_folder.TABLE_NOT_RESUMED] = {"未复工企业": not_resumed}
         parts = [Part(str(i), FactSet()) for i in range(4)]
         self.built = Built(*parts, Part("附件", FactSet(), tables))
-        self.folder = layout.RunFolder(folder)
+        self.folder = run_folder.RunFolder(folder)
 
 
 @pytest.fixture

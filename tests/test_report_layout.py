@@ -13,7 +13,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from fuchan_lib.report.render import render_pdf
+from fuchan_lib.report.pdf_export import render_pdf
 from fuchan_lib.run import pipeline
 
 ROOT = pdf_layout.Path(__file__).resolve().parent.parent

@@ -59,7 +59,7 @@ def test_example_narrative_has_no_gap_and_its_lists_add_up(example):
 
 
 def test_example_narrative_names_no_firm_the_ledgers_contradict(example):
-    from fuchan_lib.run.check import narrative_mentions
+    from fuchan_lib.run.prepare import narrative_mentions
 
     assert narrative_mentions(example) == []
 
@@ -85,7 +85,8 @@ def test_default_template_on_a_synthetic_county_without_indicators(tmp_path, see
 
 
 def test_check_says_which_indicator_clauses_are_left_out_and_the_signing_date(example):
-    from fuchan_lib.run.check import audit_inputs, summarise
+    from fuchan_lib.run.check import summarise
+    from fuchan_lib.run.prepare import audit_inputs
 
     no_targets = example.indicators.assign(目标=None, 目标增速=None)
     inputs = Inputs(example.params, example.industry, example.service, no_targets, None)

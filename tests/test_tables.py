@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from fuchan_lib.core.text import excel_width
-from fuchan_lib.report.tables import _sheet_title, write_tables_xlsx
+from fuchan_lib.report.xlsx_tables import _sheet_title, write_tables_xlsx
 
 NAN = np.nan
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import LedgerError, LedgerProblems
-from fuchan_lib.ingest.ledger import Layout, read_ledger_and_layout
+from fuchan_lib.ingest.ledger import SheetMapping, read_ledger_and_layout
 from fuchan_lib.core.params import Params, load_params, parse_date_text
 
 
@@ -23,7 +23,7 @@ class Inputs:
     service: pd.DataFrame
     indicators: pd.DataFrame | None
     enterprise_indicators: pd.DataFrame | None
-    layouts: dict[str, Layout] = field(default_factory=dict)  # how each ledger was read
+    layouts: dict[str, SheetMapping] = field(default_factory=dict)  # how each ledger was read
 
     def files(self) -> list[Path]:
         """The ledger files actually read, for the manifest."""
@@ -31,7 +31,7 @@ class Inputs:
         return [path for path, _sheet in filter(None, found)]
 
 
-def _read(params: Params, kind: str, required: bool) -> tuple[pd.DataFrame, Layout] | None:
+def _read(params: Params, kind: str, required: bool) -> tuple[pd.DataFrame, SheetMapping] | None:
     located = params.ledger(kind)
     if located is None:
         if required:

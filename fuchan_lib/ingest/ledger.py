@@ -336,7 +336,7 @@ def _empty(column: schema.Column, n: int) -> pd.Series:
 
 
 @dataclass(frozen=True)
-class Layout:
+class SheetMapping:
     """How a ledger was read: sheet, header rows and which file column became which canonical
     column. `fuchan check` prints it, so a wrong sheet or a column taken by alias is visible."""
 
@@ -364,14 +364,14 @@ class Layout:
         return "\n".join(lines)
 
 
-def _layout(kind: str, header: _Header, file: str, sheet: str, rows: int) -> Layout:
+def _layout(kind: str, header: _Header, file: str, sheet: str, rows: int) -> SheetMapping:
     columns = schema.COLUMNS_BY_KIND[kind]
     mapped = tuple((c.name, _column_letter(header.by_name[c.name]),
                     header.labels.get(header.by_name[c.name], c.name))
                    for c in columns if c.name in header.by_name)
     used = set(header.by_name.values()) | {header.serial}
     unused = tuple(label for j, label in header.labels.items() if j not in used)
-    return Layout(kind, file, sheet, (header.first_row + 1, header.last_row + 1), mapped,
+    return SheetMapping(kind, file, sheet, (header.first_row + 1, header.last_row + 1), mapped,
                   tuple(c.name for c in columns if c.name not in header.by_name), unused, rows)
 
 
@@ -388,7 +388,7 @@ def ledger_from_rows(
     return _frame_and_layout(grid, kind, file=file, sheet=sheet, year=year, header=header)[0]
 
 
-def _frame_and_layout(grid, kind, *, file, sheet, year, header) -> tuple[pd.DataFrame, Layout]:
+def _frame_and_layout(grid, kind, *, file, sheet, year, header) -> tuple[pd.DataFrame, SheetMapping]:
     if kind not in schema.COLUMNS_BY_KIND:
         raise ValueError(f"kind must be one of {list(schema.COLUMNS_BY_KIND)}, got {kind!r}")
     columns = schema.COLUMNS_BY_KIND[kind]
@@ -511,7 +511,7 @@ def read_ledger(
 
 def read_ledger_and_layout(
     path: Path, kind: str, *, sheet: str | None = None, year: int | None = None
-) -> tuple[pd.DataFrame, Layout]:
+) -> tuple[pd.DataFrame, SheetMapping]:
     """Read one ledger file into the canonical frame of `kind` (a `schema.COLUMNS_BY_KIND` key).
 
     Returns every canonical column in schema order (optional ones absent from the file are NA;
@@ -519,7 +519,7 @@ def read_ledger_and_layout(
     plus `SOURCE_FILE`, `SOURCE_SHEET` ("" for CSV) and `SOURCE_ROW` (the Excel row number).
     `sheet` picks a sheet by name; otherwise the one sheet whose header fits is used. `year`
     completes dates written without one ("2月1日"). Raises `LedgerError` for anything unreadable.
-    The `Layout` says which sheet, header rows and columns were used.
+    The `SheetMapping` says which sheet, header rows and columns were used.
     """
     if kind not in schema.COLUMNS_BY_KIND:
         raise ValueError(f"kind must be one of {list(schema.COLUMNS_BY_KIND)}, got {kind!r}")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fuchan_lib.core import layout, schema
-from fuchan_lib.core.layout import RunFolder
+from fuchan_lib.core import run_folder, schema
+from fuchan_lib.core.run_folder import RunFolder
 from fuchan_lib.report import gongwen
 from fuchan_lib.report.document import table_block, write_report
 from fuchan_lib.report.narrative import CITY_DEFAULT
@@ -36,10 +36,10 @@ def city_attachments(run_dir: Path, part: Part, tables: dict[str, str],
 
 def build_city_report(params, run_dir: Path, part: Part) -> tuple[Path, int]:
     """The city .docx from the city's build step (its figures drawn by the notebook)."""
-    tables = {layout.TABLE_COUNTIES: "各县（市、区）复工复产情况表",
-              layout.TABLE_CATEGORY: "全市各类企业复工复产情况表"}
-    figures = {layout.FIGURE_CURVE: "图1　全市节后复工复产进度",
-               layout.FIGURE_CATEGORY: "图2　全市各类企业复工率",
-               layout.FIGURE_COUNTIES: "图3　各县（市、区）复工率"}
+    tables = {run_folder.TABLE_COUNTIES: "各县（市、区）复工复产情况表",
+              run_folder.TABLE_CATEGORY: "全市各类企业复工复产情况表"}
+    figures = {run_folder.FIGURE_CURVE: "图1　全市节后复工复产进度",
+               run_folder.FIGURE_CATEGORY: "图2　全市各类企业复工率",
+               run_folder.FIGURE_COUNTIES: "图3　各县（市、区）复工率"}
     return write_report(params, run_dir, part.facts, city_attachments(run_dir, part, tables, figures),
                         CITY_DEFAULT)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from fuchan_lib.core import layout, schema
+from fuchan_lib.core import run_folder, schema
 from fuchan_lib.report import gongwen
 from fuchan_lib.stats.build import Built
 from fuchan_lib.stats.facts import FactSet
@@ -23,21 +23,21 @@ MONEY_COLUMNS = {"本期", "上年同期", "目标"}
 
 # params 报告附件 choice -> (table file, attachment title)
 TABLE_ATTACHMENTS = {
-    "分类表": (layout.TABLE_CATEGORY, "各类企业复工复产情况表"),
-    "行业表": (layout.TABLE_TRADE, "服务业分行业复工营业情况表"),
-    "乡镇表": (layout.TABLE_TOWN, "各乡镇（园区）复工复产情况表"),
-    "未复工企业清单": (layout.TABLE_NOT_RESUMED, "未复工企业清单"),
+    "分类表": (run_folder.TABLE_CATEGORY, "各类企业复工复产情况表"),
+    "行业表": (run_folder.TABLE_TRADE, "服务业分行业复工营业情况表"),
+    "乡镇表": (run_folder.TABLE_TOWN, "各乡镇（园区）复工复产情况表"),
+    "未复工企业清单": (run_folder.TABLE_NOT_RESUMED, "未复工企业清单"),
 }
 KEY_NOT_RESUMED_TITLE = "规上限上未复工企业名单"
 # the 联网直报 groups whose every firm the director follows by name
 KEY_GROUPS = (schema.INDUSTRY_ABOVE, schema.RETAIL_ABOVE_QUOTA, schema.SERVICE_ABOVE_SCALE)
-GROUP_COLUMN = "规模或类别"  # of the 未复工企业清单 (stats.sections.not_resumed_table)
+GROUP_COLUMN = "规模或类别"  # of the 未复工企业清单 (stats.annex_tables.not_resumed_table)
 FIGURES = (
-    (layout.FIGURE_CURVE, "图1　节后复工复产进度"),
-    (layout.FIGURE_CATEGORY, "图2　各类企业复工率"),
-    (layout.FIGURE_TOWN, "图3　各乡镇（园区）复工率"),
-    (layout.FIGURE_INDICATORS, "图4　主要经济指标"),
-    (layout.FIGURE_TREND, "图5　历次统计的复工率"),
+    (run_folder.FIGURE_CURVE, "图1　节后复工复产进度"),
+    (run_folder.FIGURE_CATEGORY, "图2　各类企业复工率"),
+    (run_folder.FIGURE_TOWN, "图3　各乡镇（园区）复工率"),
+    (run_folder.FIGURE_INDICATORS, "图4　主要经济指标"),
+    (run_folder.FIGURE_TREND, "图5　历次统计的复工率"),
 )
 FIGURE_ATTACHMENT_TITLE = "复工复产情况图表"
 
@@ -85,7 +85,7 @@ def changes_title(since: str | None) -> str:
 
 def _key_not_resumed(built: Built) -> tuple[gongwen.Table | gongwen.Paragraph, ...]:
     """The 规上、限上 firms not resumed; the full list stays in tables/ (it runs to pages)."""
-    full = _table(built, layout.TABLE_NOT_RESUMED)
+    full = _table(built, run_folder.TABLE_NOT_RESUMED)
     key = full[full[GROUP_COLUMN].isin(KEY_GROUPS)].reset_index(drop=True)
     note = gongwen.Paragraph((gongwen.Run(key_not_resumed_note(len(key), len(full))),))
     return (note, table_block(key)) if len(key) else (note,)
@@ -102,7 +102,7 @@ def key_not_resumed_note(key: int, everyone: int) -> str:
 
 
 def _changes(built: Built) -> tuple[gongwen.Table | gongwen.Paragraph, ...] | None:
-    sheets = built.table(layout.TABLE_CHANGES)
+    sheets = built.table(run_folder.TABLE_CHANGES)
     if sheets is None:  # only when there is a previous run to compare with
         return None
     blocks = []
@@ -114,7 +114,7 @@ def _changes(built: Built) -> tuple[gongwen.Table | gongwen.Paragraph, ...] | No
     return tuple(blocks)
 
 
-def attachments(built: Built, run: layout.RunFolder, choices=DEFAULT_ATTACHMENTS,
+def attachments(built: Built, run: run_folder.RunFolder, choices=DEFAULT_ATTACHMENTS,
                 since: str | None = None) -> list[gongwen.Attachment]:
     """The 附件 the params choose (报告附件), numbered in the fixed order of ATTACHMENT_CHOICES.
     `since` names the interval of the changes list ("本周" when the previous run is 7 days
@@ -145,7 +145,7 @@ def build_report(params: Params, built: Built, run_dir: Path) -> tuple[Path, int
     the number of 【待补充】 gaps left."""
     facts = built.facts
     since = facts["周比.期间"].text if "周比.期间" in facts else None
-    extra = attachments(built, layout.RunFolder(run_dir), params.attachments, since)
+    extra = attachments(built, run_folder.RunFolder(run_dir), params.attachments, since)
     return write_report(params, run_dir, facts, extra)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from fuchan_lib.core import layout, schema
+from fuchan_lib.core import run_folder, schema
 from fuchan_lib.core.text import atomic_write
 from fuchan_lib.core.wording import format_month_day, format_percent, growth_phrase, is_missing
 
@@ -341,7 +341,7 @@ def plot_county_rates(rates: pd.DataFrame, path: Path) -> Path:
 
 def draw_charts(charts: dict[str, tuple], figure_path) -> list[Path]:
     """Draw a build step's charts (figure file -> plot arguments); `figure_path(name)` says where."""
-    plots = {layout.FIGURE_CURVE: plot_resumption_curve, layout.FIGURE_CATEGORY: plot_category_rates,
-             layout.FIGURE_TOWN: plot_town_rates, layout.FIGURE_INDICATORS: plot_indicators,
-             layout.FIGURE_TREND: plot_rate_trend, layout.FIGURE_COUNTIES: plot_county_rates}
+    plots = {run_folder.FIGURE_CURVE: plot_resumption_curve, run_folder.FIGURE_CATEGORY: plot_category_rates,
+             run_folder.FIGURE_TOWN: plot_town_rates, run_folder.FIGURE_INDICATORS: plot_indicators,
+             run_folder.FIGURE_TREND: plot_rate_trend, run_folder.FIGURE_COUNTIES: plot_county_rates}
     return [plots[name](*arguments, figure_path(name)) for name, arguments in charts.items()]

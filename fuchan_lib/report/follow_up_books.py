@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from fuchan_lib.core.wording import format_date
-from fuchan_lib.report.tables import PrintLayout, write_tables_xlsx
+from fuchan_lib.report.xlsx_tables import PrintSetup, write_tables_xlsx
 from fuchan_lib.stats.follow_up import follow_up_summary
 
 FOLDER = "督办"
@@ -31,12 +31,12 @@ def _file_part(name: str) -> str:
     return _NOT_IN_FILENAMES.sub("_", name).strip("._") or "未命名"
 
 
-def _summary_layout(place: str, as_of: date) -> PrintLayout:
-    return PrintLayout(f"{place}未复工企业督办汇总（截至{format_date(as_of)}）", one_page=True)
+def _summary_layout(place: str, as_of: date) -> PrintSetup:
+    return PrintSetup(f"{place}未复工企业督办汇总（截至{format_date(as_of)}）", one_page=True)
 
 
-def _list_layout(place: str, town: str, as_of: date) -> PrintLayout:
-    return PrintLayout(f"{place}{town}未复工企业督办清单（截至{format_date(as_of)}）", landscape=True)
+def _list_layout(place: str, town: str, as_of: date) -> PrintSetup:
+    return PrintSetup(f"{place}{town}未复工企业督办清单（截至{format_date(as_of)}）", landscape=True)
 
 
 def write_county_books(folder: Path, lists: dict[str, pd.DataFrame], *, county: str,

@@ -2,72 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from fuchan_lib.core import schema
-from fuchan_lib.stats.audit import AuditReport, audit
-from fuchan_lib.ingest.inputs import Inputs, read_inputs, run_params
-from fuchan_lib.stats.facts import indicator_omissions
-from fuchan_lib.stats.rates import count_resumption
 from fuchan_lib.core.params import Params
 from fuchan_lib.core.wording import format_date
-from fuchan_lib.stats.facts import FactSet
-from fuchan_lib.stats.weekly import History
-
-
-def audit_inputs(inputs: Inputs, previous_resumed: dict[str, int] | None = None) -> AuditReport:
-    """The audit of this run's ledgers (with the previous run's resumed counts when known)."""
-    ledgers = {schema.INDUSTRY: inputs.industry, schema.SERVICE: inputs.service}
-    current = {kind: count_resumption(df, inputs.params.as_of).resumed for kind, df in ledgers.items()}
-    return audit(ledgers, inputs.params, previous_resumed=previous_resumed, current_resumed=current,
-                 extra=narrative_mentions(inputs))
-
-
-def narrative_mentions(inputs: Inputs) -> list:
-    """Warnings for firms the narrative template names (see stats.mentions)."""
-    from fuchan_lib.report.narrative import read_template, template_lines
-    from fuchan_lib.stats.mentions import firm_mentions
-
-    p = inputs.params
-    text, name = read_template(p.narrative_path)
-    lines = [(line.number, line.text) for line in template_lines(text)]
-    return firm_mentions(lines, [inputs.industry, inputs.service], p.as_of, p.county, name)
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A run's inputs read once, audited once, and what earlier runs said (read once)."""
-
-    inputs: Inputs
-    audit: AuditReport
-    history: History
-
-
-def prepare(params_path: str | Path, as_of: str | date | None = None) -> Prepared:
-    """Read the ledgers, load the history of earlier runs and audit: everything a run starts from."""
-    return prepare_from(run_params(params_path, as_of))
-
-
-def prepare_from(params: Params) -> Prepared:
-    """`prepare` for params already loaded (check and run keep them to name the 审核清单)."""
-    from fuchan_lib.run.history import load_history
-
-    inputs = read_inputs(params)
-    history = load_history(inputs.params)
-    previous = history.previous
-    return Prepared(inputs, audit_inputs(inputs, previous.resumed if previous else None), history)
-
-
-def validate_narrative(facts: FactSet, params: Params) -> int:
-    """Render the narrative template against this run's facts (before any notebook runs, so a
-    misspelt placeholder fails fast); returns the number of 【待补充】 gaps it will leave."""
-    from fuchan_lib.report.narrative import count_gaps, read_template, render_template
-
-    text, name = read_template(params.narrative_path)
-    return count_gaps(render_template(text, facts, name))
-
+from fuchan_lib.ingest.inputs import Inputs, run_params
+from fuchan_lib.run.prepare import prepare_from, validate_narrative
+from fuchan_lib.stats.audit import AuditReport
+from fuchan_lib.stats.facts import indicator_omissions
 
 RATE_BASIS_TEXT = {"需复工": "已复工 ÷ 节后需复工", "含正常生产": "（春节期间正常生产 + 已复工）÷（企业总数 − 长期停产）"}
 

@@ -24,12 +24,12 @@ from fuchan_lib.core.city_params import CityParams, load_city_params
 from fuchan_lib.core.exceptions import FuchanInputError, NotebookError
 from fuchan_lib.core import schema
 from fuchan_lib.ingest.inputs import Inputs, load_inputs, sha256
-from fuchan_lib.core import layout
+from fuchan_lib.core import run_folder
 from fuchan_lib.run import history
 from fuchan_lib.stats import weekly
 from fuchan_lib.stats import rollup
 from fuchan_lib.stats import build as build_steps
-from fuchan_lib.stats import sections
+from fuchan_lib.stats import annex_tables
 from fuchan_lib.stats.build import Part
 from fuchan_lib.stats.facts import FactSet
 from fuchan_lib.core.wording import format_month_day
@@ -48,10 +48,10 @@ class CountySourceRecord:
     as_of: date
     files: tuple[Path, ...]
 
-    def to_manifest(self) -> layout.CountySourceRecord:
-        return layout.CountySourceRecord(
+    def to_manifest(self) -> run_folder.CountySourceRecord:
+        return run_folder.CountySourceRecord(
             name=self.name, kind=self.kind, path=str(self.path), as_of=self.as_of,
-            files=[layout.InputFile(path=str(f), sha256=sha256(f), size=f.stat().st_size)
+            files=[run_folder.InputFile(path=str(f), sha256=sha256(f), size=f.stat().st_size)
                    for f in self.files])
 
 
@@ -80,7 +80,7 @@ class Rollup:
 
 
 def _from_params(source, city: CityParams) -> tuple[rollup.CountyLedgers, CountySourceRecord]:
-    from fuchan_lib.run.check import audit_inputs
+    from fuchan_lib.run.prepare import audit_inputs
 
     path = city.resolve(source.params)
     if not path.is_file():
@@ -103,24 +103,24 @@ def _from_params(source, city: CityParams) -> tuple[rollup.CountyLedgers, County
 
 def _from_run(source, city: CityParams) -> tuple[rollup.CountyLedgers, CountySourceRecord]:
     folder = city.resolve(source.run)
-    manifest_path = folder / layout.MANIFEST_FILE
+    manifest_path = folder / run_folder.MANIFEST_FILE
     if not folder.is_dir():
         raise FuchanInputError(f"{source.name}：找不到运行文件夹“{folder}”")
     try:
-        manifest = layout.Manifest.read(folder)
+        manifest = run_folder.Manifest.read(folder)
     except (OSError, ValueError):
         raise FuchanInputError(f"{source.name}：运行文件夹“{folder.name}”中没有可读的 manifest.json，"
                                "不是一次完成的运行") from None
-    if not manifest.ok or folder.parent.name == layout.FAILED_DIR:
+    if not manifest.ok or folder.parent.name == run_folder.FAILED_DIR:
         raise FuchanInputError(f"{source.name}：运行“{folder.name}”没有成功（状态：{manifest.status}），"
                                "请该县重新运行成功后再汇总")
     if manifest.county != source.name:
         raise FuchanInputError(f"{source.name}：运行“{folder.name}”是“{manifest.county}”的，"
                                f"与市参数文件“各县”中的名称“{source.name}”不一致")
-    snapshot_path = folder / layout.SNAPSHOT_FILE
+    snapshot_path = folder / run_folder.SNAPSHOT_FILE
     snapshot = history.read_snapshot(snapshot_path) if snapshot_path.is_file() else None
     if snapshot is None or weekly.LEDGER not in snapshot:
-        raise FuchanInputError(f"{source.name}：运行“{folder.name}”缺少完整的{layout.SNAPSHOT_FILE}"
+        raise FuchanInputError(f"{source.name}：运行“{folder.name}”缺少完整的{run_folder.SNAPSHOT_FILE}"
                                "（旧版本生成的运行），请用当前版本重新运行该县")
     industry, service = weekly.ledgers_from_snapshot(snapshot)
     as_of, directory = manifest.as_of, manifest.params.get("名录截止日期")
@@ -128,7 +128,7 @@ def _from_run(source, city: CityParams) -> tuple[rollup.CountyLedgers, CountySou
         source.name, industry, service, as_of, date.fromisoformat(manifest.spring_festival),
         manifest.rate_basis, date.fromisoformat(directory) if directory else None,
         tuple(manifest.params.get("乡镇") or ()))
-    files = tuple(f for f in (manifest_path, folder / layout.FACTS_FILE, snapshot_path) if f.is_file())
+    files = tuple(f for f in (manifest_path, folder / run_folder.FACTS_FILE, snapshot_path) if f.is_file())
     return county, CountySourceRecord(source.name, SOURCE_RUN, folder, as_of, files)
 
 
@@ -159,17 +159,17 @@ def prepare(params_path: str | Path) -> Rollup:
 
 
 def previous_facts(r: Rollup) -> FactSet | None:
-    if r.previous is None or not (r.previous.folder / layout.FACTS_FILE).is_file():
+    if r.previous is None or not (r.previous.folder / run_folder.FACTS_FILE).is_file():
         return None
     if r.previous.basis != r.params.rate_basis:
         return None  # rates of another 口径 are not compared
-    return FactSet.from_json(r.previous.folder / layout.FACTS_FILE)
+    return FactSet.from_json(r.previous.folder / run_folder.FACTS_FILE)
 
 
 def load_handover(run_dir: str | Path, params_path: str | Path) -> tuple[Rollup, Part]:
     """What `fuchan 汇总` read and built, for the city notebook; read and built afresh when the
     notebook runs alone in JupyterLab."""
-    handed = layout.RunFolder(run_dir).staged_inputs
+    handed = run_folder.RunFolder(run_dir).staged_inputs
     if handed.is_file():
         with handed.open("rb") as f:
             return pickle.load(f)
@@ -214,16 +214,16 @@ def build(r: Rollup) -> Part:
     computed once from the combined enterprises."""
     inputs = city_inputs(r)
     by_county = county_table(r)
-    by_category = sections.category_table(inputs)
-    curves, as_of_day = sections.curve_frame(inputs)
-    tables = {layout.TABLE_COUNTIES: {"各县": by_county},
-              layout.TABLE_CATEGORY: {"分类": by_category},
-              layout.TABLE_AUDIT: {"审核清单": audit_table(r)}}
+    by_category = annex_tables.category_table(inputs)
+    curves, as_of_day = annex_tables.curve_frame(inputs)
+    tables = {run_folder.TABLE_COUNTIES: {"各县": by_county},
+              run_folder.TABLE_CATEGORY: {"分类": by_category},
+              run_folder.TABLE_AUDIT: {"审核清单": audit_table(r)}}
     charts = {
-        layout.FIGURE_CURVE: (curves, as_of_day, "截至" + format_month_day(r.params.as_of)),
-        layout.FIGURE_CATEGORY: (by_category[by_category["类别"].isin(build_steps.CHART_CATEGORIES)]
+        run_folder.FIGURE_CURVE: (curves, as_of_day, "截至" + format_month_day(r.params.as_of)),
+        run_folder.FIGURE_CATEGORY: (by_category[by_category["类别"].isin(build_steps.CHART_CATEGORIES)]
                                  .reset_index(drop=True),),
-        layout.FIGURE_COUNTIES: (by_county[by_county[schema.COUNTY].isin(r.names)],),
+        run_folder.FIGURE_COUNTIES: (by_county[by_county[schema.COUNTY].isin(r.names)],),
     }
     return Part("全市", build_facts(r), tables, charts)
 
@@ -242,20 +242,20 @@ def write_follow_up(r: Rollup, run_dir: str | Path) -> list[Path]:
 
 
 def _manifest(r: Rollup, run_name: str, timings: dict, facts: FactSet, report: Path,
-              gaps: int) -> layout.CityManifest:
+              gaps: int) -> run_folder.CityManifest:
     from fuchan_lib.run.pipeline import _versions
 
     p = r.params
     settings = p.model_dump(mode="json", by_alias=True, exclude={"base_dir", "source"})  # as a county run
-    return layout.CityManifest(
-        status=layout.STATUS_OK, run=run_name, county=p.city, as_of=p.as_of,
+    return run_folder.CityManifest(
+        status=run_folder.STATUS_OK, run=run_name, county=p.city, as_of=p.as_of,
         created=datetime.now().isoformat(timespec="seconds"), params_file=str(p.source),
         params=settings | {"春节": r.basis.spring_festival.isoformat()},
         params_text=p.source.read_text(encoding="utf-8-sig") if p.source else "",
         counties=[s.to_manifest() for s in r.sources], versions=_versions(),
         timings={k: round(v, 3) for k, v in timings.items()}, report=report.name, gaps=gaps,
         audit={"警告": len(r.warnings)},
-        headline={k: facts[k].value for k in ("合计.复工率", *layout.TREND_SERIES) if k in facts},
+        headline={k: facts[k].value for k in ("合计.复工率", *run_folder.TREND_SERIES) if k in facts},
     )
 
 
@@ -272,7 +272,7 @@ class CityRunResult:
         if self.as_of_note:
             lines.append(self.as_of_note + "（已在报告中说明）")
         if self.warnings:
-            lines.append(f"审核警告{len(self.warnings)}条（全部见 tables/{layout.TABLE_AUDIT}），例如：")
+            lines.append(f"审核警告{len(self.warnings)}条（全部见 tables/{run_folder.TABLE_AUDIT}），例如：")
             lines.extend("  " + w for w in self.warnings[:5])
         if self.gaps:
             lines.append(f"提示：报告中还有{self.gaps}处【待补充】（黄色标出），请在叙述模板或 Word 中补写。")
@@ -295,9 +295,9 @@ def run_rollup(params_path: str | Path, say=print) -> CityRunResult:
         f"{len(r.city.service)}户服务业企业，开始汇总……")
     output = p.output_path
     output.mkdir(parents=True, exist_ok=True)
-    run_name = layout.run_name(p.city, p.as_of, datetime.now())
-    staging = Path(tempfile.mkdtemp(prefix=layout.STAGING_PREFIX, dir=output))
-    folder = layout.RunFolder(staging)
+    run_name = run_folder.run_name(p.city, p.as_of, datetime.now())
+    staging = Path(tempfile.mkdtemp(prefix=run_folder.STAGING_PREFIX, dir=output))
+    folder = run_folder.RunFolder(staging)
     try:
         with folder.staged_inputs.open("wb") as f:
             pickle.dump((r.for_notebook(), part), f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -321,8 +321,8 @@ def run_rollup(params_path: str | Path, say=print) -> CityRunResult:
         _manifest(r, run_name, timings, facts, report, gaps).write(staging)
     except NotebookError as exc:
         kept = keep_failed(staging, output,
-                           failed_manifest(run_name, p.city, p.as_of, str(exc), layout.CityManifest))
-        raise NotebookError(f"{exc}\n已执行的笔记本保存在：{layout.RunFolder(kept).notebooks}。"
+                           failed_manifest(run_name, p.city, p.as_of, str(exc), run_folder.CityManifest))
+        raise NotebookError(f"{exc}\n已执行的笔记本保存在：{run_folder.RunFolder(kept).notebooks}。"
                             "本次汇总没有生成报告，之前的运行结果不受影响。") from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

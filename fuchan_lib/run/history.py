@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from fuchan_lib.core import schema
-from fuchan_lib.core.layout import FAILED_DIR, HEADLINE_KEYS, LIST_COLUMNS, MANIFEST_FILE, Manifest, RunFolder
+from fuchan_lib.core.run_folder import FAILED_DIR, HEADLINE_KEYS, LIST_COLUMNS, MANIFEST_FILE, Manifest, RunFolder
 from fuchan_lib.core.params import Params
 from fuchan_lib.core.wording import format_percent
 from fuchan_lib.stats.facts import FactSet

@@ -20,7 +20,7 @@ from pathlib import Path
 # only what the notebooks made (reset: ~0.1 s -> ~2 ms)
 # openpyxl and a first chart drawn into memory: their first-use costs (~0.2 s) are paid while
 # the kernel would wait for the run's inputs, not in the first notebook that saves a table or chart
-WARM_UP = ("import fuchan_lib.run.notebook, fuchan_lib.report.tables, IPython.display, openpyxl\n"
+WARM_UP = ("import fuchan_lib.run.notebook, fuchan_lib.report.xlsx_tables, IPython.display, openpyxl\n"
            "import fuchan_lib.report.figures as _f; _f.use_cjk_font(); _f.warm_up(); del _f\n"
            "import gc as _gc; _gc.freeze(); del _gc")
 RESET = "get_ipython().reset(new_session=True)"  # fresh names and In[1] numbering per notebook

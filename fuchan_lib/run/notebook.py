@@ -20,9 +20,9 @@ from datetime import date
 from pathlib import Path
 
 from fuchan_lib.core import schema
-from fuchan_lib.core.layout import RunFolder
+from fuchan_lib.core.run_folder import RunFolder
 from fuchan_lib.core.params import Params, parse_date_text
-from fuchan_lib.run.check import Prepared, prepare
+from fuchan_lib.run.prepare import Prepared, prepare
 from fuchan_lib.stats.build import Built, Part, build_all
 
 
@@ -68,7 +68,7 @@ def save_part(folder: RunFolder, part: Part) -> list[Path]:
 
 def save_table(run_dir: str | Path, filename: str, sheets: dict) -> Path:
     """One 附表 workbook (sheet name -> DataFrame, rates in percent) into the run folder's tables/."""
-    from fuchan_lib.report.tables import write_tables_xlsx
+    from fuchan_lib.report.xlsx_tables import write_tables_xlsx
 
     return write_tables_xlsx(sheets, RunFolder(run_dir).table(filename), percent_columns=schema.PERCENT_COLUMNS)
 

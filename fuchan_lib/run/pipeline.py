@@ -23,12 +23,12 @@ from importlib import metadata
 from pathlib import Path
 
 from fuchan_lib import __version__
-from fuchan_lib.core import layout
+from fuchan_lib.core import run_folder
 from fuchan_lib.core.exceptions import FuchanError, FuchanInputError, NotebookError
-from fuchan_lib.core.layout import InputFile, Manifest, RunFolder
+from fuchan_lib.core.run_folder import InputFile, Manifest, RunFolder
 from fuchan_lib.core.params import Params
 from fuchan_lib.ingest.inputs import Inputs, run_params, sha256
-from fuchan_lib.run.check import Prepared, prepare_from, validate_narrative
+from fuchan_lib.run.prepare import Prepared, prepare_from, validate_narrative
 from fuchan_lib.stats.build import Built, build_all
 
 SECTION_NOTEBOOKS = ("1_工业.ipynb", "2_服务业.ipynb", "3_经济指标.ipynb", "4_综合.ipynb")
@@ -137,7 +137,7 @@ def _manifest(inputs: Inputs, name: str, timings: dict, built: Built, report: Pa
     p = inputs.params
     facts = built.facts
     return Manifest(
-        status=layout.STATUS_OK, run=name, county=p.county, as_of=p.as_of,
+        status=run_folder.STATUS_OK, run=name, county=p.county, as_of=p.as_of,
         created=datetime.now().isoformat(timespec="seconds"), params_file=str(p.source),
         params=p.model_dump(mode="json", by_alias=True, exclude={"base_dir", "source"}),
         params_text=p.source.read_text(encoding="utf-8-sig") if p.source else "",
@@ -145,7 +145,7 @@ def _manifest(inputs: Inputs, name: str, timings: dict, built: Built, report: Pa
         versions=_versions(), timings={k: round(v, 3) for k, v in timings.items()},
         report=report.name, gaps=gaps,
         audit={"错误": len(audit.errors), "警告": len(audit.warnings), "已说明": len(audit.acknowledged)},
-        headline={k: facts[k].value for k in layout.HEADLINE_KEYS if k in facts},
+        headline={k: facts[k].value for k in run_folder.HEADLINE_KEYS if k in facts},
     )
 
 
@@ -165,7 +165,7 @@ def _move_into_place(staging: Path, output: Path, base_name: str) -> Path:
 
 def failed_manifest(name: str, place: str, as_of: date, error: str, kind: type[Manifest] = Manifest):
     """The manifest of a failed run of `place` (a county, or a city with `kind` CityManifest)."""
-    return kind(status=layout.STATUS_FAILED, run=name, county=place, as_of=as_of,
+    return kind(status=run_folder.STATUS_FAILED, run=name, county=place, as_of=as_of,
                 created=datetime.now().isoformat(timespec="seconds"), error=error)
 
 
@@ -173,8 +173,8 @@ def keep_failed(staging: Path, output: Path, manifest: Manifest) -> Path:
     """Move a failed run under 失败的运行/, with its manifest saying so (for `fuchan list`)."""
     manifest.write(staging)
     RunFolder(staging).staged_inputs.unlink(missing_ok=True)
-    (output / layout.FAILED_DIR).mkdir(parents=True, exist_ok=True)
-    return _move_into_place(staging, output / layout.FAILED_DIR, manifest.run)
+    (output / run_folder.FAILED_DIR).mkdir(parents=True, exist_ok=True)
+    return _move_into_place(staging, output / run_folder.FAILED_DIR, manifest.run)
 
 
 @dataclass(frozen=True)
@@ -224,16 +224,16 @@ def _keep_problem_list(p: Params, exc: FuchanInputError, audit=None, layouts=Non
     problems = ledger_problems(exc) if isinstance(exc, LedgerError) else []
     output = p.output_path
     output.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=layout.STAGING_PREFIX, dir=output))
+    staging = Path(tempfile.mkdtemp(prefix=run_folder.STAGING_PREFIX, dir=output))
     try:
         write_problem_list(problem_frame(problems, audit, layouts),
-                           RunFolder(staging).table(layout.TABLE_AUDIT))
+                           RunFolder(staging).table(run_folder.TABLE_AUDIT))
         kept = keep_failed(staging, output, failed_manifest(
-            layout.run_name(p.county, p.as_of, datetime.now()), p.county, p.as_of, str(exc)))
+            run_folder.run_name(p.county, p.as_of, datetime.now()), p.county, p.as_of, str(exc)))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return FuchanInputError(f"{exc}\n全部问题已写入审核清单：{RunFolder(kept).table(layout.TABLE_AUDIT)}\n"
+    return FuchanInputError(f"{exc}\n全部问题已写入审核清单：{RunFolder(kept).table(run_folder.TABLE_AUDIT)}\n"
                             "本次运行没有生成报告，之前的运行结果不受影响。")
 
 
@@ -282,8 +282,8 @@ def _run(params_path, as_of, pdf, say, kernel, started) -> RunResult:
 
     output = p.output_path
     output.mkdir(parents=True, exist_ok=True)
-    name = layout.run_name(p.county, p.as_of, datetime.now())
-    staging = Path(tempfile.mkdtemp(prefix=layout.STAGING_PREFIX, dir=output))
+    name = run_folder.run_name(p.county, p.as_of, datetime.now())
+    staging = Path(tempfile.mkdtemp(prefix=run_folder.STAGING_PREFIX, dir=output))
     try:
         stage(RunFolder(staging), prepared, built)
         parameters = notebook_parameters(staging, Path(params_path).resolve(), p.as_of)
@@ -304,7 +304,7 @@ def _run(params_path, as_of, pdf, say, kernel, started) -> RunResult:
             timings["督办"] = books.result()[1]
         pdf_path, pdf_note = None, None
         if pdf:
-            from fuchan_lib.report.render import find_soffice, render_pdf
+            from fuchan_lib.report.pdf_export import find_soffice, render_pdf
 
             if find_soffice() is None:
                 pdf_note = ("未生成 PDF：本机没有安装 LibreOffice（soffice）。"

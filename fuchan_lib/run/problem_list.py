@@ -13,14 +13,14 @@ import pandas as pd
 
 from fuchan_lib.core.exceptions import LedgerError
 from fuchan_lib.core.params import Params
-from fuchan_lib.ingest.ledger import Layout
+from fuchan_lib.ingest.ledger import SheetMapping
 from fuchan_lib.stats.audit import ERROR, AuditReport, list_frame
 
 UNREADABLE = "台账无法读取"
 
 
 def problem_frame(ledger_problems: list[LedgerError], report: AuditReport | None,
-                  layouts: dict[str, Layout] | None = None) -> pd.DataFrame:
+                  layouts: dict[str, SheetMapping] | None = None) -> pd.DataFrame:
     """The ledger problems (errors) and then the audit's findings, in the 审核清单 columns."""
     rows = [(ERROR, p.file, p.sheet, p.row, p.cell, p.column, p.enterprise, UNREADABLE,
              p.problem, p.fix, None) for p in ledger_problems]
@@ -37,7 +37,7 @@ def write_problem_list(frame: pd.DataFrame, path: Path) -> Path:
     """Write the list as a formatted workbook (atomically, as every workbook: an old copy is
     never half overwritten); a file Excel holds open, or a folder that cannot be written, is named."""
     from fuchan_lib.core.exceptions import FuchanInputError
-    from fuchan_lib.report.tables import write_tables_xlsx
+    from fuchan_lib.report.xlsx_tables import write_tables_xlsx
 
     try:
         write_tables_xlsx({"审核清单": frame}, path)

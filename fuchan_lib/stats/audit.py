@@ -197,7 +197,7 @@ class AuditReport:
 
     def to_frame(self, layouts: dict | None = None) -> pd.DataFrame:
         """审核清单 (`LIST_COLUMNS`): errors, then warnings, then explained ones. `layouts` (the
-        ledgers' `ingest.ledger.Layout`s) give each finding its cell; an unknown cell is ""
+        ledgers' `ingest.ledger.SheetMapping`s) give each finding its cell; an unknown cell is ""
         (blank in Excel and in a notebook; the 附表 "—" is for missing numbers)."""
         return list_frame(self.list_rows(layouts))
 

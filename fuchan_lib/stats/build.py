@@ -14,11 +14,11 @@ from functools import cached_property
 
 import pandas as pd
 
-from fuchan_lib.core import layout, schema
+from fuchan_lib.core import run_folder, schema
 from fuchan_lib.core.wording import format_month_day
 from fuchan_lib.ingest.inputs import Inputs
 from fuchan_lib.stats import facts as facts_mod
-from fuchan_lib.stats import sections, weekly
+from fuchan_lib.stats import annex_tables, weekly
 from fuchan_lib.stats.audit import AuditReport
 from fuchan_lib.stats.lists import in_county_order
 from fuchan_lib.stats.rates import count_by, resumption_table
@@ -55,40 +55,40 @@ def industry(inputs: Inputs) -> Part:
                             inputs.service, listed=p.towns)
     by_town = resumption_table(towns, schema.TOWN, p.rate_basis)
     return Part("工业", facts_mod.industry_facts(inputs.industry, p),
-                {layout.TABLE_SECTIONS_INDUSTRY: {"按规模": by_scale, "按乡镇": by_town}})
+                {run_folder.TABLE_SECTIONS_INDUSTRY: {"按规模": by_scale, "按乡镇": by_town}})
 
 
 def services(inputs: Inputs) -> Part:
     """一（二）服务业: facts, and counts by 类别 and 行业."""
     return Part("服务业", facts_mod.service_facts(inputs.service, inputs.params),
-                {layout.TABLE_TRADE: {"行业": sections.trade_table(inputs)}})
+                {run_folder.TABLE_TRADE: {"行业": annex_tables.trade_table(inputs)}})
 
 
 def indicators(inputs: Inputs) -> Part:
     """二（三）经济指标: values, growth, targets and 完成率, table and chart."""
-    table = sections.indicator_table(inputs)
+    table = annex_tables.indicator_table(inputs)
     facts = facts_mod.indicator_facts(inputs.indicators, inputs.enterprise_indicators, inputs.params)
-    return Part("经济指标", facts, {layout.TABLE_INDICATORS: {"经济指标": table}},
-                {layout.FIGURE_INDICATORS: (table,)})
+    return Part("经济指标", facts, {run_folder.TABLE_INDICATORS: {"经济指标": table}},
+                {run_folder.FIGURE_INDICATORS: (table,)})
 
 
 def attachments(inputs: Inputs, audit: AuditReport) -> Part:
     """The report's general facts (县名, dates, 口径), its 附件 tables and charts, the 审核清单."""
     p = inputs.params
-    by_category = sections.category_table(inputs)
-    by_town = sections.town_table(inputs)
-    curves, as_of_day = sections.curve_frame(inputs)
+    by_category = annex_tables.category_table(inputs)
+    by_town = annex_tables.town_table(inputs)
+    curves, as_of_day = annex_tables.curve_frame(inputs)
     chart_rows = by_category[by_category["类别"].isin(CHART_CATEGORIES)]
     tables = {
-        layout.TABLE_CATEGORY: {"分类": by_category},
-        layout.TABLE_TOWN: {"乡镇": by_town},
-        layout.TABLE_NOT_RESUMED: {"未复工企业": sections.not_resumed_table(inputs)},
-        layout.TABLE_AUDIT: {"审核清单": audit.to_frame(inputs.layouts)},
+        run_folder.TABLE_CATEGORY: {"分类": by_category},
+        run_folder.TABLE_TOWN: {"乡镇": by_town},
+        run_folder.TABLE_NOT_RESUMED: {"未复工企业": annex_tables.not_resumed_table(inputs)},
+        run_folder.TABLE_AUDIT: {"审核清单": audit.to_frame(inputs.layouts)},
     }
     charts = {
-        layout.FIGURE_CURVE: (curves, as_of_day, "截至" + format_month_day(p.as_of)),
-        layout.FIGURE_CATEGORY: (chart_rows.reset_index(drop=True),),
-        layout.FIGURE_TOWN: (by_town,),
+        run_folder.FIGURE_CURVE: (curves, as_of_day, "截至" + format_month_day(p.as_of)),
+        run_folder.FIGURE_CATEGORY: (chart_rows.reset_index(drop=True),),
+        run_folder.FIGURE_TOWN: (by_town,),
     }
     return Part("综合", facts_mod.general_facts(p), tables, charts)
 
@@ -102,10 +102,10 @@ def week_over_week(inputs: Inputs, history: weekly.History, current: facts_mod.F
     tables = {}
     if previous is not None and previous.snapshot is not None:
         changes = weekly.changes_since(previous.snapshot, snapshot)
-        tables[layout.TABLE_CHANGES] = {"新复工": changes[0], "新停产": changes[1]}
+        tables[run_folder.TABLE_CHANGES] = {"新复工": changes[0], "新停产": changes[1]}
     facts = weekly.week_over_week_facts(current, p, previous, changes, (inputs.industry, inputs.service))
     trend = weekly.rate_trend(history, p, current)
-    charts = {layout.FIGURE_TREND: (trend,)} if len(trend) > 1 else {}
+    charts = {run_folder.FIGURE_TREND: (trend,)} if len(trend) > 1 else {}
     return Part("周比", facts, tables, charts, snapshot=snapshot)
 
 

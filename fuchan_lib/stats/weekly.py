@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 
 from fuchan_lib.core import schema
-from fuchan_lib.core.layout import RESUMED_KEYS, TREND_SERIES, WEEK_GROUPS
+from fuchan_lib.core.run_folder import RESUMED_KEYS, TREND_SERIES, WEEK_GROUPS
 from fuchan_lib.core.params import Params
 from fuchan_lib.core.wording import interval_words, points_phrase
 from fuchan_lib.stats.facts import FactSet

@@ -32,7 +32,7 @@ _FORMULA_SIGNS = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
-class PrintLayout:
+class PrintSetup:
     """How a sheet prints: a centred header line, A4 portrait or landscape, and either the whole
     sheet on one page or the width on one page with the header row repeated on every page."""
 
@@ -44,7 +44,7 @@ class PrintLayout:
 def write_tables_xlsx(sheets: dict[str, pd.DataFrame], path: Path, *,
                       percent_columns: Iterable[str] = (), date_columns: Iterable[str] = (),
                       percent_decimals: int = 1,
-                      printing: dict[str, PrintLayout] | None = None) -> Path:
+                      printing: dict[str, PrintSetup] | None = None) -> Path:
     """Write each DataFrame to its own sheet of a new .xlsx at `path`; return the path.
 
     `percent_columns` hold percent values (81.25 means 81.25 %); they are stored as the
@@ -218,7 +218,7 @@ def _set_widths(ws, frame: pd.DataFrame, headers: list[str], kinds: list[str]) -
         ws.column_dimensions[get_column_letter(i)].width = width
 
 
-def _set_print_layout(ws, layout: PrintLayout) -> None:
+def _set_print_layout(ws, layout: PrintSetup) -> None:
     ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.orientation = "landscape" if layout.landscape else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
