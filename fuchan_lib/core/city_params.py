@@ -9,10 +9,11 @@ county run folder; the list order is the city's own order, used in text and tabl
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from fuchan_lib.core.names import name_validator
 from fuchan_lib.core.params import (
     RATE_BASIS_NEEDING, Fonts, UserDate, _ReportParams, _Strict, load_model,
 )
@@ -23,7 +24,7 @@ YES, NO = "是", "否"
 class CountySource(_Strict):
     """One county of the city: a params file (参数) or a finished run folder (运行), not both."""
 
-    name: str = Field(alias="名称", min_length=1)
+    name: Annotated[str, name_validator("名称")] = Field(alias="名称", min_length=1)
     params: str | None = Field(default=None, alias="参数")
     run: str | None = Field(default=None, alias="运行")
 
@@ -37,8 +38,8 @@ class CountySource(_Strict):
 
 
 class CityParams(_ReportParams):
-    city: str = Field(alias="市名", min_length=1)
-    organisation: str = Field(alias="报告单位", min_length=1)
+    city: Annotated[str, name_validator("市名")] = Field(alias="市名", min_length=1)
+    organisation: Annotated[str, name_validator("报告单位")] = Field(alias="报告单位", min_length=1)
     addressee: str = Field(default="市人大常委会", alias="主送机关")
     as_of: UserDate = Field(alias="截止日期")
     report_date: UserDate = Field(alias="报告日期")

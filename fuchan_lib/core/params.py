@@ -18,6 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import ParamsError
+from fuchan_lib.core.names import name_validator
 from fuchan_lib.core.messages import closest, did_you_mean, quoted
 from fuchan_lib.core.yaml_text import describe_slip, raise_problems, read_yaml
 
@@ -127,8 +128,8 @@ class _ReportParams(_Strict):
 
 
 class Params(_ReportParams):
-    county: str = Field(alias="县名", min_length=1)
-    organisation: str = Field(alias="报告单位", min_length=1)
+    county: Annotated[str, name_validator("县名")] = Field(alias="县名", min_length=1)
+    organisation: Annotated[str, name_validator("报告单位")] = Field(alias="报告单位", min_length=1)
     addressee: str = Field(default="县人大常委会", alias="主送机关")
     directory_date: UserDate = Field(alias="名录截止日期")
     spring_festival: UserDate = Field(alias="春节")
