@@ -17,6 +17,16 @@ from pathlib import Path
 import yaml
 
 from fuchan_lib.core.exceptions import ParamsError
+from fuchan_lib.core.names import code_point
+
+MAX_YAML_BYTES = 1_000_000  # a params file is a few dozen lines; anything near this is not one
+# what YAML refuses to read (PyYAML's Reader.NON_PRINTABLE), reported by code point, never echoed
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks, as its marks count
+# a tag (`!!python/object:…`, `!x`) where a value starts, after "key:" or "- "
+_TAG = re.compile(r"^(?P<before>\s*(?:-\s+)?(?:[^\s#:：'\"][^#:：]*?\s*[:：]\s*)?)(?P<tag>![^\s,\[\]{}]*)\s*")
+_REFERENCE = "found an anchor or alias"
+_TAGGED = "found a tag"
 
 # a key at the start of a line (or of a "- " list item), up to its colon
 _KEY = r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[^\s#:：'\"“‘\-][^#:：]*?)"
@@ -33,6 +43,9 @@ _PROBLEMS = {  # PyYAML's words -> what they mean for a hand-edited params file
     "expected <block end>, but found '<block mapping start>'": "缩进没有对齐",
     "expected <block end>, but found '<block sequence start>'": "缩进没有对齐",
     "found undefined alias": "出现了“*”开头的值（YAML 把它当作引用）",
+    _REFERENCE: ("用了 YAML 的锚点或引用（“&名称”“*名称”）：参数文件从不需要它们，程序不读。"
+                 "请把引用处直接写成要的值（值本身以 & 或 * 开头时，请给整个值加英文引号）"),
+    _TAGGED: "用了 YAML 标签（以“!”开头，如 !!python/…）：参数文件不需要标签，程序不读。请删去标签",
     "found character '@' that cannot start any token": "值不能以“@”开头",
     "found character '`' that cannot start any token": "值不能以“`”开头",
 }
@@ -69,8 +82,18 @@ def find_slips(lines: list[str]) -> list[Slip]:
     """The usual hand-editing slips, line by line (comments ignored)."""
     slips = []
     for number, line in enumerate(lines, start=1):
+        if hidden := _NON_PRINTABLE.findall(line):
+            points = "、".join(dict.fromkeys(code_point(ch) for ch in hidden))
+            line = _NON_PRINTABLE.sub("", line)
+            slips.append(Slip(number, None, f"有看不见的控制字符（{points}），YAML 不允许：请删去"
+                                            "（可删除这一行后重新输入）", line.rstrip()))
         if line.lstrip().startswith("#") or not line.strip():
             continue
+        if m := _TAG.match(line):
+            before = m["before"].rstrip()
+            before = before[:-1] + ": " if before.endswith((":", "：")) else m["before"]
+            line = (before + line[m.end():]).rstrip()
+            slips.append(Slip(number, m.start("tag") + 1, _PROBLEMS[_TAGGED], line))
         if "\t" in line:
             fixed = line.expandtabs(2)
             slips.append(Slip(number, line.index("\t") + 1,
@@ -132,14 +155,21 @@ def _syntax_slip(exc: yaml.YAMLError, lines: list[str]) -> Slip:
 
 
 def read_yaml(path: Path, what: str) -> YamlText:
-    """Parse a YAML file the user edits; every slip and syntax error as one ParamsError."""
+    """Parse a YAML file the user edits; every slip and syntax error as one ParamsError.
+    Files over 1 MB, anchors, aliases and tags are refused before anything is built from them."""
     if not path.is_file():
         raise ParamsError(f"找不到{what}“{path}”。请检查路径")
+    size = path.stat().st_size
+    if size > MAX_YAML_BYTES:
+        raise ParamsError(f"{what}“{path.name}”有{size / 1e6:.1f} MB，太大（最多 1 MB）：{what}只有几十行，"
+                          "请检查是否选错了文件")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ParamsError(f"{what}“{path.name}”不是 UTF-8 编码，请在编辑器中另存为 UTF-8") from None
-    lines = text.splitlines()
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
     slips = find_slips(lines)
     try:
         node, data = _parse(text)
@@ -163,9 +193,22 @@ def read_yaml(path: Path, what: str) -> YamlText:
     return YamlText(data, found, lines, slips + duplicates)
 
 
+class _PlainLoader(yaml.BaseLoader):
+    """Every scalar as text; an anchor, alias or tag is refused where it appears, before any
+    node is composed (so nine levels of `&a [*a, *a, …]` cost nothing)."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.MarkedYAMLError(problem=_REFERENCE, problem_mark=event.start_mark)
+        if getattr(event, "tag", None) is not None:
+            raise yaml.MarkedYAMLError(problem=_TAGGED, problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def _parse(text: str):
     """(node, data) with every scalar as text."""
-    loader = yaml.BaseLoader(text)
+    loader = _PlainLoader(text)
     try:
         node = loader.get_single_node()
         return node, (loader.construct_document(node) if node is not None else None)
@@ -173,11 +216,16 @@ def _parse(text: str):
         loader.dispose()
 
 
+def _shown(line: str) -> str:
+    """A line as quoted in a message: what YAML refuses shown as its code point, never echoed."""
+    return _NON_PRINTABLE.sub(lambda m: f"[{code_point(m[0])}]", line)
+
+
 def describe_slip(slip: Slip, lines: list[str]) -> str:
     where = f"第{slip.line}行" + (f"第{slip.column}列" if slip.column else "")
     text = f"{where}：{slip.problem}"
     if 1 <= slip.line <= len(lines):
-        text += f"\n      原文：{lines[slip.line - 1].rstrip()}"
+        text += f"\n      原文：{_shown(lines[slip.line - 1].rstrip())}"
     if slip.corrected is not None:
         text += f"\n      改为：{slip.corrected}"
     return text
