@@ -1,4 +1,4 @@
-"""The 报告 .docx: narrative template + facts + the run's 附表 and figures -> one 公文.
+"""The 报告 .docx: narrative template + facts + the run's 附表 and figures -> one 公文 (DESIGN §5).
 
 Takes the facts and 附表 frames from the build steps' result (the same objects the
 notebooks showed and saved) and the figures the notebooks drew into the run folder, so the
