@@ -1,11 +1,14 @@
 """Shared fixtures: a private copy of the example county, so runs never touch the repo's outputs/."""
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["pytester"]  # test_slow_marks runs the guard below on a throwaway test file
 
 
 @pytest.fixture
@@ -14,3 +17,79 @@ def county(tmp_path) -> Path:
     for folder in ("params", "data/example", "narrative"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     return tmp_path / "params" / "示例县_2023Q1.yaml"
+
+
+# --- slow tests are marked: a test that starts a kernel or LibreOffice says so --------------
+# what such a test launches (in this process or as a child command line)
+_LIBREOFFICE = ("soffice", "libreoffice")
+_KERNEL = ("ipykernel_launcher", "ipykernel", "papermill")
+_CLI_COMMANDS_WITH_KERNEL = {"run", "汇总", "rollup", "lab"}  # `fuchan run` starts its kernel first
+
+
+def kernel_or_office(args) -> str | None:
+    """What a command line would start that makes a test slow: a kernel, LibreOffice, or a
+    `fuchan` command that starts a kernel; None for anything else (git, pdftotext, `fuchan check`)."""
+    argv = [os.fspath(a) for a in ([args] if isinstance(args, (str, bytes, os.PathLike)) else args)]
+    if len(argv) == 1 and isinstance(argv[0], str):
+        argv = argv[0].split()  # a shell command line
+    names = [Path(str(a)).name.lower() for a in argv]
+    if any(name.startswith(_LIBREOFFICE) for name in names):
+        return "LibreOffice"
+    if any(name in _KERNEL or name.startswith("papermill") for name in names):
+        return "a Jupyter kernel"
+    for i, name in enumerate(names):
+        if name in ("fuchan", "fuchan.exe", "fuchan_lib.run.cli") and i + 1 < len(names):
+            if argv[i + 1] in _CLI_COMMANDS_WITH_KERNEL:
+                return f"`fuchan {argv[i + 1]}` (a Jupyter kernel)"
+    return None
+
+
+_running: list = []  # the test being set up, run or torn down (module fixtures included)
+_started = pytest.StashKey[list]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _running.append(item)
+    item.stash[_started] = []
+    try:
+        yield
+    finally:
+        _running.pop()
+
+
+def _guarded(original):
+    """Popen.__init__ refusing, for a test not marked `slow`, what kernel_or_office names. Kernels
+    (jupyter_client's launcher), our soffice calls and child command lines all pass through it."""
+
+    def guarded(self, args, *more, **options):
+        item = _running[-1] if _running else None
+        what = None if item is None or item.get_closest_marker("slow") else kernel_or_office(args)
+        if what is not None:
+            item.stash[_started].append(what)
+            raise RuntimeError(f"this test starts {what}: mark it @pytest.mark.slow")
+        original(self, args, *more, **options)
+
+    guarded.original = original
+    return guarded
+
+
+def pytest_configure(config):
+    subprocess.Popen.__init__ = _guarded(subprocess.Popen.__init__)
+
+
+def pytest_unconfigure(config):
+    subprocess.Popen.__init__ = getattr(subprocess.Popen.__init__, "original", subprocess.Popen.__init__)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test that started a kernel or LibreOffice unmarked fails at teardown even when the code
+    under test caught the refusal (the CLI turns any exception into exit 1)."""
+    outcome = yield
+    report = outcome.get_result()
+    started = item.stash.get(_started, [])
+    if call.when == "teardown" and started and report.passed:
+        report.outcome = "failed"
+        report.longrepr = (f"{item.nodeid} starts {', '.join(dict.fromkeys(started))} "
+                           "but is not marked @pytest.mark.slow")

@@ -485,6 +485,7 @@ def rendered(tmp_path_factory) -> Path:
     return render_pdf(docx, tmp_path / "pdf")
 
 
+@pytest.mark.slow  # LibreOffice renders it
 def test_libreoffice_renders_two_a4_pages_with_text_and_page_numbers(rendered):
     info = subprocess.run(["pdfinfo", str(rendered)], capture_output=True, text=True).stdout
     assert re.search(r"Pages:\s+2\b", info)
@@ -528,6 +529,7 @@ def page_rules(tmp_path_factory) -> tuple[list, list]:
     return tuple(result)
 
 
+@pytest.mark.slow  # LibreOffice renders it
 def test_libreoffice_sets_28_characters_a_line_and_22_lines_a_page(page_rules):
     dense, _ = page_rules
     assert len(dense) >= 4
@@ -539,6 +541,7 @@ def test_libreoffice_sets_28_characters_a_line_and_22_lines_a_page(page_rules):
     assert len(pdf_layout.grid_rows(pdf_layout.body(dense[1]))) == 22
 
 
+@pytest.mark.slow  # LibreOffice renders it
 def test_libreoffice_never_breaks_a_number_across_lines(page_rules):
     dense, _ = page_rules
     ends = [r.text[-1] for page in dense for r in pdf_layout.body(page) if r.text]
@@ -546,6 +549,7 @@ def test_libreoffice_never_breaks_a_number_across_lines(page_rules):
     assert pdf_layout.split_numbers(dense) == []
 
 
+@pytest.mark.slow  # LibreOffice renders it
 def test_page_numbers_alternate_sides(page_rules):
     dense, _ = page_rules
     for number, page in enumerate(dense, start=1):
@@ -557,6 +561,7 @@ def test_page_numbers_alternate_sides(page_rules):
             assert mark.x0 < pdf_layout.LEFT + 16 + 3 and mark.x1 < 300, (number, mark)
 
 
+@pytest.mark.slow  # LibreOffice renders it
 def test_the_signature_never_stands_on_a_page_without_body_text(page_rules):
     for document in page_rules:
         page = next(p for p in document if any(r.text == "2023年2月16日" for r in p))

@@ -106,6 +106,7 @@ def test_escaped_braces_and_single_brackets_are_not_typos():
     assert "".join(r.text for r in para.runs) == "{原文} [注] 1200户"
 
 
+@pytest.mark.slow  # `fuchan run` starts its kernel before reading the template
 def test_typo_stops_the_cli_with_exit_2_before_any_notebook(tmp_path, capsys):
     """`fuchan run` refuses a broken template before papermill starts (exit 2, line named)."""
     import shutil

@@ -42,7 +42,7 @@ def test_a_file_that_is_not_a_docx_is_reported_in_chinese(tmp_path, monkeypatch)
 
 def test_conversion_that_produces_no_pdf_is_reported(docx, tmp_path, monkeypatch):
     """soffice exits 0 even when it fails; the missing PDF is what must be caught."""
-    fake = tmp_path / "soffice"
+    fake = tmp_path / "office-stub"  # not LibreOffice: a script that fails as soffice does
     fake.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 0\n")
     fake.chmod(0o755)
     monkeypatch.setattr(pdf_export, "find_soffice", lambda: str(fake))
@@ -106,6 +106,7 @@ def test_fontconfig_file_maps_each_missing_face(tmp_path):
 
 
 @pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.slow  # LibreOffice
 def test_render_pdf_writes_an_a4_pdf_and_leaves_the_docx_alone(docx, tmp_path):
     before = hashlib.sha256(docx.read_bytes()).hexdigest()
     pdf = render_pdf(docx, tmp_path / "输出")
@@ -117,6 +118,7 @@ def test_render_pdf_writes_an_a4_pdf_and_leaves_the_docx_alone(docx, tmp_path):
 
 
 @pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.slow  # LibreOffice
 def test_missing_gongwen_faces_are_replaced_on_purpose_and_said(docx, tmp_path):
     """Without the mapping LibreOffice drew 仿宋 with a sans-serif Japanese face."""
     installed = pdf_export.installed_families()
