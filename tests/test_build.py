@@ -17,6 +17,7 @@ from fuchan_lib.ingest.inputs import Inputs
 from fuchan_lib.run import notebook
 from fuchan_lib.run.prepare import Prepared, audit_inputs
 from fuchan_lib.run.history import list_runs, load_history
+from fuchan_lib.run.transaction import RunTransaction
 from fuchan_lib.stats import build
 from fuchan_lib.stats.facts import FactSet
 from fuchan_lib.stats.weekly import History, PreviousRun
@@ -162,7 +163,7 @@ def test_history_takes_the_latest_earlier_good_run_of_the_same_county(tmp_path):
     assert [r.folder.name for r in list_runs(output)] == ["e", "d", "b", "a"]
 
 
-def test_manifest_writes_and_reads_itself_and_reads_older_headlines(tmp_path):
+def test_manifest_writes_and_reads_itself_and_ignores_keys_it_does_not_know(tmp_path):
     manifest = Manifest(status="成功", run="r", county="测试县", as_of=date(2023, 2, 15), created="x",
                         inputs=[InputFile(path="a.xlsx", sha256="0" * 64, size=3)],
                         headline={"工业.已复工": 5, "服务业.已复工": 7})
@@ -170,9 +171,9 @@ def test_manifest_writes_and_reads_itself_and_reads_older_headlines(tmp_path):
     raw = json.loads((tmp_path / run_folder.MANIFEST_FILE).read_text(encoding="utf-8"))
     assert raw["状态"] == "成功" and raw["输入文件"] == [{"路径": "a.xlsx", "sha256": "0" * 64, "字节": 3}]
     assert Manifest.read(tmp_path) == manifest
-    older = raw | {"主要数字": {"resumed": {"工业企业台账": 4, "服务业企业台账": 6}}, "将来的键": 1}
-    (tmp_path / run_folder.MANIFEST_FILE).write_text(json.dumps(older, ensure_ascii=False), encoding="utf-8")
-    assert Manifest.read(tmp_path).resumed == {"工业企业台账": 4, "服务业企业台账": 6}
+    newer = raw | {"将来的键": 1}  # a key of a later version: ignored, the run still lists
+    (tmp_path / run_folder.MANIFEST_FILE).write_text(json.dumps(newer, ensure_ascii=False), encoding="utf-8")
+    assert Manifest.read(tmp_path) == manifest
 
 
 def test_a_notebook_takes_the_staged_run_without_reading_any_ledger(tmp_path):
@@ -180,13 +181,14 @@ def test_a_notebook_takes_the_staged_run_without_reading_any_ledger(tmp_path):
     params = PARAMS.model_copy(update={"source": source, "base_dir": tmp_path})
     prepared = Prepared(inputs(params=params), audit_inputs(inputs(params=params)), History())
     result = build.build_all(prepared.inputs, prepared.audit, prepared.history)
-    notebook.stage(RunFolder(tmp_path), prepared, result)
-    run = notebook.open_run(source, tmp_path, "2023-02-15")
-    assert run.built.facts.keys() == result.facts.keys()
-    saved = run.save(run.built.attachments)
-    assert {p.name for p in saved} >= {run_folder.TABLE_CATEGORY, run_folder.FIGURE_CURVE}
-    with pytest.raises(Exception):  # another as-of date: not the staged run, so the ledgers are read
-        notebook.open_run(source, tmp_path, "2023-02-22")
+    with RunTransaction(tmp_path, "本县", "本县", params.as_of) as staging:
+        staging.hand_off(prepared, result)
+        run = notebook.open_run(source, staging.folder.path, "2023-02-15")
+        assert run.built.facts.keys() == result.facts.keys()
+        saved = run.save(run.built.attachments)
+        assert {p.name for p in saved} >= {run_folder.TABLE_CATEGORY, run_folder.FIGURE_CURVE}
+        with pytest.raises(Exception):  # another as-of date: not the staged run, so the ledgers are read
+            notebook.open_run(source, staging.folder.path, "2023-02-22")
 
 
 def test_report_tables_show_the_build_steps_percentages(tmp_path):

@@ -2,6 +2,7 @@
 
 import base64
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -53,7 +54,7 @@ def test_the_message_of_a_stopped_notebook_is_found_for_the_run_error():
 @pytest.mark.slow
 def test_a_section_notebook_stopped_by_an_explained_error_fails_the_run_in_chinese(tmp_path):
     from fuchan_lib.core.exceptions import NotebookError
-    from fuchan_lib.run import pipeline
+    from fuchan_lib.run import kernel as kernels
 
     book = nbformat.v4.new_notebook()
     parameters = nbformat.v4.new_code_cell('params_path = ""\nrun_dir = ""\nas_of = ""')
@@ -66,13 +67,16 @@ def test_a_section_notebook_stopped_by_an_explained_error_fails_the_run_in_chine
     source = tmp_path / "9_试验.ipynb"
     nbformat.write(book, source)
     (tmp_path / "notebooks").mkdir()
-    kernel = pipeline._start_kernel(tmp_path)
+    kernel = kernels.start_kernel(tmp_path)
+    connection_file = Path(kernel.manager.connection_file)
+    assert connection_file.is_file()
     try:
         with pytest.raises(NotebookError) as err:
-            pipeline._execute(source, tmp_path, {"params_path": "p", "run_dir": str(tmp_path), "as_of": ""},
-                              kernel)
+            kernels.execute_notebook(source, tmp_path, {"params_path": "p", "run_dir": str(tmp_path), "as_of": ""},
+                                     kernel)
     finally:
         kernel.shutdown()
+    assert not connection_file.exists()  # no kernel file left in the temp folder
     assert "笔记本“9_试验.ipynb”的第3个代码单元出错：文件“a.xlsx”，第3行，“复工日期”列：值“x”不是有效日期" in str(err.value)
     written = (tmp_path / "notebooks" / "9_试验.ipynb").read_text(encoding="utf-8")
     assert "运行在这里停止" in written and "An Exception was encountered" not in written

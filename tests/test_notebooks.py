@@ -9,7 +9,7 @@ from pathlib import Path
 import papermill
 import pytest
 
-from fuchan_lib.run import pipeline
+from fuchan_lib.run import kernel, pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -32,7 +32,7 @@ def test_section_notebooks_declare_exactly_what_the_pipeline_passes(name, tmp_pa
 
 def test_pipeline_refuses_an_undeclared_parameter():
     with pytest.raises(Exception, match="没有声明 colour"):
-        pipeline.check_notebook_contract(ROOT / "notebooks" / "1_工业.ipynb", {"colour": "red"})
+        kernel.check_notebook_contract(ROOT / "notebooks" / "1_工业.ipynb", {"colour": "red"})
 
 
 def test_every_section_notebook_exists():

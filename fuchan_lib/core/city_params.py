@@ -15,13 +15,13 @@ from pydantic import Field, model_validator
 
 from fuchan_lib.core.names import name_validator
 from fuchan_lib.core.params import (
-    RATE_BASIS_NEEDING, Fonts, UserDate, _ReportParams, _Strict, load_model,
+    RATE_BASIS_NEEDING, Fonts, UserDate, ReportParams, StrictModel, load_model,
 )
 
 YES, NO = "是", "否"
 
 
-class CountySource(_Strict):
+class CountySource(StrictModel):
     """One county of the city: a params file (参数) or a finished run folder (运行), not both."""
 
     name: Annotated[str, name_validator("名称")] = Field(alias="名称", min_length=1)
@@ -37,7 +37,7 @@ class CountySource(_Strict):
         return self
 
 
-class CityParams(_ReportParams):
+class CityParams(ReportParams):
     city: Annotated[str, name_validator("市名")] = Field(alias="市名", min_length=1)
     organisation: Annotated[str, name_validator("报告单位")] = Field(alias="报告单位", min_length=1)
     addressee: str = Field(default="市人大常委会", alias="主送机关")

@@ -65,18 +65,20 @@ def parse_date_text(value: str | date, what: str = "截止日期") -> date:
 UserDate = Annotated[date, BeforeValidator(_date_or_text)]
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
+    """Frozen, and an unknown key is an error: every model of a params file."""
+
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=False)
 
 
-class LedgerSource(_Strict):
+class LedgerSource(StrictModel):
     """One ledger file, with the sheet to read when the workbook has several."""
 
     path: str = Field(alias="路径")
     sheet: str | None = Field(default=None, alias="工作表")
 
 
-class DataFiles(_Strict):
+class DataFiles(StrictModel):
     industry: str | LedgerSource = Field(alias=schema.INDUSTRY)
     service: str | LedgerSource = Field(alias=schema.SERVICE)
     indicators: str | LedgerSource | None = Field(default=None, alias=schema.INDICATORS)
@@ -85,7 +87,7 @@ class DataFiles(_Strict):
     )
 
 
-class Fonts(_Strict):
+class Fonts(StrictModel):
     """Font names of the .docx; many offices use plain 仿宋/楷体 instead of the GB2312 ones."""
 
     title: str = Field(default="方正小标宋简体", alias="标题")
@@ -95,7 +97,7 @@ class Fonts(_Strict):
     page_number: str = Field(default="宋体", alias="页码")
 
 
-class Acknowledgement(_Strict):
+class Acknowledgement(StrictModel):
     """A 数据审核 warning the statistician has checked and explained (like 强制上报 with 说明)."""
 
     rule: str = Field(alias="规则")
@@ -103,7 +105,7 @@ class Acknowledgement(_Strict):
     note: str = Field(alias="说明", min_length=2)
 
 
-class _ReportParams(_Strict):
+class ReportParams(StrictModel):
     """What county and city params share: paths relative to the file, the report's title."""
 
     # set by load_model: the folder paths are relative to, and the file itself
@@ -127,7 +129,7 @@ class _ReportParams(_Strict):
         return f"{self.organisation}关于工业和服务业复工复产工作情况的报告"
 
 
-class Params(_ReportParams):
+class Params(ReportParams):
     county: Annotated[str, name_validator("县名")] = Field(alias="县名", min_length=1)
     organisation: Annotated[str, name_validator("报告单位")] = Field(alias="报告单位", min_length=1)
     addressee: str = Field(default="县人大常委会", alias="主送机关")
@@ -300,7 +302,7 @@ def load_params(path: str | Path) -> Params:
     return load_model(path, Params, "请检查路径，或先用示例 params/示例县_2023Q1.yaml 复制一份")
 
 
-def load_model(path: str | Path, model: type[_Strict], missing_hint: str):
+def load_model(path: str | Path, model: type[StrictModel], missing_hint: str):
     """Read a YAML file (every scalar as text) into a strict model with `base_dir` and `source`
     set; every problem of the file in one Chinese ParamsError, each with its line. Shared by
     the county and city params."""

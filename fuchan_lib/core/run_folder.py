@@ -26,6 +26,7 @@ FIGURES_DIR = "figures"
 NOTEBOOKS_DIR = "notebooks"
 SNAPSHOT_FILE = "企业状态.csv"  # every enterprise's state, so the next week can name who changed
 STAGED_INPUTS = ".inputs.pickle"  # canonical frames for the notebooks; removed before the move
+STAGING_OWNER = ".owner.json"  # pid, host, start of the process building it; removed before the move
 FAILED_DIR = "失败的运行"  # failed runs, beside the good ones in the output folder
 STAGING_PREFIX = ".运行中-"  # a run being built; renamed into place only when it succeeded
 
@@ -78,6 +79,10 @@ class RunFolder:
     @property
     def staged_inputs(self) -> Path:
         return self.path / STAGED_INPUTS
+
+    @property
+    def owner(self) -> Path:
+        return self.path / STAGING_OWNER
 
     @property
     def notebooks(self) -> Path:
@@ -163,13 +168,6 @@ class Manifest(BaseModel):
     @property
     def rate_basis(self) -> str:
         return str(self.params.get("复工率口径", ""))
-
-    @property
-    def resumed(self) -> dict[str, int]:
-        """Resumed counts per ledger (for the audit's comparison with the previous run)."""
-        found = self.headline.get("resumed", {})  # runs written before the key registry
-        found = {kind: found.get(kind, self.headline.get(key)) for kind, key in RESUMED_KEYS.items()}
-        return {kind: int(v) for kind, v in found.items() if v is not None}
 
     def write(self, folder: str | Path) -> Path:
         path = RunFolder(folder).manifest

@@ -70,7 +70,7 @@ def normalize_label(text) -> str:
     if text is None:
         return ""
     text = values.show(text) if not isinstance(text, str) else text
-    text = re.sub(values._ESCAPES + "|" + values._CONTROL + "|" + values._SPACES, "", text)
+    text = re.sub(values.LABEL_NOISE, "", text)
     return unicodedata.normalize("NFKC", text).replace(" ", "").strip("*")
 
 

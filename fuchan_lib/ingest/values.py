@@ -73,6 +73,7 @@ _YEAR_MIN, _YEAR_MAX = 1990, 2100
 _ESCAPES = r"_x00[0-1][0-9A-Fa-f]_"  # OOXML escapes of control characters, e.g. _x000B_
 _CONTROL = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
 _SPACES = r"[\s\u3000\u00a0\u2000-\u200a\u202f\u205f]+"
+LABEL_NOISE = rf"{_ESCAPES}|{_CONTROL}|{_SPACES}"  # what a header label drops before matching
 _INVISIBLE = r"[\u200b-\u200d\u2060\ufeff]"
 _CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
 _BETWEEN_CJK = rf"(?<={_CJK}) (?={_CJK})"

@@ -11,9 +11,6 @@ staging folder, removed before the move), while the 督办 workbooks are written
 
 from __future__ import annotations
 
-import pickle
-import shutil
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -169,10 +166,11 @@ def previous_facts(r: Rollup) -> FactSet | None:
 def load_handover(run_dir: str | Path, params_path: str | Path) -> tuple[Rollup, Part]:
     """What `fuchan 汇总` read and built, for the city notebook; read and built afresh when the
     notebook runs alone in JupyterLab."""
-    handed = run_folder.RunFolder(run_dir).staged_inputs
-    if handed.is_file():
-        with handed.open("rb") as f:
-            return pickle.load(f)
+    from fuchan_lib.run.transaction import take_hand_off
+
+    handed = take_hand_off(run_folder.RunFolder(run_dir))
+    if handed is not None:
+        return handed
     r = prepare(params_path)
     return r, build(r)
 
@@ -243,18 +241,14 @@ def write_follow_up(r: Rollup, run_dir: str | Path) -> list[Path]:
 
 def _manifest(r: Rollup, run_name: str, timings: dict, facts: FactSet, report: Path,
               gaps: int) -> run_folder.CityManifest:
-    from fuchan_lib.run.pipeline import _versions
+    from fuchan_lib.run.transaction import manifest_fields
 
     p = r.params
-    settings = p.model_dump(mode="json", by_alias=True, exclude={"base_dir", "source"})  # as a county run
+    fields = manifest_fields(p, timings, report, gaps)
+    fields["params"] |= {"春节": r.basis.spring_festival.isoformat()}
     return run_folder.CityManifest(
-        status=run_folder.STATUS_OK, run=run_name, county=p.city, as_of=p.as_of,
-        created=datetime.now().isoformat(timespec="seconds"), params_file=str(p.source),
-        params=settings | {"春节": r.basis.spring_festival.isoformat()},
-        params_text=p.source.read_text(encoding="utf-8-sig") if p.source else "",
-        counties=[s.to_manifest() for s in r.sources], versions=_versions(),
-        timings={k: round(v, 3) for k, v in timings.items()}, report=report.name, gaps=gaps,
-        audit={"警告": len(r.warnings)},
+        status=run_folder.STATUS_OK, run=run_name, county=p.city, as_of=p.as_of, **fields,
+        counties=[s.to_manifest() for s in r.sources], audit={"警告": len(r.warnings)},
         headline={k: facts[k].value for k in ("合计.复工率", *run_folder.TREND_SERIES) if k in facts},
     )
 
@@ -283,8 +277,8 @@ class CityRunResult:
 def run_rollup(params_path: str | Path, say=print) -> CityRunResult:
     """The whole city run. Raises RollupError/ParamsError (exit 2) or NotebookError."""
     from fuchan_lib.report.city_report import build_city_report
-    from fuchan_lib.run.pipeline import (_execute, _move_into_place, _start_kernel, failed_manifest,
-                                         keep_failed, notebooks_dir)
+    from fuchan_lib.run.kernel import execute_notebook, notebooks_dir, start_kernel
+    from fuchan_lib.run.transaction import RunTransaction
 
     started = time.perf_counter()
     r = prepare(params_path)
@@ -293,41 +287,34 @@ def run_rollup(params_path: str | Path, say=print) -> CityRunResult:
     timings = {"读取和检查": time.perf_counter() - started}
     say(f"已读取{len(r.counties)}个县（{'、'.join(r.names)}），共{len(r.city.industry)}户工业企业、"
         f"{len(r.city.service)}户服务业企业，开始汇总……")
-    output = p.output_path
-    output.mkdir(parents=True, exist_ok=True)
     run_name = run_folder.run_name(p.city, p.as_of, datetime.now())
-    staging = Path(tempfile.mkdtemp(prefix=run_folder.STAGING_PREFIX, dir=output))
-    folder = run_folder.RunFolder(staging)
+    transaction = RunTransaction(p.output_path, run_name, p.city, p.as_of,
+                                 kind=run_folder.CityManifest, say=say)
     try:
-        with folder.staged_inputs.open("wb") as f:
-            pickle.dump((r.for_notebook(), part), f, protocol=pickle.HIGHEST_PROTOCOL)
-        parameters = {"params_path": str(Path(params_path).resolve()), "run_dir": str(staging)}
-        folder.notebooks.mkdir()
-        with ThreadPoolExecutor(max_workers=1) as pool:  # 督办 needs no figure: write it meanwhile
-            books = pool.submit(write_follow_up, r, staging)
-            kernel = _start_kernel(notebooks_dir())
-            try:
-                timings[CITY_NOTEBOOK] = _execute(notebooks_dir() / CITY_NOTEBOOK, staging, parameters,
-                                                  kernel)
-            finally:
-                kernel.shutdown()
-            books.result()
-        folder.staged_inputs.unlink()
-        step = time.perf_counter()
-        facts = part.facts
-        report, gaps = build_city_report(p, staging, part)
-        timings["报告"] = time.perf_counter() - step
-        timings["合计"] = time.perf_counter() - started
-        _manifest(r, run_name, timings, facts, report, gaps).write(staging)
+        with transaction as run:
+            staging = run.folder.path
+            run.hand_off(r.for_notebook(), part)
+            part.facts.to_json(run.folder.facts)
+            parameters = {"params_path": str(Path(params_path).resolve()), "run_dir": str(staging)}
+            run.folder.notebooks.mkdir()
+            with ThreadPoolExecutor(max_workers=1) as pool:  # 督办 needs no figure: write it meanwhile
+                books = pool.submit(write_follow_up, r, staging)
+                kernel = start_kernel(notebooks_dir())
+                try:
+                    timings[CITY_NOTEBOOK] = execute_notebook(notebooks_dir() / CITY_NOTEBOOK, staging,
+                                                              parameters, kernel)
+                finally:
+                    kernel.shutdown()
+                books.result()
+            step = time.perf_counter()
+            report, gaps = build_city_report(p, staging, part)
+            timings["报告"] = time.perf_counter() - step
+            timings["合计"] = time.perf_counter() - started
+            final = run.commit(_manifest(r, run_name, timings, part.facts, report, gaps))
     except NotebookError as exc:
-        kept = keep_failed(staging, output,
-                           failed_manifest(run_name, p.city, p.as_of, str(exc), run_folder.CityManifest))
-        raise NotebookError(f"{exc}\n已执行的笔记本保存在：{run_folder.RunFolder(kept).notebooks}。"
+        if transaction.kept is None:
+            raise
+        raise NotebookError(f"{exc}\n已执行的笔记本保存在：{run_folder.RunFolder(transaction.kept).notebooks}。"
                             "本次汇总没有生成报告，之前的运行结果不受影响。") from exc
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    final = _move_into_place(staging, output, run_name)
     return CityRunResult(final, final / report.name, gaps, r.warnings,
                          rollup.as_of_note(r.counties))
-

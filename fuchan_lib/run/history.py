@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from fuchan_lib.core import schema
-from fuchan_lib.core.run_folder import FAILED_DIR, HEADLINE_KEYS, LIST_COLUMNS, MANIFEST_FILE, Manifest, RunFolder
+from fuchan_lib.core.run_folder import (FAILED_DIR, HEADLINE_KEYS, LIST_COLUMNS, MANIFEST_FILE, STAGING_PREFIX,
+                                        Manifest, RunFolder)
 from fuchan_lib.core.params import Params
 from fuchan_lib.core.wording import format_percent
 from fuchan_lib.stats.facts import FactSet
@@ -41,12 +42,15 @@ class RunRecord:
 
 
 def list_runs(output: Path, *, include_failed: bool = False) -> list[RunRecord]:
-    """Good runs in the output folder (and failed ones if asked), newest as-of first."""
+    """Good runs in the output folder (and failed ones if asked), newest as-of first. Staging
+    folders are never read: a run still being built (or killed while it was) is no run."""
     manifests = list(output.glob(f"*/{MANIFEST_FILE}"))
     if include_failed:
         manifests += list(output.glob(f"{FAILED_DIR}/*/{MANIFEST_FILE}"))
     records = []
     for path in manifests:
+        if path.parent.name.startswith(STAGING_PREFIX):
+            continue
         try:
             manifest = Manifest.read(path.parent)
         except (OSError, ValueError):

@@ -147,9 +147,9 @@ class SharedKernel:
                 return
 
     def shutdown(self) -> None:
-        """Stop the kernel (again: a no-op). The process is killed and reaped here first:
-        jupyter_client would find it still alive right after its own kill and poll again
-        only 0.1 s later."""
+        """Stop the kernel (again: a no-op) and remove its connection file. The process is
+        killed and reaped here first: jupyter_client would find it still alive right after its
+        own kill and poll again only 0.1 s later."""
         from jupyter_core.utils import run_sync
 
         if self._stopped:
@@ -160,10 +160,13 @@ class SharedKernel:
         if notebook_client is not None:
             notebook_client.stop_channels()
         process = getattr(self.manager.provisioner, "process", None)  # LocalProvisioner's Popen
-        if process is not None:
-            process.kill()
-            process.wait(timeout=5)
-        run_sync(self.manager.shutdown_kernel)(now=True)
+        try:
+            if process is not None:
+                process.kill()
+                process.wait(timeout=5)
+            run_sync(self.manager.shutdown_kernel)(now=True)
+        finally:
+            self.manager.cleanup_connection_file()  # also when stopping failed: none left in the temp folder
 
 
 def start_kernel(folder: Path | None = None) -> SharedKernel:
@@ -180,3 +183,48 @@ def start_kernel(folder: Path | None = None) -> SharedKernel:
             f"无法启动 Python 内核运行笔记本（{exc}）。"
             "请在本环境中安装 ipykernel：python -m pip install ipykernel"
         ) from exc
+
+
+def check_notebook_contract(notebook: Path, passed: dict) -> None:
+    """Refuse to pass a parameter the notebook does not declare (papermill only warns)."""
+    from fuchan_lib.core.exceptions import FuchanError
+
+    declared = set(import_papermill_lean().inspect_notebook(str(notebook)))
+    unknown = sorted(set(passed) - declared)
+    if unknown:
+        raise FuchanError(
+            f"笔记本“{notebook.name}”的参数单元没有声明 {', '.join(unknown)}"
+            f"（声明的有：{', '.join(sorted(declared)) or '无'}）。请恢复笔记本的 parameters 单元"
+        )
+
+
+def execute_notebook(notebook: Path, run_dir: Path, parameters: dict, kernel: SharedKernel) -> float:
+    """Run one notebook in the shared kernel into run_dir/notebooks; seconds taken, or a
+    NotebookError saying in Chinese which cell failed and why."""
+    import json
+    import time
+
+    from fuchan_lib.core.exceptions import NotebookError
+    from fuchan_lib.core.run_folder import RunFolder
+
+    papermill = import_papermill_lean()
+    register_engine()
+    check_notebook_contract(notebook, parameters)
+    target = RunFolder(run_dir).notebooks / notebook.name
+    started = time.perf_counter()
+    kernel.reset()
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(target), parameters=parameters, progress_bar=False,
+            kernel_name=kernel.kernel_name, km=kernel.manager, start_timeout=120, engine_name=ENGINE,
+            request_save_on_cell_execute=False,  # written once at the end (and on an error)
+        )
+    except papermill.PapermillExecutionError as exc:
+        from fuchan_lib.run.notebook_messages import explained_error
+
+        explained = explained_error(json.loads(target.read_text(encoding="utf-8")))
+        raise NotebookError(
+            f"笔记本“{notebook.name}”的第{exc.exec_count}个代码单元出错："
+            + (explained or f"{exc.ename}: {exc.evalue}")
+        ) from exc
+    return time.perf_counter() - started

@@ -5,16 +5,11 @@ folder; each notebook takes it from there (`open_run`) and shows its part and wr
 and figures. Opened alone (JupyterLab, or papermill without a staged run) a notebook reads the
 ledgers itself through the same library calls, so it shows the same numbers.
 
-The hand-off is a pickle: it keeps every dtype exactly (categoricals, nullable integers,
-datetimes, the facts), needs no extra package and loads in milliseconds. It is private to one
-run: written by this process into a staging folder it created moments before, read by kernels
-of the same environment, and deleted before the run folder is moved into place, so there is
-no version drift or untrusted pickle to worry about.
+The hand-off is `run.transaction`'s (one pickle, private to the run).
 """
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,6 +18,7 @@ from fuchan_lib.core import schema
 from fuchan_lib.core.run_folder import RunFolder
 from fuchan_lib.core.params import Params, parse_date_text
 from fuchan_lib.run.prepare import Prepared, prepare
+from fuchan_lib.run.transaction import take_hand_off
 from fuchan_lib.stats.build import Built, Part, build_all
 
 
@@ -73,18 +69,11 @@ def save_table(run_dir: str | Path, filename: str, sheets: dict) -> Path:
     return write_tables_xlsx(sheets, RunFolder(run_dir).table(filename), percent_columns=schema.PERCENT_COLUMNS)
 
 
-def stage(folder: RunFolder, prepared: Prepared, built: Built) -> Path:
-    """Hand the run's inputs and parts to the notebooks of this run."""
-    with folder.staged_inputs.open("wb") as handle:
-        pickle.dump((prepared, built), handle, protocol=pickle.HIGHEST_PROTOCOL)
-    return folder.staged_inputs
-
-
 def _staged(folder: RunFolder, params_path: Path, as_of: date | None) -> tuple[Prepared, Built] | None:
-    if not folder.staged_inputs.is_file():
+    handed = take_hand_off(folder)
+    if handed is None:
         return None
-    with folder.staged_inputs.open("rb") as handle:
-        prepared, built = pickle.load(handle)
+    prepared, built = handed
     p = prepared.inputs.params
     if p.source is None or p.source.resolve() != params_path.resolve() or as_of not in (None, p.as_of):
         return None  # staged for another params file or date: read this one's ledgers instead
