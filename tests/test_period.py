@@ -10,7 +10,8 @@ from fuchan_lib.run.cli import main
 from fuchan_lib.core.exceptions import OutputExistsError, ParamsError
 from fuchan_lib.report.narrative import default_template_text
 from fuchan_lib.core.params import load_params
-from fuchan_lib.run.period import Quarter, edit_text, new_period, parse_quarter, retell_period_words
+from fuchan_lib.core.quarters import Quarter, parse_quarter
+from fuchan_lib.run.period import edit_text, new_period, retell_period_words
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "params" / "示例县_2023Q1.yaml"
@@ -188,3 +189,49 @@ def test_a_new_quarter_updates_period_words_in_the_narrative_and_flags_the_rest(
 )
 def test_period_words_table(old, new, target_old, target_new, line, expected):
     assert retell_period_words(line, old, new, target_old, target_new)[0] == expected
+
+
+def borrowed(county: Path, narrative: str = "示例县.md") -> Path:
+    """青石县's params copied from the example, as its comment once said to: 县名 changed, the
+    example's narrative (or a copy of it under `narrative`) still referenced."""
+    text = county.read_text(encoding="utf-8").replace("县名: 示例县", "县名: 青石县").replace(
+        "../narrative/示例县.md", f"../narrative/{narrative}")
+    if narrative != "示例县.md":
+        shutil.copy(NARRATIVE, county.parent.parent / "narrative" / narrative)
+    target = county.with_name("青石县_2023Q1.yaml")
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize("narrative, reason", [
+    ("示例县.md", "文件名是示例县的"),
+    ("青石县.md", "文中提到示例县"),  # renamed, but the text still names the example's firms
+])
+def test_another_countys_narrative_is_not_carried_into_the_new_period(county, narrative, reason):
+    source = borrowed(county, narrative)
+    summary = new_period(source, quarter="2023Q2")
+    params = load_params(county.with_name("青石县_2023Q2.yaml"))
+    assert params.narrative == "../narrative/青石县_2023Q2.md"
+    text = params.narrative_path.read_text(encoding="utf-8")
+    assert text == retell_period_words(default_template_text(), Quarter(2023, 1), Quarter(2023, 2),
+                                       date(2023, 3, 31), date(2023, 6, 30))[0]
+    assert "示例" not in text
+    assert reason in summary and "没有沿用" in summary and "青石县自己的叙述模板" in summary
+    assert not (county.parent.parent / "narrative" / "示例县_2023Q2.md").exists()
+
+
+def test_a_countys_own_narrative_is_still_copied_forward(county):
+    own = county.parent.parent / "narrative" / "青石县.md"
+    source = borrowed(county, "青石县.md")
+    own.write_text("# 基本情况\n青石县宏达建材有限公司稳定生产。\n", encoding="utf-8")
+    new_period(source, quarter="2023Q2")
+    copy = county.parent.parent / "narrative" / "青石县_2023Q2.md"
+    assert copy.read_text(encoding="utf-8") == own.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2024Q1", Quarter(2024, 1)), ("2024q3", Quarter(2024, 3)), ("2024年二季度", Quarter(2024, 2)),
+    ("2024年第四季度", Quarter(2024, 4)), ("2024年第1季度", Quarter(2024, 1)),
+])
+def test_a_quarter_is_read_as_statisticians_write_it(text, expected):
+    assert parse_quarter(text) == expected

@@ -10,7 +10,7 @@ from fuchan_lib.core.params import Params
 from fuchan_lib.core.wording import format_date
 from fuchan_lib.ingest.inputs import Inputs, run_params
 from fuchan_lib.run.prepare import prepare_from, validate_narrative
-from fuchan_lib.stats.audit import AuditReport
+from fuchan_lib.stats.audit import MENTION_OTHER_COUNTY, AuditReport
 from fuchan_lib.stats.facts import indicator_omissions
 
 RATE_BASIS_TEXT = {"需复工": "已复工 ÷ 节后需复工", "含正常生产": "（春节期间正常生产 + 已复工）÷（企业总数 − 长期停产）"}
@@ -32,7 +32,8 @@ def summarise(inputs: Inputs, report: AuditReport, as_of_given: bool = False,
     industry, service = inputs.industry, inputs.service
     scales = industry[schema.SCALE].value_counts()
     categories = service[schema.CATEGORY].value_counts()
-    lines = describe_choices(p, as_of_given)
+    lines = [f"警告：{f.message}" for f in report.warnings if f.rule == MENTION_OTHER_COUNTY]
+    lines += describe_choices(p, as_of_given)
     lines.append("读取的台账（工作表、表头行，以及每一列从哪一列读入）：")
     lines.extend(layout.describe() for layout in inputs.layouts.values())
     lines += [

@@ -18,7 +18,10 @@ Two modes:
   another year it is taken from a table of 春节 dates. The narrative template is copied to
   `<its stem>_<季度>.md` beside it (示例县.md -> 示例县_2023Q2.md) and the new params point at
   the copy. File name: the quarter in the name replaced (示例县_2023Q1_0222.yaml ->
-  示例县_2023Q2.yaml), or appended when the name has none.
+  示例县_2023Q2.yaml), or appended when the name has none. A template that is another
+  county's (named after it, or naming it: a county set up from the example's params) is not
+  carried forward: the new period gets the county's own copy of the built-in template,
+  `<县名>_<季度>.md`, and the summary says so.
 
 In both modes, comments on a changed line that name the old date ("1月份数据", "3月底",
 "2022年末") and the header's "2023年一季度" are updated to the new period.
@@ -28,28 +31,16 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from fuchan_lib.core.exceptions import OutputExistsError, ParamsError
 from fuchan_lib.core.params import Params, load_params
+from fuchan_lib.core.quarters import (QUARTER_WORDS, SPRING_FESTIVALS, Quarter, parse_quarter,
+                                      quarter_dates, quarter_of)
 from fuchan_lib.core.text import atomic_write
 from fuchan_lib.core.wording import format_date
 
-# 春节 (正月初一) by year, for a new quarter in another year
-SPRING_FESTIVALS = {
-    2020: date(2020, 1, 25), 2021: date(2021, 2, 12), 2022: date(2022, 2, 1),
-    2023: date(2023, 1, 22), 2024: date(2024, 2, 10), 2025: date(2025, 1, 29),
-    2026: date(2026, 2, 17), 2027: date(2027, 2, 6), 2028: date(2028, 1, 26),
-    2029: date(2029, 2, 13), 2030: date(2030, 2, 3), 2031: date(2031, 1, 23),
-    2032: date(2032, 2, 11), 2033: date(2033, 1, 31), 2034: date(2034, 2, 19),
-    2035: date(2035, 2, 8),
-}
-QUARTER_WORDS = "一二三四"
-DAYS_AFTER_FESTIVAL = 7  # a Q1 as-of date is at least this long after 春节
-
-_QUARTER = re.compile(r"^\s*(\d{4})\s*[Qq]\s*([1-4])\s*$")
 _STEM = re.compile(r"^(?P<prefix>.*?)(?P<quarter>\d{4}[Qq][1-4])(?:_\d{4})?$")
 # a top-level `键: 值  # 注释` line; the value may be quoted
 _LINE = re.compile(
@@ -60,46 +51,6 @@ _LINE = re.compile(
 DATE_KEYS = ("名录截止日期", "春节", "截止日期", "报告日期", "目标截止", "指标期末")
 OPTIONAL_DATE_KEYS = ("目标截止", "指标期末")
 NARRATIVE_KEY = "叙述模板"
-
-
-@dataclass(frozen=True)
-class Quarter:
-    year: int
-    number: int
-
-    def __str__(self) -> str:
-        return f"{self.year}Q{self.number}"
-
-    @property
-    def words(self) -> str:
-        return f"{self.year}年{QUARTER_WORDS[self.number - 1]}季度"
-
-    @property
-    def end(self) -> date:
-        return month_end(self.year, 3 * self.number)
-
-    @property
-    def previous_end(self) -> date:
-        return date(self.year, 3 * self.number - 2, 1) - timedelta(days=1)
-
-
-def parse_quarter(text: str) -> Quarter:
-    """'2023Q2' -> Quarter(2023, 2); anything else is a Chinese ParamsError."""
-    match = _QUARTER.match(text or "")
-    if not match:
-        raise ParamsError(
-            f"季度“{text}”的写法不对：应写成“年份Q季度”，季度为1到4，例如 2023Q2"
-        )
-    return Quarter(int(match.group(1)), int(match.group(2)))
-
-
-def quarter_of(day: date) -> Quarter:
-    return Quarter(day.year, (day.month - 1) // 3 + 1)
-
-
-def month_end(year: int, month: int) -> date:
-    first_of_next = date(year + month // 12, month % 12 + 1, 1)
-    return first_of_next - timedelta(days=1)
 
 
 # --- text editing --------------------------------------------------------------------------
@@ -192,18 +143,7 @@ def _quarter_dates(params: Params, quarter: Quarter) -> tuple[dict[str, date], l
             festival = SPRING_FESTIVALS[quarter.year]
         else:
             notes.append(f"{quarter.year}年的春节日期未知，春节仍为 {festival}，请手动修改")
-    as_of = date(quarter.year, 3 * quarter.number - 1, 15)
-    if quarter.number == 1 and as_of < festival + timedelta(days=DAYS_AFTER_FESTIVAL):
-        as_of = festival + timedelta(days=DAYS_AFTER_FESTIVAL)
-    dates = {
-        "名录截止日期": quarter.previous_end,
-        "春节": festival,
-        "截止日期": as_of,
-        "报告日期": as_of + timedelta(days=1),
-        "目标截止": quarter.end,
-        "指标期末": as_of.replace(day=1) - timedelta(days=1),
-    }
-    return dates, notes
+    return quarter_dates(quarter, festival), notes
 
 
 def _relative(path: Path, start: Path) -> str:
@@ -218,13 +158,33 @@ def _refuse_existing(path: Path, what: str) -> None:
         )
 
 
-def _narrative_target(params: Params, params_path: Path, quarter: Quarter) -> Path:
+def _narrative_target(params: Params, params_path: Path, quarter: Quarter, own_copy: bool) -> Path:
+    """Beside the current template, named after it; `own_copy` (the current one is another
+    county's, or there is none): named after this county."""
     current = params.narrative_path
-    if current is not None:
+    if current is not None and not own_copy:
         return current.parent / f"{_quarter_name(current.stem, quarter)}{current.suffix}"
-    folder = params_path.parent
+    folder = current.parent if current is not None else params_path.parent
     folder = folder.parent / "narrative" if folder.resolve().name == "params" else folder
     return folder / f"{params.county}_{quarter}.md"
+
+
+def foreign_template(params: Params) -> str | None:
+    """Why the params' narrative template is another county's ("文件名是示例县的"), or None: a
+    new county that started from another's params must not carry that county's text forward."""
+    from fuchan_lib.report.narrative import template_lines
+    from fuchan_lib.run.prepare import counties_beside
+    from fuchan_lib.stats.mentions import other_places, template_county
+
+    current = params.narrative_path
+    if current is None or not current.is_file():
+        return None
+    owner = template_county(current)
+    if owner is not None and owner != params.county:
+        return f"文件名是{owner}的"
+    lines = [(line.number, line.text) for line in template_lines(current.read_text(encoding="utf-8-sig"))]
+    places = other_places(lines, params.county, tuple(counties_beside(params.source)))
+    return f"文中提到{'、'.join(places)}" if places else None
 
 
 # words that belong to the first quarter only: a line with them is flagged in another quarter
@@ -263,11 +223,11 @@ def retell_period_words(text: str, old: Quarter, new: Quarter, old_target: date 
     return "".join(out), updated, to_rewrite
 
 
-def _narrative_text(params: Params) -> str:
+def _narrative_text(params: Params, own_copy: bool) -> str:
     from fuchan_lib.report.narrative import default_template_text
 
     current = params.narrative_path
-    if current is None:
+    if current is None or own_copy:
         return default_template_text()
     if not current.is_file():
         raise ParamsError(
@@ -277,7 +237,7 @@ def _narrative_text(params: Params) -> str:
     return current.read_text(encoding="utf-8-sig")
 
 
-def _write_validated(text: str, target: Path) -> None:
+def write_validated(text: str, target: Path) -> None:
     """Write under a temporary name, load it as params, then rename; clean up on failure."""
     with atomic_write(target) as temporary:
         temporary.write_text(text, encoding="utf-8")
@@ -307,7 +267,7 @@ def new_period(
     }
     notes: list[str] = []
     narrative: Path | None = None
-    header = None
+    header = foreign = None
     if as_of is not None:
         current = quarter_of(params.as_of)
         if quarter_of(as_of) != current:
@@ -328,7 +288,8 @@ def new_period(
         new_dates = {k: v for k, v in new_dates.items()
                      if k not in OPTIONAL_DATE_KEYS + ("报告日期",) or old_dates[k] is not None}
         target = params_path.with_name(_quarter_name(stem, new_quarter) + suffix)
-        narrative = _narrative_target(params, params_path, new_quarter)
+        foreign = foreign_template(params)
+        narrative = _narrative_target(params, params_path, new_quarter, foreign is not None)
         label = f"{new_quarter.words}的"
         header = (quarter_of(params.as_of).words, new_quarter.words)
     _refuse_existing(target, "参数文件")
@@ -345,18 +306,27 @@ def new_period(
     if narrative is not None:
         relative = _relative(narrative, target.parent)
         changes[NARRATIVE_KEY] = relative
-        lines.append(f"  {NARRATIVE_KEY}：{params.narrative or '（内置默认模板）'} → {relative}"
-                     "（已复制，请改写本季度的工作措施、存在的问题和下步工作打算）")
+        if foreign is not None:
+            lines.append(f"  {NARRATIVE_KEY}：{params.narrative} → {relative}（原叙述模板是其他县的：{foreign}，"
+                         f"没有沿用；已按内置默认模板生成{params.county}自己的叙述模板，请补写本县的工作措施、"
+                         "存在的问题和下步工作打算）")
+        else:
+            lines.append(f"  {NARRATIVE_KEY}：{params.narrative or '（内置默认模板）'} → {relative}"
+                         "（已复制，请改写本季度的工作措施、存在的问题和下步工作打算）")
     if unchanged:
         lines.append(f"未改：{'；'.join(unchanged)}。")
     lines.append("台账路径未改：请把本期台账放在原路径，或修改“数据”下的路径。")
     lines += [f"请注意：{note}。" for note in notes]
 
     new_text = edit_text(text, changes, header=header)
-    narrative_text = _narrative_text(params) if narrative is not None else ""
+    own_copy = foreign is not None or params.narrative_path is None
+    narrative_text = _narrative_text(params, own_copy) if narrative is not None else ""
     if narrative is not None:
+        # the built-in template is worded for the first quarter (目标 by the end of March)
+        old_quarter = Quarter(new_quarter.year, 1) if own_copy else quarter_of(params.as_of)
+        old_target = Quarter(new_quarter.year, 1).end if own_copy else params.target_end
         narrative_text, updated, to_rewrite = retell_period_words(
-            narrative_text, quarter_of(params.as_of), new_quarter, params.target_end,
+            narrative_text, old_quarter, new_quarter, old_target,
             new_dates.get("目标截止", params.target_end))
         if updated:
             lines.append("叙述模板中已改为新一期的说法（请核对）：")
@@ -371,7 +341,7 @@ def new_period(
             with narrative.open("x", encoding="utf-8") as handle:  # "x": never overwrite
                 handle.write(narrative_text)
             written_narrative = True
-        _write_validated(new_text, target)
+        write_validated(new_text, target)
     except BaseException:
         if written_narrative:
             narrative.unlink()

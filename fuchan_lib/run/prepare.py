@@ -6,6 +6,7 @@ each input is read and audited once per run (DESIGN §1).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,14 +29,35 @@ def audit_inputs(inputs: Inputs, previous_resumed: dict[str, int] | None = None)
 
 
 def narrative_mentions(inputs: Inputs) -> list:
-    """Warnings for firms the narrative template names (see stats.mentions)."""
+    """Warnings for the other counties and the firms the narrative template names (see
+    stats.mentions); other counties first, as `check` prints them first."""
     from fuchan_lib.report.narrative import read_template, template_lines
-    from fuchan_lib.stats.mentions import firm_mentions
+    from fuchan_lib.stats.mentions import firm_mentions, other_county_findings
 
     p = inputs.params
     text, name = read_template(p.narrative_path)
     lines = [(line.number, line.text) for line in template_lines(text)]
-    return firm_mentions(lines, [inputs.industry, inputs.service], p.as_of, p.county, name)
+    others = tuple(c for c in counties_beside(p.source) if c != p.county)
+    return (other_county_findings(lines, p.county, name, p.narrative_path, others)
+            + firm_mentions(lines, [inputs.industry, inputs.service], p.as_of, p.county, name, others))
+
+
+_COUNTY_LINE = re.compile(r"^\s*(?:-\s*)?(?:县名|名称)\s*:\s*['\"]?([^\s#'\"]+)", re.MULTILINE)
+
+
+def counties_beside(params_path: Path | None) -> list[str]:
+    """The 县名 of every params file in the folder of `params_path` (and the counties a city
+    params file there lists): names another county's text would carry into this one."""
+    if params_path is None:
+        return []
+    names: dict[str, None] = {}
+    for path in sorted(Path(params_path).parent.glob("*.y*ml")):
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # not a params file we can read: it names no county
+        names.update(dict.fromkeys(m for m in _COUNTY_LINE.findall(text) if m[-1] in "县区市旗"))
+    return list(names)
 
 
 @dataclass(frozen=True)

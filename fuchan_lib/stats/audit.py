@@ -152,6 +152,7 @@ FEWER_RESUMED = "已复工企业少于上次"
 MENTION_UNKNOWN = "叙述中的企业不在台账中"
 ACK_UNUSED = "审核说明用不上"
 MENTION_NOT_RESUMED = "叙述说在生产的企业未复工"
+MENTION_OTHER_COUNTY = "叙述提到其他县"
 
 
 def _day(row: pd.Series) -> str:
@@ -238,7 +239,7 @@ def audit(
     """Run every rule on every ledger; compare resumed counts with the previous run if given.
     `extra`: findings made elsewhere (the narrative's firm names), acknowledged the same way."""
     warning_rules = [r.name for r in RULES if r.level == WARNING] + [
-        FEWER_RESUMED, MENTION_UNKNOWN, MENTION_NOT_RESUMED]
+        FEWER_RESUMED, MENTION_UNKNOWN, MENTION_NOT_RESUMED, MENTION_OTHER_COUNTY]
     for ack in params.acknowledged:
         if ack.rule not in warning_rules:
             hint = did_you_mean(ack.rule, warning_rules)
