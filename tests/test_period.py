@@ -40,8 +40,10 @@ def test_a_new_quarter_moves_the_dates_and_keeps_the_comments(county):
     target = county.with_name("示例县_2023Q2.yaml")
     assert summary.splitlines()[-1] == str(target)
     assert changed_lines(county, target) == [
-        ("# 示例县 2023年一季度 复工复产周报参数。每季度复制一份，改日期和叙述模板即可。",
-         "# 示例县 2023年二季度 复工复产周报参数。每季度复制一份，改日期和叙述模板即可。"),
+        ("# 示例县 2023年一季度 复工复产周报参数（示例）。本县第一次使用请运行 fuchan 新县 县名，生成本县自己的参数文件，"
+         "不要复制本文件；下一期用 fuchan new-period。",
+         "# 示例县 2023年二季度 复工复产周报参数（示例）。本县第一次使用请运行 fuchan 新县 县名，生成本县自己的参数文件，"
+         "不要复制本文件；下一期用 fuchan new-period。"),
         ("名录截止日期: 2022-12-31      # 报告中“截至2022年末”",
          "名录截止日期: 2023-03-31      # 报告中“截至2023年3月31日”"),
         ("截止日期: 2023-02-15          # “截至目前”：复工日期不晚于此日的企业算已复工",

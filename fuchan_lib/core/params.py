@@ -299,7 +299,7 @@ def _suggested_missing(errors: list[dict], root: type[BaseModel]) -> set[tuple]:
 
 def load_params(path: str | Path) -> Params:
     """Read and validate a params YAML; every problem becomes one Chinese ParamsError."""
-    return load_model(path, Params, "请检查路径，或先用示例 params/示例县_2023Q1.yaml 复制一份")
+    return load_model(path, Params, "请检查路径；本县第一次使用时，用 fuchan 新县 县名 生成参数文件")
 
 
 def load_model(path: str | Path, model: type[StrictModel], missing_hint: str):

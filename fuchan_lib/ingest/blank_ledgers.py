@@ -40,7 +40,7 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 # what each column means and an example value; required/allowed values come from `schema`
 _MEANING: dict[str, tuple[str, str]] = {
-    schema.NAME: ("企业（单位）的全称，与营业执照一致；一行填一户企业", "示例县宏达建材有限公司"),
+    schema.NAME: ("企业（单位）的全称，与营业执照一致；一行填一户企业", "××县××建材有限公司"),
     schema.CREDIT_CODE: (
         "18位统一社会信用代码（营业执照上的代码）。填写后按它识别企业，同一代码不能出现两次",
         "91360000MA35L8K2XF",
@@ -243,7 +243,7 @@ def _fill_notes_sheet(sheet: Worksheet, kind: str, columns, towns) -> None:
         cell.font = Font(bold=True, size=14) if bold else Font()
         row += 1
     row += 1
-    for j, label in enumerate(("列名", "含义", "是否必填", "可填的值", "示例"), start=1):
+    for j, label in enumerate(("列名", "含义", "是否必填", "可填的值", "填写样例"), start=1):
         cell = sheet.cell(row=row, column=j, value=label)
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
     for column in columns:

@@ -91,8 +91,14 @@ def _list(args) -> int:
     from fuchan_lib.run.history import format_runs, list_runs
 
     path = _params_path(args.params)
-    params = load_city_params(path) if is_city_params(path) else load_params(path)
-    print(format_runs(list_runs(params.output_path, include_failed=True)))
+    city = is_city_params(path)
+    params = load_city_params(path) if city else load_params(path)
+    runs = list_runs(params.output_path, include_failed=True)
+    if args.params:  # a county's (or city's) params: its own runs, not its neighbours' in the folder
+        name = params.city if city else params.county
+        runs = [r for r in runs if r.manifest.county == name]
+        print(f"{name}的运行（输出文件夹：{params.output_path}）：")
+    print(format_runs(runs))
     return 0
 
 
@@ -124,6 +130,21 @@ def _new_period(args) -> int:
     return 0
 
 
+def _new_county_arguments(parser) -> None:
+    parser.add_argument("county", metavar="县名", help="本县（市、区、旗）的名称，如 青石县")
+    parser.add_argument("--期", "--quarter", dest="quarter", metavar="季度",
+                        help="第一期的季度，如 2024Q1 或 2024年一季度（默认：今天所在的季度）")
+    parser.add_argument("--文件夹", "--folder", dest="folder", metavar="文件夹", default=".",
+                        help="项目文件夹：在其中的 params/、narrative/、台账/ 下生成（默认：当前文件夹）")
+
+
+def _new_county(args) -> int:
+    from fuchan_lib.run.new_county import new_county
+
+    print(new_county(args.county, period=args.quarter, folder=Path(args.folder)))
+    return 0
+
+
 def _lab_arguments(parser) -> None:
     _params_argument(parser)
     parser.add_argument("--port", type=int, metavar="端口", help="端口（默认：8888 起第一个空闲的）")
@@ -148,11 +169,13 @@ def _rollup(args) -> int:
 
 
 COMMANDS: dict[str, Command] = {c.name: c for c in (
+    Command("新县", "为本县生成第一期的参数文件、叙述模板和台账文件夹（不沿用示例县的内容）",
+            "fuchan 新县 青石县 --期 2024Q1", _new_county_arguments, _new_county, aliases=("init",)),
     Command("check", "读取并审核台账，列出全部问题并存成 .xlsx 清单（不生成报告）",
             f"fuchan check {EXAMPLE_PARAMS}", _check_arguments, _check),
     Command("run", "生成本周的图表、附表和公文格式的报告（先做 check 的全部检查）",
             f"fuchan run {EXAMPLE_PARAMS} --as-of 2023-02-22", _run_arguments, _run),
-    Command("list", "列出输出文件夹中的历次运行（含失败的）",
+    Command("list", "列出本县（写了参数文件时）或输出文件夹中全部的历次运行（含失败的）",
             f"fuchan list {EXAMPLE_PARAMS}", _params_argument, _list),
     Command("template", "生成空白台账模板，发给乡镇填写",
             "fuchan template 台账模板 --params " + EXAMPLE_PARAMS, _template_arguments, _template),

@@ -198,6 +198,30 @@ def check_notebook_contract(notebook: Path, passed: dict) -> None:
         )
 
 
+def with_parameter_defaults(book: dict, values: dict) -> bool:
+    """Set the defaults of the notebook's parameters cell to `values` (lines `name = …` whose
+    name `values` gives; comments kept); False when it has no parameters cell. A run's copy
+    then shows this run's params, not the example's the shipped notebook names."""
+    import json
+
+    for cell in book["cells"]:
+        if "parameters" not in cell.get("metadata", {}).get("tags", []):
+            continue
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        lines = []
+        for line in source.splitlines(keepends=True):
+            name, _, rest = line.partition("=")
+            if rest and name.strip() in values:
+                comment = rest[rest.index("#"):].rstrip("\n") if "#" in rest else ""
+                end = "\n" if line.endswith("\n") else ""
+                line = f"{name.strip()} = {json.dumps(values[name.strip()], ensure_ascii=False)}"
+                line += f"  {comment}{end}" if comment else end
+            lines.append(line)
+        cell["source"] = "".join(lines) if isinstance(cell["source"], str) else lines
+        return True
+    return False
+
+
 def execute_notebook(notebook: Path, run_dir: Path, parameters: dict, kernel: SharedKernel) -> float:
     """Run one notebook in the shared kernel into run_dir/notebooks; seconds taken, or a
     NotebookError saying in Chinese which cell failed and why."""
@@ -208,14 +232,20 @@ def execute_notebook(notebook: Path, run_dir: Path, parameters: dict, kernel: Sh
     from fuchan_lib.core.run_folder import RunFolder
 
     papermill = import_papermill_lean()
+    import nbformat  # after papermill_lean (it keeps rfc3987-syntax out)
+
     register_engine()
     check_notebook_contract(notebook, parameters)
     target = RunFolder(run_dir).notebooks / notebook.name
     started = time.perf_counter()
     kernel.reset()
+    book = nbformat.read(notebook, as_version=4)
+    with_parameter_defaults(book, parameters)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(book, target)  # the run's copy, run in place (papermill records its path)
     try:
         papermill.execute_notebook(
-            str(notebook), str(target), parameters=parameters, progress_bar=False,
+            str(target), str(target), parameters=parameters, progress_bar=False,
             kernel_name=kernel.kernel_name, km=kernel.manager, start_timeout=120, engine_name=ENGINE,
             request_save_on_cell_execute=False,  # written once at the end (and on an error)
         )

@@ -70,14 +70,10 @@ def weekly_notebook_template() -> Path:
 
 def _with_params(book: dict, params_ref: str) -> dict:
     """The notebook with params_path set in its parameters cell (the only change)."""
-    for cell in book["cells"]:
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            lines = "".join(cell["source"]).splitlines(keepends=True)
-            cell["source"] = [
-                f"params_path = {json.dumps(params_ref, ensure_ascii=False)}  # 参数文件\n"
-                if line.startswith("params_path") else line for line in lines
-            ]
-            return book
+    from fuchan_lib.run.kernel import with_parameter_defaults
+
+    if with_parameter_defaults(book, {"params_path": params_ref}):
+        return book
     raise FuchanError(f"笔记本“{WEEKLY_NOTEBOOK}”没有 parameters 单元，无法填入参数文件。"
                       "请恢复笔记本的 parameters 单元")
 

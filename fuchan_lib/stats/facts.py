@@ -156,7 +156,7 @@ def general_facts(params: Params) -> FactSet:
     facts = FactSet()
     facts.text("县名", params.county, "县名")
     facts.text("县级", county_level(params.county),
-               "县、区、市或旗（由县名末字定，东湖区为“区”）：模板中写“全{县级}”“{县级}人民政府”")
+               "县、区、市或旗（由县名末字定：××区为“区”，××县为“县”）：模板中写“全{县级}”“{县级}人民政府”")
     facts.text("报告单位", params.organisation, "报告单位")
     facts.text("主送机关", params.addressee, "主送机关")
     facts.text("名录截止", directory_date_text(params.directory_date), "名录截止日期（文字）")

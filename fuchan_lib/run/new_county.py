@@ -1,0 +1,137 @@
+"""`fuchan 新县 县名`: a county's first params file, narrative template and ledger folder.
+
+A county that starts by copying the example's params keeps the example's narrative, and with it
+the example's firms and facts. This writes the county's own files instead, from built-in
+templates that name no firm and state no fact:
+
+- `params/<县名>_<期>.yaml`, every line commented, dates from the quarter's calendar
+  (core.quarters), 数据 pointing at `台账/<县名>/`;
+- `narrative/<县名>.md`, the built-in narrative (its period words moved to the quarter);
+- `台账/<县名>/`, with the blank ledgers of `fuchan template` unless ledgers are already there.
+
+Nothing that exists is overwritten: every target is checked before anything is written, and a
+failure removes what this call wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from fuchan_lib.core.exceptions import OutputExistsError, ParamsError
+from fuchan_lib.core.quarters import SPRING_FESTIVALS, Quarter, parse_quarter, quarter_dates, quarter_of
+from fuchan_lib.core.wording import format_date
+from fuchan_lib.stats.facts import COUNTY_LEVELS, county_level
+
+PARAMS_TEMPLATE = "params_new_county.yaml"
+LEDGER_ROOT = "台账"
+LEDGER_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".csv")
+_NOT_IN_NAME = re.compile(r"[\s/\\:*?\"<>|.{}\[\]#]")
+
+
+def check_county_name(name: str) -> str:
+    """The county's name as typed, trimmed; a ParamsError when it cannot name a county and the
+    files made from it (no path characters, no spaces, ends in 县/区/市/旗)."""
+    name = (name or "").strip()
+    if not name:
+        raise ParamsError("请写县名，例如：fuchan 新县 青石县")
+    bad = sorted(set(_NOT_IN_NAME.findall(name)))
+    if bad:
+        shown = "、".join("空格" if c.isspace() else f"“{c}”" for c in bad)
+        raise ParamsError(f"县名“{name}”中有{shown}，县名只能是文字（它也是文件名的一部分），例如：青石县")
+    if len(name) < 2 or name[-1] not in COUNTY_LEVELS:
+        raise ParamsError(f"县名“{name}”应是完整的县（市、区、旗）名，以“县”“区”“市”或“旗”结尾")
+    return name
+
+
+def _festival(quarter: Quarter) -> date:
+    if quarter.year not in SPRING_FESTIVALS:
+        years = f"{min(SPRING_FESTIVALS)}–{max(SPRING_FESTIVALS)}"
+        raise ParamsError(f"不知道{quarter.year}年的春节日期（程序知道{years}年的），"
+                          "请选这些年份的季度，生成后再改参数文件中的“春节”")
+    return SPRING_FESTIVALS[quarter.year]
+
+
+def params_text(county: str, quarter: Quarter, ledgers: str, narrative: str) -> str:
+    """The new params file: the built-in commented template filled for this county and quarter."""
+    dates = quarter_dates(quarter, _festival(quarter))
+    template = resources.files("fuchan_lib").joinpath(f"resources/{PARAMS_TEMPLATE}")
+    return template.read_text(encoding="utf-8").format(
+        county=county, period_words=quarter.words, organisation=f"{county}工业和信息化局",
+        level=county_level(county), ledgers=ledgers, ledger_folder=ledgers.removeprefix("../"), narrative=narrative,
+        target_month=dates["目标截止"].month, indicator_month=dates["指标期末"].month,
+        **{key: day.isoformat() for key, day in dates.items()})
+
+
+def narrative_text(county: str, quarter: Quarter) -> tuple[str, list[str]]:
+    """The built-in narrative for this county and quarter, and the lines to rewrite."""
+    from fuchan_lib.report.narrative import default_template_text
+    from fuchan_lib.run.period import retell_period_words
+
+    text = default_template_text().replace(
+        "内置默认叙述模板：", f"{county}的叙述模板（由 fuchan 新县 从内置默认模板生成）：", 1)
+    first = Quarter(quarter.year, 1)
+    text, _, to_rewrite = retell_period_words(text, first, quarter, first.end, quarter.end)
+    return text, to_rewrite
+
+
+def _has_ledgers(folder: Path) -> bool:
+    return folder.is_dir() and any(p.suffix.lower() in LEDGER_SUFFIXES and not p.name.startswith("~$")
+                                   for p in folder.iterdir())
+
+
+def new_county(name: str, *, period: str | None = None, folder: Path = Path("."),
+               today: date | None = None) -> str:
+    """Write the county's params, narrative and ledger folder under `folder`; return a Chinese
+    summary (what was written, what to do next) whose last line is the params file."""
+    from fuchan_lib.ingest.blank_ledgers import TEMPLATE_KINDS, write_templates
+    from fuchan_lib.run.period import write_validated
+
+    county = check_county_name(name)
+    quarter = parse_quarter(period) if period else quarter_of(today or date.today())
+    folder = Path(folder)
+    params = folder / "params" / f"{county}_{quarter}.yaml"
+    narrative = folder / "narrative" / f"{county}.md"
+    ledgers = folder / LEDGER_ROOT / county
+    for path, what in ((params, "参数文件"), (narrative, "叙述模板")):
+        if path.exists():
+            raise OutputExistsError(f"{what}“{path}”已存在，为免覆盖，没有生成新县的文件。"
+                                    f"如要重新生成，请先把它移走或改名；接着用已有的参数文件即可：fuchan check {params}")
+    blank = not _has_ledgers(ledgers)
+    text = params_text(county, quarter, f"../{LEDGER_ROOT}/{county}", f"../narrative/{county}.md")
+    story, to_rewrite = narrative_text(county, quarter)
+
+    written: list[Path] = []
+    try:
+        if blank:
+            written += write_templates(ledgers)
+        narrative.parent.mkdir(parents=True, exist_ok=True)
+        with narrative.open("x", encoding="utf-8") as handle:  # "x": never overwrite
+            handle.write(story)
+        written.append(narrative)
+        params.parent.mkdir(parents=True, exist_ok=True)
+        write_validated(text, params)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    lines = [f"已为{county}生成{quarter.words}的周报文件（由内置模板生成，不含任何企业名称和事例）：",
+             f"  参数文件：{params}（截止日期 {format_date(quarter_dates(quarter, _festival(quarter))['截止日期'])}，"
+             "请核对报告单位、春节和截止日期）",
+             f"  叙述模板：{narrative}（内置默认模板；【待补充】处和工作措施等请按本县情况改写）"]
+    if blank:
+        lines.append(f"  台账文件夹：{ledgers}（空白台账：{'、'.join(f'{k}.xlsx' for k in TEMPLATE_KINDS)}，"
+                     "可发给乡镇填写，或换成乡镇报来的台账）")
+    else:
+        lines.append(f"  台账文件夹：{ledgers}（已有台账，没有放空白模板；文件名与参数文件“数据”中的不同时请改参数文件）")
+    if to_rewrite:
+        lines.append("  叙述模板中以下各行是一季度的说法，须改写：")
+        lines += [f"    {line}" for line in to_rewrite]
+    lines += ["下一步：",
+              f"  1. 把本周的台账放进 {ledgers}（文件名与参数文件“数据”中写的一致）；",
+              f"  2. fuchan check {params}    （读台账、做审核，列出要改的地方）；",
+              f"  3. fuchan run {params}      （生成报告）。",
+              str(params)]
+    return "\n".join(lines)
