@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from fuchan_lib.core.exceptions import OutputExistsError, ParamsError
+from fuchan_lib.core.names import name_problem, visible
 from fuchan_lib.core.quarters import SPRING_FESTIVALS, Quarter, parse_quarter, quarter_dates, quarter_of
 from fuchan_lib.core.wording import format_date
 from fuchan_lib.stats.facts import COUNTY_LEVELS, county_level
@@ -28,21 +29,24 @@ from fuchan_lib.stats.facts import COUNTY_LEVELS, county_level
 PARAMS_TEMPLATE = "params_new_county.yaml"
 LEDGER_ROOT = "台账"
 LEDGER_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".csv")
-_NOT_IN_NAME = re.compile(r"[\s/\\:*?\"<>|.{}\[\]#]")
+_NOT_IN_NAME = re.compile(r"[\s{}\[\]#,&*!%@`'\"]")  # spaces, and what YAML reads as syntax
 
 
 def check_county_name(name: str) -> str:
     """The county's name as typed, trimmed; a ParamsError when it cannot name a county and the
-    files made from it (no path characters, no spaces, ends in 县/区/市/旗)."""
+    files made from it: core.names' test (no path characters …), and no spaces or characters
+    YAML reads as syntax, ending in 县/区/市/旗."""
     name = (name or "").strip()
-    if not name:
-        raise ParamsError("请写县名，例如：fuchan 新县 青石县")
-    bad = sorted(set(_NOT_IN_NAME.findall(name)))
-    if bad:
-        shown = "、".join("空格" if c.isspace() else f"“{c}”" for c in bad)
-        raise ParamsError(f"县名“{name}”中有{shown}，县名只能是文字（它也是文件名的一部分），例如：青石县")
-    if len(name) < 2 or name[-1] not in COUNTY_LEVELS:
-        raise ParamsError(f"县名“{name}”应是完整的县（市、区、旗）名，以“县”“区”“市”或“旗”结尾")
+    problem = name_problem(name)
+    if problem is None:
+        bad = sorted(set(_NOT_IN_NAME.findall(name)), key=name.index)
+        if bad:
+            shown = "、".join("空格" if c.isspace() else f"“{c}”" for c in bad)
+            problem = f"中有{shown}，县名只能是文字（它也是文件名的一部分），请删去"
+        elif len(name) < 2 or name[-1] not in COUNTY_LEVELS:
+            problem = "应是完整的县（市、区、旗）名，以“县”“区”“市”或“旗”结尾"
+    if problem is not None:
+        raise ParamsError(f"县名“{visible(name)}”{problem}。写法如：fuchan 新县 本县县名 --期 2024Q1")
     return name
 
 
