@@ -595,25 +595,36 @@ def test_fit_widths(natural, minimum, total, widths):
 
 
 def test_attachment_table_fills_the_text_width_numbers_right_and_whole(tmp_path):
-    trades = ["规上服务业·水利、环境和公共设施管理业", "规上服务业·居民服务、修理和其他服务业", "大个体·零售业"]
-    header = ("类别·行业", "企业总数", "春节期间正常", "长期停产停业", "节后需复工", "已复工", "复工率")
-    rows = [(t, "1077", "123", "52", "902", "792", "100.0%") for t in trades]
-    path = write_gongwen([Table(header, rows)], tmp_path / "t.docx", title="t", author="a")
+    # "\n" marks where a header or a trade may break (report.document.BREAKS)
+    trades = ["水利、环境和\n公共设施管理业", "居民服务、修理和\n其他服务业", "零售业"]
+    header = ("类别", "行业", "企业\n总数", "春节期间\n正常", "长期停产\n停业", "节后\n需复工", "已复工", "复工率")
+    rows = [("规上服务业", t, "1077", "123", "52", "902", "792", "100.0%") for t in trades]
+    path = write_gongwen([Table(header, rows, merge_first_column=True, smallest_font_pt=10.5)],
+                         tmp_path / "t.docx", title="t", author="a")
     tbl = Document(str(path)).tables[0]._tbl
     widths = [int(g.get(qn("w:w"))) for g in tbl.iter(qn("w:gridCol"))]
     assert abs(sum(widths) - round(156 / 25.4 * 1440)) <= len(widths)  # the full 版心 (8844 twips)
     body = tbl.findall(qn("w:tr"))[1:]
     aligns = [[tc.find(f"{W}p/{W}pPr/{W}jc").get(qn("w:val")) for tc in tr.findall(qn("w:tc"))]
               for tr in body]
-    assert aligns == [["left"] + ["right"] * 6] * 3
+    assert aligns == [["left", "left"] + ["right"] * 6] * 3
     for tr in body:  # numbers are never wrapped
-        assert all(c.find(f".//{W}br") is None for c in tr.findall(qn("w:tc"))[1:])
-    for tr, trade in zip(body[:2], trades):  # long names break after "·" or "、", not mid-word
-        pieces = [t.text for t in tr.findall(qn("w:tc"))[0].iter(qn("w:t"))]
-        assert "".join(pieces) == trade and len(pieces) >= 2
-        assert all(p[-1] in "·、" for p in pieces[:-1]), pieces
-    short = [t.text for t in body[2].findall(qn("w:tc"))[0].iter(qn("w:t"))]
-    assert short == ["大个体·零售业"]
+        assert all(c.find(f".//{W}br") is None for c in tr.findall(qn("w:tc"))[2:])
+    category = body[0].findall(qn("w:tc"))[0]
+    assert [t.text for t in category.iter(qn("w:t"))] == ["规上服务业"]  # whole, not wrapped
+    merged = [tr.findall(qn("w:tc"))[0].find(f"{W}tcPr/{W}vMerge") for tr in body]
+    assert merged[0].get(qn("w:val")) == "restart" and all(m.get(qn("w:val")) is None for m in merged[1:])
+    for tr, trade in zip(body[:2], trades):  # long names break after "、" or where marked
+        pieces = [t.text for t in tr.findall(qn("w:tc"))[1].iter(qn("w:t"))]
+        assert "".join(pieces) == trade.replace("\n", "") and len(pieces) >= 2
+        assert all(p.endswith(("、", "和")) for p in pieces[:-1]), pieces
+    short = [t.text for t in body[2].findall(qn("w:tc"))[1].iter(qn("w:t"))]
+    assert short == ["零售业"]
+    heads = [["".join(t.text for t in tc.iter(qn("w:t")))] + [t.text for t in tc.iter(qn("w:t"))]
+             for tc in tbl.findall(qn("w:tr"))[0].findall(qn("w:tc"))]
+    for whole, *lines in heads:  # headers broken only where marked
+        marked = header[[h.replace("\n", "") for h in header].index(whole)]
+        assert lines == [whole] or lines == marked.split("\n"), (whole, lines)
 
 
 def test_signature_and_attachment_note_are_kept_with_the_body(doc):

@@ -111,9 +111,12 @@ def test_tables_use_the_same_orders(tmp_path):
                              schema.RESUMED_ON: [pd.NaT], schema.TOWN: ["西河镇"], schema.REASON: ["订单不足"],
                              schema.STAFF: [None], schema.RETURNED: [None], schema.CREDIT_CODE: [None]})
     inputs = Inputs(PARAMS, industry, ledger, None, None)
-    assert annex_tables.trade_table(inputs)["类别·行业"].tolist() == [
-        "限上批零住餐·批发业", "限上批零住餐·餐饮业", "规上服务业·交通运输、仓储和邮政业", "规上服务业·教育"]
-    assert annex_tables.town_table(inputs)["乡镇（园区）"].tolist() == ["西河镇", "城关镇", "东山镇"]
+    trades = annex_tables.trade_table(inputs)
+    assert list(zip(trades["类别"], trades["行业"])) == [
+        ("限上批零住餐", "批发业"), ("限上批零住餐", "餐饮业"), ("限上批零住餐", "小计"),
+        ("规上服务业", "交通运输、仓储和邮政业"), ("规上服务业", "教育"), ("规上服务业", "小计"), ("合计", "")]
+    towns = annex_tables.town_table(inputs)[("乡镇（园区）", "")]
+    assert towns.tolist() == ["西河镇", "城关镇", "东山镇", "合计"]
     late = annex_tables.not_resumed_table(inputs)
     assert late["企业名称"].tolist() == ["甲", "测试县企业1有限公司", "测试县企业3有限公司"]
     assert pd.isna(late["行业"].iloc[0])  # an industrial firm has no 行业 in its ledger, not "工业"
@@ -129,4 +132,4 @@ def test_industry_section_table_lists_towns_in_the_county_order():
                              schema.REASON: [None] * 3, schema.STAFF: [None] * 3,
                              schema.RETURNED: [None] * 3, schema.CREDIT_CODE: [None] * 3})
     part = build.industry(Inputs(PARAMS, industry, service([]), None, None))
-    assert part.sheet("按乡镇")[schema.TOWN].tolist() == ["西河镇", "东山镇"]
+    assert part.sheet("按乡镇")[schema.TOWN].tolist() == ["西河镇", "东山镇", "合计"]

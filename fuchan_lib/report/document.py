@@ -7,6 +7,7 @@ report, the tables and the notebooks always agree.
 
 from __future__ import annotations
 
+from itertools import groupby
 from pathlib import Path
 
 import pandas as pd
@@ -16,10 +17,25 @@ from fuchan_lib.report import gongwen
 from fuchan_lib.stats.build import Built
 from fuchan_lib.stats.facts import FactSet
 from fuchan_lib.report.narrative import COUNTY_DEFAULT, count_gaps, read_template, render_template
-from fuchan_lib.core.params import ATTACHMENT_CHOICES, DEFAULT_ATTACHMENTS, Params
+from fuchan_lib.core.params import ATTACHMENT_CHOICES, DEFAULT_ATTACHMENTS, RATE_BASIS_NEEDING, Params
+from fuchan_lib.stats.annex_tables import town_table_note
 from fuchan_lib.core.wording import format_date, format_percent, is_missing
 
 MONEY_COLUMNS = {"本期", "上年同期", "目标"}
+# where a 附表 header or 行业 name may break when its column is narrow: between words, never
+# inside one (the table also breaks after "、" and before "（")
+BREAKS = {
+    "企业总数": "企业\n总数", "春节期间正常": "春节期间\n正常", "长期停产停业": "长期停产\n停业",
+    "节后需复工": "节后\n需复工", "未复工原因": "未复工\n原因", "规模或类别": "规模或\n类别",
+    "工业需复工": "工业\n需复工", "工业已复工": "工业\n已复工", "工业复工率": "工业\n复工率",
+    "服务业需复工": "服务业\n需复工", "服务业已复工": "服务业\n已复工", "服务业复工率": "服务业\n复工率",
+    "统一社会信用代码": "统一社会\n信用代码",
+    "信息传输、软件和信息技术服务业": "信息传输、软件和\n信息技术服务业", "租赁和商务服务业": "租赁和\n商务服务业",
+    "科学研究和技术服务业": "科学研究和\n技术服务业", "水利、环境和公共设施管理业": "水利、环境和\n公共设施管理业",
+    "居民服务、修理和其他服务业": "居民服务、修理和\n其他服务业", "卫生和社会工作": "卫生和\n社会工作",
+    "文化、体育和娱乐业": "文化、体育和\n娱乐业", "交通运输、仓储和邮政业": "交通运输、仓储和\n邮政业",
+    "经营者返乡未归": "经营者\n返乡未归", "原材料短缺": "原材料\n短缺",
+}
 
 # params 报告附件 choice -> (table file, attachment title)
 TABLE_ATTACHMENTS = {
@@ -61,12 +77,33 @@ def _cell(value, column: str) -> str:
     return str(value)
 
 
+def _breakable(text: str) -> str:
+    """The text with the points where it may break marked (BREAKS)."""
+    return BREAKS.get(text, text)
+
+
 def table_block(frame: pd.DataFrame) -> gongwen.Table:
-    """A 附表 DataFrame (rates in percent) as a 公文 table of display strings."""
-    columns = [str(c) for c in frame.columns]
-    rows = [[_cell(v, c) for v, c in zip(row, columns)]
+    """A 附表 DataFrame (rates in percent) as a 公文 table of display strings.
+
+    Two-level columns (group, name) give a two-row header; a 类别 column before the 行业
+    column is merged down beside its trades; headers and trades break only between words (BREAKS);
+    a rate table too wide for 小四 is set in 五号."""
+    two_levels = frame.columns.nlevels == 2
+    names = [str(c[-1]) if two_levels else str(c) for c in frame.columns]
+    rows = [[_breakable(_cell(v, c)) for v, c in zip(row, names)]
             for row in frame.itertuples(index=False, name=None)]
-    return gongwen.Table(header=tuple(columns), rows=rows)
+    groups = ()
+    if two_levels:
+        labels = [str(c[0]) for c in frame.columns]
+        runs = [(label, sum(1 for _ in run)) for label, run in groupby(labels)]
+        groups = tuple((label, span) for label, span in runs)
+    merge = names[:2] == [schema.CATEGORY, schema.TRADE]
+    if merge:  # the 合计 row has no trade: blank, not "—"
+        rows = [[r[0], "" if v == "" else r[1], *r[2:]] for r, v in zip(rows, frame.iloc[:, 1])]
+    rated = any(n in schema.PERCENT_COLUMNS for n in names)
+    return gongwen.Table(header=tuple(_breakable(n) for n in names), rows=rows,
+                         header_groups=groups, merge_first_column=merge,
+                         smallest_font_pt=10.5 if rated else None)
 
 
 def _table(built: Built, filename: str) -> pd.DataFrame:
@@ -115,17 +152,21 @@ def _changes(built: Built) -> tuple[gongwen.Table | gongwen.Paragraph, ...] | No
 
 
 def attachments(built: Built, run: run_folder.RunFolder, choices=DEFAULT_ATTACHMENTS,
-                since: str | None = None) -> list[gongwen.Attachment]:
+                since: str | None = None, basis: str = RATE_BASIS_NEEDING) -> list[gongwen.Attachment]:
     """The 附件 the params choose (报告附件), numbered in the fixed order of ATTACHMENT_CHOICES.
     `since` names the interval of the changes list ("本周" when the previous run is 7 days
-    earlier, else "2月1日以来"), as the text does."""
+    earlier, else "2月1日以来"), as the text does; `basis`, the 复工率口径 the 乡镇 table's
+    note explains."""
     parts: list[tuple[str, tuple]] = []
     for choice in ATTACHMENT_CHOICES:
         if choice not in choices:
             continue
         if choice in TABLE_ATTACHMENTS:
             filename, title = TABLE_ATTACHMENTS[choice]
-            parts.append((title, (table_block(_table(built, filename)),)))
+            blocks = (table_block(_table(built, filename)),)
+            if filename == run_folder.TABLE_TOWN:
+                blocks += (gongwen.Paragraph((gongwen.Run(town_table_note(basis)),)),)
+            parts.append((title, blocks))
         elif choice == "规上限上未复工企业":
             parts.append((KEY_NOT_RESUMED_TITLE, _key_not_resumed(built)))
         elif choice == "复工变化":
@@ -145,7 +186,7 @@ def build_report(params: Params, built: Built, run_dir: Path) -> tuple[Path, int
     the number of 【待补充】 gaps left."""
     facts = built.facts
     since = facts["周比.期间"].text if "周比.期间" in facts else None
-    extra = attachments(built, run_folder.RunFolder(run_dir), params.attachments, since)
+    extra = attachments(built, run_folder.RunFolder(run_dir), params.attachments, since, params.rate_basis)
     return write_report(params, run_dir, facts, extra)
 
 

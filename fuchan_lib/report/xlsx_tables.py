@@ -51,6 +51,8 @@ def write_tables_xlsx(sheets: dict[str, pd.DataFrame], path: Path, *,
     fraction 0.8125 formatted '0.0%', so Excel shows 81.3 % and still computes with the number.
     `date_columns` (and any datetime column) are written as dates 'yyyy-mm-dd'. A frame with a
     meaningful index (named, or not a plain 0..n-1 range) keeps it as its first column(s).
+    Two-level columns (a MultiIndex: group, name) give two header rows, each group's cell
+    merged across its columns, and a column without a second-level name merged down both rows.
     `printing` sets the print layout of the sheets it names.
     """
     from openpyxl import Workbook
@@ -65,14 +67,18 @@ def write_tables_xlsx(sheets: dict[str, pd.DataFrame], path: Path, *,
     for name, frame in sheets.items():
         frame = _with_index(frame)
         ws = wb.create_sheet(_sheet_title(name, used))
-        headers = [_header_text(c) for c in frame.columns]
+        header_rows = _header_rows(frame.columns)
+        headers = header_rows[-1]
         kinds = [_column_kind(frame[c], h, percent_columns, date_columns)
                  for c, h in zip(frame.columns, headers)]
         _set_widths(ws, frame, headers, kinds)
-        ws.freeze_panes = "A2"
+        ws.freeze_panes = f"A{len(header_rows) + 1}"
         if printing and name in printing:
-            _set_print_layout(ws, printing[name])
-        ws.append([_header_cell(ws, h) for h in headers])
+            _set_print_layout(ws, printing[name], len(header_rows))
+        for row in header_rows:
+            ws.append([_header_cell(ws, h) for h in row])
+        for merged in _header_merges(header_rows):
+            ws.merged_cells.add(merged)
         for row in frame.itertuples(index=False, name=None):
             ws.append([_data_cell(ws, v, k, percent_format) for v, k in zip(row, kinds)])
     return save_workbook(wb, path)
@@ -94,9 +100,41 @@ def _sheet_title(name, used: set[str]) -> str:
 
 
 def _header_text(column) -> str:
-    if isinstance(column, tuple):  # MultiIndex columns: "一级_二级"
+    if isinstance(column, tuple):  # MultiIndex columns of more than two levels: "一级_二级_三级"
         return "_".join(str(part) for part in column if str(part) and not _missing(part))
     return clean_text(str(column))
+
+
+def _header_rows(columns: pd.Index) -> list[list[str]]:
+    """One header row, or two for two-level columns (group, name); the last row names each
+    column (its group where it has no name of its own)."""
+    if columns.nlevels != 2:
+        return [[_header_text(c) for c in columns]]
+    groups = [clean_text(str(g)) for g, _n in columns]
+    names = [clean_text(str(n)) if str(n) and not _missing(n) else groups[i]
+             for i, (_g, n) in enumerate(columns)]
+    return [groups, names]
+
+
+def _header_merges(rows: list[list[str]]) -> list[str]:
+    """Merged ranges of a two-row header: a group across its columns, a column named by its
+    group alone down both rows."""
+    from openpyxl.utils import get_column_letter
+
+    if len(rows) != 2:
+        return []
+    groups, names = rows
+    merges, start = [], 0
+    for end in range(1, len(groups) + 1):
+        if end < len(groups) and groups[end] == groups[start] and names[end] != groups[end]:
+            continue
+        first, last = get_column_letter(start + 1), get_column_letter(end)
+        if end - start > 1:
+            merges.append(f"{first}1:{last}1")
+        elif names[start] == groups[start]:
+            merges.append(f"{first}1:{first}2")
+        start = end
+    return merges
 
 
 def _with_index(frame: pd.DataFrame) -> pd.DataFrame:
@@ -218,14 +256,14 @@ def _set_widths(ws, frame: pd.DataFrame, headers: list[str], kinds: list[str]) -
         ws.column_dimensions[get_column_letter(i)].width = width
 
 
-def _set_print_layout(ws, layout: PrintSetup) -> None:
+def _set_print_layout(ws, layout: PrintSetup, header_rows: int = 1) -> None:
     ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.orientation = "landscape" if layout.landscape else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 1 if layout.one_page else 0  # 0: as many pages as needed
     if not layout.one_page:
-        ws.print_title_rows = "1:1"
+        ws.print_title_rows = f"1:{header_rows}"
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     if layout.header:
         ws.oddHeader.center.text = layout.header.replace("&", "&&")

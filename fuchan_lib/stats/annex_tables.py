@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from fuchan_lib.core import schema
+from fuchan_lib.core.params import RATE_BASIS_NEEDING
 from fuchan_lib.stats.follow_up import not_resumed_rows
 from fuchan_lib.stats.growth import indicator_growth, schedule_progress
 from fuchan_lib.ingest.inputs import Inputs
@@ -20,44 +21,102 @@ from fuchan_lib.stats.lists import TRADE_ORDER, in_county_order, in_standard_ord
 RETAIL_WITH_INDIVIDUAL = "限上批零住餐（含大个体）"
 
 
+TOTAL = "合计"  # the last row of every count table
+SUBTOTAL = "小计"  # a category's row after its trades in the 行业 table
+TOWN_GROUPS = ("工业企业", "服务业企业", TOTAL)  # the 乡镇 table's column groups
+
+
+def with_total(groups: dict) -> dict:
+    """`groups` and, last, their 合计 (the groups must not overlap)."""
+    return groups | {TOTAL: Resumption.total_of(groups.values())}
+
+
 def category_table(inputs: Inputs) -> pd.DataFrame:
-    """复工率 per category, plus the combined rows the report states."""
+    """复工率 per category, each group's 合计 after its categories, and the 合计 of all (the
+    combined rows the report states)."""
     as_of, basis = inputs.params.as_of, inputs.params.rate_basis
     # one grouping pass per ledger instead of five slices (same counts: count_by is exact)
     empty = Resumption.none()
     by_scale = count_by(inputs.industry, schema.SCALE, as_of)
     by_category = count_by(inputs.service, schema.CATEGORY, as_of)
-    groups = {schema.INDUSTRY_ABOVE: by_scale.get(schema.ABOVE_SCALE, empty),
-              schema.INDUSTRY_BELOW: by_scale.get(schema.BELOW_SCALE, empty)}
-    groups |= {c: by_category.get(c, empty) for c in
-               (schema.RETAIL_ABOVE_QUOTA, schema.BIG_INDIVIDUAL, schema.SERVICE_ABOVE_SCALE)}
-    groups["工业合计"] = groups[schema.INDUSTRY_ABOVE] + groups[schema.INDUSTRY_BELOW]
-    groups["限上批零住餐和大个体合计"] = groups[schema.RETAIL_ABOVE_QUOTA] + groups[schema.BIG_INDIVIDUAL]
-    groups["服务业合计"] = (groups[schema.RETAIL_ABOVE_QUOTA] + groups[schema.BIG_INDIVIDUAL]
-                        + groups[schema.SERVICE_ABOVE_SCALE])
+    above, below = by_scale.get(schema.ABOVE_SCALE, empty), by_scale.get(schema.BELOW_SCALE, empty)
+    retail, individual, services = (by_category.get(c, empty) for c in schema.CATEGORIES)
+    groups = {schema.INDUSTRY_ABOVE: above, schema.INDUSTRY_BELOW: below, "工业合计": above + below,
+              schema.RETAIL_ABOVE_QUOTA: retail, schema.BIG_INDIVIDUAL: individual,
+              "限上批零住餐和大个体合计": retail + individual, schema.SERVICE_ABOVE_SCALE: services,
+              "服务业合计": retail + individual + services,
+              TOTAL: above + below + retail + individual + services}
     return resumption_table(groups, "类别", basis)
 
 
 def trade_table(inputs: Inputs) -> pd.DataFrame:
-    """复工率 per 行业: industry by 规模, services by 类别 and 行业."""
+    """复工率 per 类别 and 行业 of the services: each category's trades in standard order and its
+    小计, then the 合计 of all services; category and trade in columns of their own."""
     as_of, basis = inputs.params.as_of, inputs.params.rate_basis
     services = count_by(inputs.service, [schema.CATEGORY, schema.TRADE], as_of)
     groups = {}
     for category in in_standard_order(dict.fromkeys(c for c, _t in services), schema.CATEGORIES):
         trades = in_standard_order([t for c, t in services if c == category], TRADE_ORDER)
-        groups |= {f"{category}·{t}": services[(category, t)] for t in trades}
-    return resumption_table(groups, "类别·行业", basis)
+        groups |= {(category, t): services[(category, t)] for t in trades}
+        groups[(category, SUBTOTAL)] = Resumption.total_of(services[(category, t)] for t in trades)
+    groups[(TOTAL, "")] = Resumption.total_of(services.values())
+    table = resumption_table(groups, schema.TRADE, basis)
+    keys = table.pop(schema.TRADE)
+    table.insert(0, schema.TRADE, [t for _c, t in keys])
+    table.insert(0, schema.CATEGORY, [c for c, _t in keys])
+    return table
+
+
+def town_columns(basis: str) -> tuple[str, str, str]:
+    """The three columns of each group of the 乡镇 table: the rate's base, its numerator, the
+    rate (under 含正常生产 the base leaves out the long stopped, the numerator counts the running)."""
+    if basis == RATE_BASIS_NEEDING:
+        return "需复工", "已复工", "复工率"
+    return "应复工", "已复工", "复工率"
+
+
+def town_table_note(basis: str) -> str:
+    """The line under the 乡镇 table saying how its counts make the rates."""
+    if basis == RATE_BASIS_NEEDING:
+        return "注：需复工为春节后需复工复产（营业）企业户数，复工率＝已复工÷需复工。"
+    return ("注：应复工为企业总数减长期停产（停业）企业，已复工含春节期间正常生产（营业）企业，"
+            "复工率＝已复工÷应复工。")
 
 
 def town_table(inputs: Inputs) -> pd.DataFrame:
-    """复工率 per 乡镇（园区）, industry and services together, in the county's own order
-    (params 乡镇, else the ledgers' order); ranking is left to the chart."""
+    """复工率 per 乡镇（园区） for industry and services side by side, then both together, in the
+    county's own order (params 乡镇, else the ledgers' order), and the 合计 row: the rates the
+    text quotes per township are its industry and services columns. Ranking is left to the chart."""
     as_of, basis = inputs.params.as_of, inputs.params.rate_basis
-    towns = count_by(inputs.industry, schema.TOWN, as_of)  # each ledger on its own: no concat
-    for town, counts in count_by(inputs.service, schema.TOWN, as_of).items():
-        towns[town] = towns[town] + counts if town in towns else counts
-    towns = in_county_order(towns, inputs.industry, inputs.service, listed=inputs.params.towns)
-    return resumption_table(towns, "乡镇（园区）", basis)
+    industry = count_by(inputs.industry, schema.TOWN, as_of)  # each ledger on its own: no concat
+    services = count_by(inputs.service, schema.TOWN, as_of)
+    towns = in_county_order(dict.fromkeys([*industry, *services]), inputs.industry, inputs.service,
+                            listed=inputs.params.towns)
+    empty = Resumption.none()
+    rows = {t: (industry.get(t, empty), services.get(t, empty)) for t in towns}
+    rows[TOTAL] = (Resumption.total_of(industry.values()), Resumption.total_of(services.values()))
+    base, resumed, rate = town_columns(basis)
+    columns = pd.MultiIndex.from_tuples([(schema.TOWN, "")] + [
+        (group, name) for group in TOWN_GROUPS for name in (base, resumed, rate)])
+    return pd.DataFrame([[town, *(value for counts in (i, s, i + s) for value in _base_resumed_rate(counts, basis))]
+                         for town, (i, s) in rows.items()], columns=columns)
+
+
+def _base_resumed_rate(counts: Resumption, basis: str) -> tuple[int, int, float]:
+    """The three figures of one group of the 乡镇 table (rate in percent, NaN for none)."""
+    rate = counts.rate(basis)
+    rate = np.nan if rate is None else float(rate)
+    if basis == RATE_BASIS_NEEDING:
+        return counts.needing, counts.resumed, rate
+    return counts.total - counts.long_stopped, counts.running + counts.resumed, rate
+
+
+def town_chart_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The chart's rows of the 乡镇 table: each township's combined 复工率 (no 合计 row)."""
+    towns = table[(schema.TOWN, "")]
+    shown = table[towns != TOTAL]
+    return pd.DataFrame({schema.TOWN: shown[(schema.TOWN, "")].to_numpy(),
+                         "复工率": shown[(TOTAL, "复工率")].to_numpy()})
 
 
 def not_resumed_table(inputs: Inputs) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from fuchan_lib.core.wording import format_month_day
 from fuchan_lib.ingest.inputs import Inputs
 from fuchan_lib.stats import facts as facts_mod
 from fuchan_lib.stats import annex_tables, weekly
+from fuchan_lib.stats.annex_tables import with_total
 from fuchan_lib.stats.audit import AuditReport
 from fuchan_lib.stats.lists import in_county_order
 from fuchan_lib.stats.rates import count_by, resumption_table
@@ -50,10 +51,11 @@ class Part:
 def industry(inputs: Inputs) -> Part:
     """一（一）工业: facts, and counts by 规模 and by 乡镇."""
     p = inputs.params
-    by_scale = resumption_table(count_by(inputs.industry, schema.SCALE, p.as_of), schema.SCALE, p.rate_basis)
+    by_scale = resumption_table(with_total(count_by(inputs.industry, schema.SCALE, p.as_of)),
+                                schema.SCALE, p.rate_basis)
     towns = in_county_order(count_by(inputs.industry, schema.TOWN, p.as_of), inputs.industry,
                             inputs.service, listed=p.towns)
-    by_town = resumption_table(towns, schema.TOWN, p.rate_basis)
+    by_town = resumption_table(with_total(towns), schema.TOWN, p.rate_basis)
     return Part("工业", facts_mod.industry_facts(inputs.industry, p),
                 {run_folder.TABLE_SECTIONS_INDUSTRY: {"按规模": by_scale, "按乡镇": by_town}})
 
@@ -88,7 +90,7 @@ def attachments(inputs: Inputs, audit: AuditReport) -> Part:
     charts = {
         run_folder.FIGURE_CURVE: (curves, as_of_day, "截至" + format_month_day(p.as_of)),
         run_folder.FIGURE_CATEGORY: (chart_rows.reset_index(drop=True),),
-        run_folder.FIGURE_TOWN: (by_town,),
+        run_folder.FIGURE_TOWN: (annex_tables.town_chart_frame(by_town),),
     }
     return Part("综合", facts_mod.general_facts(p), tables, charts)
 

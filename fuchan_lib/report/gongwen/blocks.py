@@ -67,13 +67,22 @@ class Signature:
 
 @dataclass(frozen=True)
 class Table:
-    """A bordered table with a repeating header row; built as XML, so 10^4 rows are cheap."""
+    """A bordered table with a repeating header row; built as XML, so 10^4 rows are cheap.
+
+    A "\n" in a header marks where it may break (e.g. "春节期间\n正常"), not a forced break.
+    `header_groups` adds a header row above: (label, number of columns) each; a group of one
+    column whose header is "" names that column across both rows. `merge_first_column` merges
+    equal neighbours of the first column (a category beside its trades). A table too wide at
+    `font_pt` for its numbers and headers may shrink to `smallest_font_pt`."""
 
     header: tuple[str, ...]
     rows: Sequence[Sequence[str]]
     col_widths_mm: tuple[float, ...] | None = None
     font_pt: float = 12  # 小四
     caption: str = ""  # optional title above the table
+    header_groups: tuple[tuple[str, int], ...] = ()
+    merge_first_column: bool = False
+    smallest_font_pt: float | None = None
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,21 @@ def _break_badness(text: str, i: int) -> float:
     return 10
 
 
+def break_pieces(text: str) -> list[str]:
+    """The pieces of a table cell between the points where it may break: the marked ones
+    ("\n": "春节期间\n正常") and those where a break never harms (before "（", after "、");
+    never inside a word such as "期间"."""
+    pieces = []
+    for part in text.split("\n"):
+        start = 0
+        for i in range(1, len(part)):
+            if _break_badness(part, i) == 0:
+                pieces.append(part[start:i])
+                start = i
+        pieces.append(part[start:])
+    return [piece for piece in pieces if piece]
+
+
 def two_line_width(text: str, width=estimated_width) -> float:
     """The narrowest width at which text fits on two lines broken at an allowed point."""
     best = width(text)
