@@ -1,6 +1,8 @@
 @echo off
 rem Double-click: the first time it makes .venv and installs fuchan with JupyterLab, then it
 rem runs `fuchan lab`. Lines before chcp stay ASCII; the file is UTF-8 without BOM, CRLF.
+rem Without arguments `fuchan lab` opens the county's own params in params\ (a numbered choice
+rem when there are several); the example only when there is none (see run/choose_params.py).
 chcp 65001 >nul
 setlocal
 cd /d "%~dp0"

@@ -146,7 +146,8 @@ def _new_county(args) -> int:
 
 
 def _lab_arguments(parser) -> None:
-    _params_argument(parser)
+    parser.add_argument("params", nargs="?", metavar="参数文件",
+                        help="参数文件（不写则用 params 文件夹中本县的，有几个时按编号选择；一个也没有时用示例县的）")
     parser.add_argument("--port", type=int, metavar="端口", help="端口（默认：8888 起第一个空闲的）")
     parser.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
 
@@ -154,7 +155,14 @@ def _lab_arguments(parser) -> None:
 def _lab(args) -> int:
     from fuchan_lib.run.lab import start_lab
 
-    return start_lab(_params_path(args.params), port=args.port, open_browser=not args.no_browser)
+    if args.params:
+        path = Path(args.params)
+    else:  # the county's own params (开始周报.bat passes none), the example only when there are none
+        from fuchan_lib.core.params import default_params_path
+        from fuchan_lib.run.choose_params import choose_params
+
+        path = choose_params(Path.cwd(), default_params_path)
+    return start_lab(path, port=args.port, open_browser=not args.no_browser)
 
 
 def _rollup_arguments(parser) -> None:
