@@ -355,8 +355,6 @@ CASES: tuple[Case, ...] = (
     Case("no_sheet_fits", IND, "error",
          lambda t, s: write_xlsx(s.with_suffix(".xlsx"), {"服务业": t[SRV], "说明": [["说明"]]}),
          expected_sheet=None, match="没有一个工作表像是工业企业台账", note="没有相符的工作表"),
-    Case("two_sheets_fit", IND, "error", _two_weeks, expected_sheet=None,
-         match="有多个工作表都像是工业企业台账", note="多个相符工作表且未指定"),
     Case("unknown_sheet_name", IND, "error", _sheets, sheet="2月15日", expected_sheet=None,
          match="没有名为“2月15日”的工作表", note="指定的工作表不存在"),
     Case("html_disguised_as_xls", IND, "error",

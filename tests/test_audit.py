@@ -67,11 +67,6 @@ def test_boundaries_do_not_fire():
     assert rules(ledger) == []
 
 
-def test_duplicate_credit_codes_name_every_row():
-    ledger = industry({schema.CREDIT_CODE: GOOD}, {schema.NAME: "乙", schema.CREDIT_CODE: GOOD})
-    assert rules(ledger) == [("信用代码重复", "错误", 2), ("信用代码重复", "错误", 3)]
-
-
 def test_trade_must_fit_the_category():
     service = pd.DataFrame([{
         schema.NAME: "丙", schema.CREDIT_CODE: None, schema.TOWN: "城关镇", schema.CATEGORY: "规上服务业",

@@ -9,7 +9,7 @@ import xlwt
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import LedgerError, LedgerProblems
-from fuchan_lib.ingest.ledger import ledger_from_rows, read_ledger, read_ledger_and_layout
+from fuchan_lib.ingest.ledger import ledger_from_rows, read_entries, read_ledger
 from make_bad_inputs import write_xlsx  # sheets: {name: rows}; cells as Python values
 
 IND = schema.INDUSTRY
@@ -237,8 +237,11 @@ def test_the_sheet_whose_header_fits_is_chosen(tmp_path):
 def test_the_sheet_argument_picks_by_name_and_an_unknown_name_lists_the_sheets(tmp_path):
     path = write_xlsx(tmp_path / "a.xlsx", {"2月8日": [HEADER, ROWS[0]], "2月15日": [HEADER, *ROWS]})
     check_clean(read_ledger(path, IND, sheet="2月15日"), "a.xlsx", "2月15日")
-    with pytest.raises(LedgerError, match="有多个工作表都像是工业企业台账：「2月8日」「2月15日」"):
-        read_ledger(path, IND)
+    # without 工作表, both weeks are read: the firm in both is counted once and named as entered twice
+    both = read_entries([(path, None)], IND)
+    assert len(both.frame) == len(ROWS)
+    assert [(i.rule, i.sheet, i.row) for i in both.issues][:1] == [("信用代码重复", "2月15日", 2)]
+    assert "工作表“2月8日”第2行" in both.issues[0].message
     with pytest.raises(LedgerError, match="没有名为“2月1日”的工作表。处理办法：现有工作表：「2月8日」「2月15日」"):
         read_ledger(path, IND, sheet="2月1日")
 
@@ -326,7 +329,7 @@ def test_files_that_are_not_ledgers_are_refused_in_chinese(tmp_path, name, conte
 
 
 def test_a_missing_file_is_a_ledger_error(tmp_path):
-    with pytest.raises(LedgerError, match="找不到文件"):
+    with pytest.raises(LedgerError, match="找不到工业企业台账文件或文件夹"):
         read_ledger(tmp_path / "无.xlsx", IND)
 
 
@@ -346,7 +349,8 @@ def test_the_layout_shows_sheet_header_rows_and_aliased_columns(tmp_path):
             ["序号", "单位名称", "规模", "春节期间状态", "复工时间", "联系电话"],
             [1, "甲公司", "规上", "停产放假", "2023-02-01", ""]]
     path = write_xlsx(tmp_path / "a.xlsx", {"台账": rows})
-    frame, layout = read_ledger_and_layout(path, IND)
+    read = read_entries([(path, None)], IND)
+    frame, (layout,) = read.frame, read.mappings
     assert len(frame) == 1 and layout.sheet == "台账" and layout.header_rows == (3, 3)
     assert layout.columns[:2] == (("企业名称", "B", "单位名称"), ("企业规模", "C", "规模"))
     text = layout.describe()

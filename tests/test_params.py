@@ -37,12 +37,12 @@ COUNTY_PARAMS = [p for p in sorted((ROOT / "params").glob("*.yaml"))
 @pytest.mark.parametrize("path", COUNTY_PARAMS, ids=lambda p: p.name)
 def test_every_shipped_params_file_loads(path):
     params = load_params(path)
-    assert params.ledger("工业企业台账")[0].is_file()
+    assert params.ledger("工业企业台账")[0][0].is_file()
 
 
 def test_paths_are_relative_to_the_params_file(tmp_path):
     params = load_params(write(tmp_path, BASE))
-    assert params.ledger("工业企业台账") == (tmp_path / "data" / "工业.xlsx", None)
+    assert params.ledger("工业企业台账") == [(tmp_path / "data" / "工业.xlsx", None)]
     assert params.output_path == (tmp_path.parent / "outputs").resolve()
     assert params.rate_basis == "需复工" and params.digits == 1
 

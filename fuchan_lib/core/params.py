@@ -72,19 +72,22 @@ class StrictModel(BaseModel):
 
 
 class LedgerSource(StrictModel):
-    """One ledger file, with the sheet to read when the workbook has several."""
+    """One ledger file (or folder), with the one sheet to read when not every sheet whose
+    header fits should be read."""
 
     path: str = Field(alias="路径")
     sheet: str | None = Field(default=None, alias="工作表")
 
 
+# a ledger entry: a file or folder, one with its sheet, or a list of them (ingest.ledger reads it)
+LedgerEntry = str | LedgerSource | Annotated[tuple[str | LedgerSource, ...], Field(min_length=1)]
+
+
 class DataFiles(StrictModel):
-    industry: str | LedgerSource = Field(alias=schema.INDUSTRY)
-    service: str | LedgerSource = Field(alias=schema.SERVICE)
-    indicators: str | LedgerSource | None = Field(default=None, alias=schema.INDICATORS)
-    enterprise_indicators: str | LedgerSource | None = Field(
-        default=None, alias=schema.ENTERPRISE_INDICATORS
-    )
+    industry: LedgerEntry = Field(alias=schema.INDUSTRY)
+    service: LedgerEntry = Field(alias=schema.SERVICE)
+    indicators: LedgerEntry | None = Field(default=None, alias=schema.INDICATORS)
+    enterprise_indicators: LedgerEntry | None = Field(default=None, alias=schema.ENTERPRISE_INDICATORS)
 
 
 class Fonts(StrictModel):
@@ -163,8 +166,9 @@ class Params(ReportParams):
             raise ValueError(f"报告日期 {self.stated_report_date} 早于截止日期 {self.as_of}")
         return self
 
-    def ledger(self, kind: str) -> tuple[Path, str | None] | None:
-        """(path, sheet) of a ledger kind, or None when the params do not name one."""
+    def ledger(self, kind: str) -> list[tuple[Path, str | None]] | None:
+        """(path, sheet) of each file or folder of a ledger kind, in the order written, or None
+        when the params do not name one."""
         field = {
             schema.INDUSTRY: "industry",
             schema.SERVICE: "service",
@@ -174,9 +178,9 @@ class Params(ReportParams):
         source = getattr(self.data, field)
         if source is None:
             return None
-        if isinstance(source, str):
-            return self.resolve(source), None
-        return self.resolve(source.path), source.sheet
+        entries = source if isinstance(source, tuple) else (source,)
+        return [(self.resolve(e), None) if isinstance(e, str) else (self.resolve(e.path), e.sheet)
+                for e in entries]
 
     @property
     def indicator_period(self) -> date:
@@ -279,6 +283,8 @@ def _describe(error: dict, suggested: set[tuple], root: type[BaseModel]) -> str 
         return f"参数“{key}”的值“{value}”应为 0 到 4 之间的整数"
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error["msg"]))
+    if kind == "too_short":
+        return f"参数“{key}”的列表是空的：请写上文件或文件夹，每个一行，以“- ”开头"
     if kind.startswith("string_too_short"):
         return f"参数“{key}”" + ("不能为空" if not value else f"的值“{value}”太短，请写清楚")
     if kind in ("model_type", "dict_type", "model_attributes_type", "string_type", "tuple_type"):

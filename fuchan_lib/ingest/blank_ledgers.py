@@ -93,17 +93,17 @@ _RESUMED_RULE = (
 
 def _existing_towns(params_path: Path) -> list[str]:
     """Distinct non-empty 乡镇（园区） of the params' industry and service ledgers, in file order."""
-    from fuchan_lib.ingest.ledger import read_ledger
+    from fuchan_lib.ingest.ledger import raise_for_problems, read_entries
     from fuchan_lib.core.params import load_params
 
     params = load_params(params_path)
     towns: dict[str, None] = {}
     for kind in (schema.INDUSTRY, schema.SERVICE):
-        located = params.ledger(kind)
-        if located is None or not located[0].is_file():
+        entries = [(path, sheet) for path, sheet in params.ledger(kind) or () if path.exists()]
+        if not entries:
             continue
-        path, sheet = located
-        ledger = read_ledger(path, kind, sheet=sheet, year=params.spring_festival.year)
+        ledger = raise_for_problems(read_entries(entries, kind, year=params.spring_festival.year,
+                                                 towns=params.towns)).frame
         for town in ledger[schema.TOWN].dropna():
             if str(town).strip():
                 towns.setdefault(str(town).strip(), None)

@@ -12,8 +12,11 @@ import pandas as pd
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import LedgerError, LedgerProblems
-from fuchan_lib.ingest.ledger import SheetMapping, read_ledger_and_layout
+from fuchan_lib.ingest.firms import RowIssue
+from fuchan_lib.ingest.ledger import LedgerRead, SheetMapping, Skipped, read_entries
 from fuchan_lib.core.params import Params, load_params, parse_date_text
+
+FIRM_KINDS = (schema.INDUSTRY, schema.SERVICE)
 
 
 @dataclass(frozen=True)
@@ -23,32 +26,45 @@ class Inputs:
     service: pd.DataFrame
     indicators: pd.DataFrame | None
     enterprise_indicators: pd.DataFrame | None
-    layouts: dict[str, SheetMapping] = field(default_factory=dict)  # how each ledger was read
+    layouts: tuple[SheetMapping, ...] = ()  # how each sheet was read, in reading order
+    skipped: tuple[Skipped, ...] = ()  # sheets and files of the ledger entries not read
+    issues: tuple[RowIssue, ...] = ()  # firms entered twice, statuses against their ledger
+    read_files: tuple[Path, ...] = ()  # every ledger file opened
+    problems: tuple[LedgerError, ...] = field(default=(), compare=False)  # unreadable cells
+    unlisted: dict = field(default_factory=dict, compare=False)  # problems past those listed
 
     def files(self) -> list[Path]:
         """The ledger files actually read, for the manifest."""
-        found = [self.params.ledger(kind) for kind in schema.COLUMNS_BY_KIND]
-        return [path for path, _sheet in filter(None, found)]
+        return list(self.read_files)
+
+    def unreported_towns(self) -> list[str]:
+        """Townships listed in params `乡镇` with no row in either firm ledger this week."""
+        present = {str(t) for df in (self.industry, self.service) for t in df[schema.TOWN].dropna().unique()}
+        return [town for town in self.params.towns if town not in present]
+
+    def raise_for_problems(self) -> None:
+        """Every unreadable cell of every ledger, raised together (nothing when all were read)."""
+        if len(self.problems) == 1 and not self.unlisted:
+            raise self.problems[0]
+        if self.problems:
+            raise LedgerProblems(list(self.problems), self.unlisted)
 
 
-def _read(params: Params, kind: str, required: bool) -> tuple[pd.DataFrame, SheetMapping] | None:
-    located = params.ledger(kind)
-    if located is None:
+def _read(params: Params, kind: str, required: bool) -> LedgerRead | None:
+    entries = params.ledger(kind)
+    if entries is None:
         if required:
             raise LedgerError(f"参数文件没有写{kind}的路径", fix=f"在“数据”下加上“{kind}: 文件路径”")
         return None
-    path, sheet = located
-    if not path.is_file():
-        raise LedgerError(
-            f"找不到{kind}文件“{path}”", file=path.name,
-            fix=f"检查参数文件“数据·{kind}”的路径（相对于参数文件所在文件夹）",
-        )
-    return read_ledger_and_layout(path, kind, sheet=sheet, year=params.spring_festival.year)
+    return read_entries(entries, kind, year=params.spring_festival.year, towns=params.towns)
 
 
 def load_inputs(params_path: str | Path, as_of: str | date | None = None) -> Inputs:
-    """Read params (with an optional as-of override) and every ledger they name."""
-    return read_inputs(run_params(params_path, as_of))
+    """Read params (with an optional as-of override) and every ledger they name; any
+    unreadable cell raised."""
+    inputs = read_inputs(run_params(params_path, as_of))
+    inputs.raise_for_problems()
+    return inputs
 
 
 def run_params(params_path: str | Path, as_of: str | date | None = None) -> Params:
@@ -58,26 +74,36 @@ def run_params(params_path: str | Path, as_of: str | date | None = None) -> Para
 
 
 def read_inputs(params: Params) -> Inputs:
-    """Every ledger the params name; the problems of all of them are raised together."""
-    frames, layouts, problems = {}, {}, []
+    """Every ledger the params name. A ledger that cannot be read at all raises (the problems of
+    all of them together); unreadable cells are kept in `problems`, their rows read with the
+    cell blank, so the audit can look at everything (`Inputs.raise_for_problems` raises them)."""
+    reads, problems = {}, []
     for kind, required in ((schema.INDUSTRY, True), (schema.SERVICE, True),
                            (schema.INDICATORS, False), (schema.ENTERPRISE_INDICATORS, False)):
         try:  # every ledger is read, so the problems of all of them are reported at once
-            read = _read(params, kind, required)
-            frames[kind], layouts[kind] = read if read else (None, None)
+            reads[kind] = _read(params, kind, required)
         except LedgerError as exc:
             problems.append(exc)
-    if len(problems) == 1:
-        raise problems[0]
     if problems:
-        raise LedgerProblems(problems)
+        cells = [p for read in reads.values() if read for p in read.problems]
+        unlisted = {k: v for read in reads.values() if read for k, v in (read.unlisted or {}).items()}
+        if len(problems) == 1 and not cells and not unlisted:
+            raise problems[0]
+        raise LedgerProblems(problems + cells, unlisted or None)
+    found = [read for read in reads.values() if read is not None]
+    frame = {kind: (read.frame if read else None) for kind, read in reads.items()}
     return Inputs(
         params=params,
-        industry=with_states(frames[schema.INDUSTRY]),
-        service=with_states(frames[schema.SERVICE]),
-        indicators=frames[schema.INDICATORS],
-        enterprise_indicators=frames[schema.ENTERPRISE_INDICATORS],
-        layouts={kind: layout for kind, layout in layouts.items() if layout is not None},
+        industry=with_states(frame[schema.INDUSTRY]),
+        service=with_states(frame[schema.SERVICE]),
+        indicators=frame[schema.INDICATORS],
+        enterprise_indicators=frame[schema.ENTERPRISE_INDICATORS],
+        layouts=tuple(m for read in found for m in read.mappings),
+        skipped=tuple(s for read in found for s in read.skipped),
+        issues=tuple(i for read in found for i in read.issues),
+        read_files=tuple(dict.fromkeys(f for read in found for f in read.files)),
+        problems=tuple(p for read in found for p in read.problems),
+        unlisted={k: v for read in found for k, v in (read.unlisted or {}).items()},
     )
 
 

@@ -330,6 +330,13 @@ def parse_column(raw: pd.Series, column: schema.Column, *, year: int | None = No
     raise ValueError(f"unknown column kind {column.kind!r}")
 
 
+def compact(text: str) -> str:
+    """Text as compared, not as shown: escapes, control characters and every space removed,
+    NFKC (full-width -> half-width). Header labels and firm names are matched this way."""
+    text = re.sub(_ESCAPES + "|" + _CONTROL + "|" + _SPACES + "|" + _INVISIBLE, "", text)
+    return unicodedata.normalize("NFKC", text).replace(" ", "")
+
+
 def show(value) -> str:
     """A raw cell as the user would recognise it in a message."""
     if value is None:

@@ -9,7 +9,7 @@ from fuchan_lib.core import schema
 from fuchan_lib.core.params import Params
 from fuchan_lib.core.wording import format_date
 from fuchan_lib.ingest.inputs import Inputs, run_params
-from fuchan_lib.run.prepare import prepare_from, validate_narrative
+from fuchan_lib.run.prepare import UnreadableCells, prepare_from, validate_narrative
 from fuchan_lib.stats.audit import MENTION_OTHER_COUNTY, AuditReport
 from fuchan_lib.stats.facts import indicator_omissions
 
@@ -24,6 +24,27 @@ def describe_choices(params: Params, as_of_given: bool) -> list[str]:
             f"复工率口径：{params.rate_basis}（{RATE_BASIS_TEXT.get(params.rate_basis, '')}）"]
 
 
+def town_sources(inputs: Inputs) -> list[str]:
+    """Where each township's name came from (the column, a sheet's or a file's name), and the
+    townships listed in params with no rows this week (未报送)."""
+    lines, by_name = [], {}
+    for layout in inputs.layouts:
+        for column, value, source in layout.named:
+            if column == schema.TOWN:
+                by_name.setdefault(value, []).append(source)
+    if by_name:
+        lines.append("乡镇（园区）取自工作表名或文件名的（台账中有“乡镇（园区）”列的，以该列为准）：")
+        lines.extend(f"  {town}：取自{'、'.join(dict.fromkeys(sources))}" for town, sources in by_name.items())
+    in_column = {str(t) for df in (inputs.industry, inputs.service) for t in df[schema.TOWN].dropna().unique()}
+    from_column = [t for t in in_column if t not in by_name]
+    if from_column and by_name:
+        lines.append(f"  其余{len(from_column)}个乡镇（园区）取自台账的“乡镇（园区）”列")
+    missing = inputs.unreported_towns()
+    if missing:
+        lines.append(f"未报送的乡镇（园区）（参数“乡镇”中列出、本期台账中没有企业）：{'、'.join(missing)}")
+    return lines
+
+
 def summarise(inputs: Inputs, report: AuditReport, as_of_given: bool = False,
               listed_in: Path | None = None) -> str:
     """What was read and how, the counts, and the audit's warnings (errors are raised, so each
@@ -35,7 +56,11 @@ def summarise(inputs: Inputs, report: AuditReport, as_of_given: bool = False,
     lines = [f"警告：{f.message}" for f in report.warnings if f.rule == MENTION_OTHER_COUNTY]
     lines += describe_choices(p, as_of_given)
     lines.append("读取的台账（工作表、表头行，以及每一列从哪一列读入）：")
-    lines.extend(layout.describe() for layout in inputs.layouts.values())
+    lines.extend(layout.describe() for layout in inputs.layouts)
+    if inputs.skipped:
+        lines.append(f"没有读入的工作表和文件（{len(inputs.skipped)}个，不是台账）：")
+        lines.extend("  " + s.describe() for s in inputs.skipped)
+    lines.extend(town_sources(inputs))
     lines += [
         f"工业企业台账：{len(industry)}户（规上{scales.get(schema.ABOVE_SCALE, 0)}户、"
         f"规下{scales.get(schema.BELOW_SCALE, 0)}户）",
@@ -84,6 +109,10 @@ def check_inputs(params_path: Path, as_of: str | date | None = None, *,
     listed_in = list_path(params, out_dir)
     try:
         prepared = prepare_from(params)
+    except UnreadableCells as exc:  # every unreadable cell and every audit finding, listed together
+        write_problem_list(problem_frame(ledger_problems(exc), exc.audit, exc.inputs.layouts), listed_in)
+        say(summarise(exc.inputs, exc.audit, as_of is not None))
+        raise FuchanInputError(f"{exc}\n以上问题已写入审核清单：{listed_in}（警告也在其中）") from exc
     except LedgerError as exc:
         write_problem_list(problem_frame(ledger_problems(exc), None), listed_in)
         say("\n".join(describe_choices(params, as_of is not None)))

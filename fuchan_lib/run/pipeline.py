@@ -21,7 +21,7 @@ from fuchan_lib.core.exceptions import FuchanError, FuchanInputError, NotebookEr
 from fuchan_lib.core.run_folder import InputFile, Manifest, RunFolder
 from fuchan_lib.core.params import Params
 from fuchan_lib.ingest.inputs import Inputs, run_params, sha256
-from fuchan_lib.run.prepare import Prepared, prepare_from, validate_narrative
+from fuchan_lib.run.prepare import Prepared, UnreadableCells, prepare_from, validate_narrative
 from fuchan_lib.run.transaction import RunTransaction, manifest_fields
 from fuchan_lib.stats.build import Built, build_all
 
@@ -166,6 +166,8 @@ def _run(params_path, as_of, pdf, say, kernel, started) -> RunResult:
     p = run_params(params_path, as_of)
     try:
         prepared: Prepared = prepare_from(p)
+    except UnreadableCells as exc:  # with the audit of everything that could be read
+        raise _keep_problem_list(p, exc, say, exc.audit, exc.inputs.layouts) from exc
     except LedgerError as exc:
         raise _keep_problem_list(p, exc, say) from exc
     inputs, audit = prepared.inputs, prepared.audit

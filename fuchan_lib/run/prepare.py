@@ -12,9 +12,10 @@ from datetime import date
 from pathlib import Path
 
 from fuchan_lib.core import schema
+from fuchan_lib.core.exceptions import LedgerProblems
 from fuchan_lib.core.params import Params
 from fuchan_lib.ingest.inputs import Inputs, read_inputs, run_params
-from fuchan_lib.stats.audit import AuditReport, audit
+from fuchan_lib.stats.audit import AuditReport, audit, row_issue_findings, unreported_findings
 from fuchan_lib.stats.facts import FactSet
 from fuchan_lib.stats.rates import count_resumption
 from fuchan_lib.stats.weekly import History
@@ -24,8 +25,23 @@ def audit_inputs(inputs: Inputs, previous_resumed: dict[str, int] | None = None)
     """The audit of this run's ledgers (with the previous run's resumed counts when known)."""
     ledgers = {schema.INDUSTRY: inputs.industry, schema.SERVICE: inputs.service}
     current = {kind: count_resumption(df, inputs.params.as_of).resumed for kind, df in ledgers.items()}
+    found = (row_issue_findings(inputs.issues) + unreported_findings(inputs.unreported_towns(), inputs.params)
+             + narrative_mentions(inputs))
     return audit(ledgers, inputs.params, previous_resumed=previous_resumed, current_resumed=current,
-                 extra=narrative_mentions(inputs))
+                 extra=found)
+
+
+class UnreadableCells(LedgerProblems):
+    """Raised when ledger cells cannot be read: carries what was read and the audit of it, so
+    one check lists the unreadable cells and every audit finding together."""
+
+    def __init__(self, inputs: Inputs, report: AuditReport):
+        self.inputs, self.audit = inputs, report
+        super().__init__(list(inputs.problems), inputs.unlisted or None)
+        if report.errors:
+            shown = "\n".join(f"  {f.describe()}" for f in report.errors[:20])
+            more = f"\n  ……另有{len(report.errors) - 20}条，见审核清单" if len(report.errors) > 20 else ""
+            self.args = (f"{self.args[0]}\n数据审核另发现{len(report.errors)}条错误：\n{shown}{more}",)
 
 
 def narrative_mentions(inputs: Inputs) -> list:
@@ -81,7 +97,10 @@ def prepare_from(params: Params) -> Prepared:
     inputs = read_inputs(params)
     history = load_history(inputs.params)
     previous = history.previous
-    return Prepared(inputs, audit_inputs(inputs, previous.resumed if previous else None), history)
+    report = audit_inputs(inputs, previous.resumed if previous else None)
+    if inputs.problems:
+        raise UnreadableCells(inputs, report)
+    return Prepared(inputs, report, history)
 
 
 def validate_narrative(facts: FactSet, params: Params) -> int:

@@ -13,14 +13,14 @@ import pandas as pd
 
 from fuchan_lib.core.exceptions import LedgerError
 from fuchan_lib.core.params import Params
-from fuchan_lib.ingest.ledger import SheetMapping
+from fuchan_lib.ingest.sheet import SheetMapping
 from fuchan_lib.stats.audit import ERROR, AuditReport, list_frame
 
 UNREADABLE = "台账无法读取"
 
 
 def problem_frame(ledger_problems: list[LedgerError], report: AuditReport | None,
-                  layouts: dict[str, SheetMapping] | None = None) -> pd.DataFrame:
+                  layouts: tuple[SheetMapping, ...] = ()) -> pd.DataFrame:
     """The ledger problems (errors) and then the audit's findings, in the 审核清单 columns."""
     rows = [(ERROR, p.file, p.sheet, p.row, p.cell, p.column, p.enterprise, UNREADABLE,
              p.problem, p.fix, None) for p in ledger_problems]

@@ -62,11 +62,6 @@ def _dates(df: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(df[schema.RESUMED_ON])
 
 
-def _duplicate_codes(df: pd.DataFrame, _params: Params) -> pd.Series:
-    codes = df[schema.CREDIT_CODE]
-    return codes.notna() & codes.duplicated(keep=False)
-
-
 def _returned_over_staff(df: pd.DataFrame, _params: Params) -> pd.Series:
     staff = pd.to_numeric(df[schema.STAFF], errors="coerce")
     back = pd.to_numeric(df[schema.RETURNED], errors="coerce")
@@ -122,8 +117,6 @@ def _running_with_date(df: pd.DataFrame, _params: Params) -> pd.Series:
 BOTH = (schema.INDUSTRY, schema.SERVICE)
 
 RULES: tuple[Rule, ...] = (
-    Rule("信用代码重复", ERROR, schema.CREDIT_CODE, BOTH, _duplicate_codes,
-         lambda r: f"统一社会信用代码 {r[schema.CREDIT_CODE]} 在本台账中出现不止一次，请删除重复行或改正代码"),
     Rule("返岗人数超过从业人员", ERROR, schema.RETURNED, BOTH, _returned_over_staff,
          lambda r: f"已返岗人数 {r[schema.RETURNED]} 大于从业人员 {r[schema.STAFF]}，请核实两项人数"),
     Rule("长期停产却有复工日期", ERROR, schema.RESUMED_ON, BOTH, _long_stopped_with_date,
@@ -148,11 +141,28 @@ RULES: tuple[Rule, ...] = (
 )
 
 FEWER_RESUMED = "已复工企业少于上次"
+UNREPORTED = "乡镇未报送"
 # firms the narrative names (stats.mentions): checked against the ledgers
 MENTION_UNKNOWN = "叙述中的企业不在台账中"
 ACK_UNUSED = "审核说明用不上"
 MENTION_NOT_RESUMED = "叙述说在生产的企业未复工"
 MENTION_OTHER_COUNTY = "叙述提到其他县"
+
+
+def row_issue_findings(issues) -> list[Finding]:
+    """Errors found while reading (`ingest.firms.RowIssue`): a firm entered twice, a status
+    against its status ledger."""
+    return [Finding(i.rule, ERROR, i.file, i.sheet, i.row, i.enterprise, i.column, i.message)
+            for i in issues]
+
+
+def unreported_findings(towns: list[str], params: Params) -> list[Finding]:
+    """Townships listed in params `乡镇` with no row in this week's ledgers (未报送)."""
+    source = params.source.name if params.source else "参数文件"
+    return [Finding(UNREPORTED, WARNING, source, "", None, town, schema.TOWN,
+                    f"参数“乡镇”列有“{town}”，但本期台账中没有该乡镇（园区）的企业：未报送，"
+                    "按乡镇的统计中该乡镇没有数字；请催报，或核实乡镇名称与台账是否一致")
+            for town in towns]
 
 
 def _day(row: pd.Series) -> str:
@@ -196,16 +206,16 @@ class AuditReport:
     def acknowledged(self) -> list[Finding]:
         return [f for f in self.findings if f.note is not None]
 
-    def to_frame(self, layouts: dict | None = None) -> pd.DataFrame:
+    def to_frame(self, layouts=()) -> pd.DataFrame:
         """审核清单 (`LIST_COLUMNS`): errors, then warnings, then explained ones. `layouts` (the
-        ledgers' `ingest.ledger.SheetMapping`s) give each finding its cell; an unknown cell is ""
+        sheets' `ingest.sheet.SheetMapping`s) give each finding its cell; an unknown cell is ""
         (blank in Excel and in a notebook; the 附表 "—" is for missing numbers)."""
         return list_frame(self.list_rows(layouts))
 
-    def list_rows(self, layouts: dict | None = None) -> list[tuple]:
+    def list_rows(self, layouts=()) -> list[tuple]:
         """The findings as 审核清单 rows (see `to_frame`)."""
         letters = {(lay.file, lay.sheet, name): letter
-                   for lay in (layouts or {}).values() for name, letter, _ in lay.columns}
+                   for lay in (layouts or ()) for name, letter, _ in lay.columns}
         rows = []
         for f in self.errors + self.warnings + self.acknowledged:
             letter = letters.get((f.file, f.sheet, f.column))
@@ -239,7 +249,7 @@ def audit(
     """Run every rule on every ledger; compare resumed counts with the previous run if given.
     `extra`: findings made elsewhere (the narrative's firm names), acknowledged the same way."""
     warning_rules = [r.name for r in RULES if r.level == WARNING] + [
-        FEWER_RESUMED, MENTION_UNKNOWN, MENTION_NOT_RESUMED, MENTION_OTHER_COUNTY]
+        FEWER_RESUMED, UNREPORTED, MENTION_UNKNOWN, MENTION_NOT_RESUMED, MENTION_OTHER_COUNTY]
     for ack in params.acknowledged:
         if ack.rule not in warning_rules:
             hint = did_you_mean(ack.rule, warning_rules)
@@ -271,7 +281,7 @@ def _unused_acknowledgements(found: list[Finding], ledgers: dict[str, pd.DataFra
     its real warning unexplained) or no such warning this period (the entry can go)."""
     names = [str(n) for df in ledgers.values() if df is not None and schema.NAME in df
              for n in df[schema.NAME].dropna().unique()]
-    known = set(names)
+    known = set(names) | set(params.towns)  # 乡镇未报送 is explained by township
     unused = []
     for number, ack in enumerate(params.acknowledged, start=1):
         entry = f"参数“审核说明”第{number}条（规则“{ack.rule}”" + (
