@@ -333,7 +333,7 @@ def parse_column(raw: pd.Series, column: schema.Column, *, year: int | None = No
 def compact(text: str) -> str:
     """Text as compared, not as shown: escapes, control characters and every space removed,
     NFKC (full-width -> half-width). Header labels and firm names are matched this way."""
-    text = re.sub(_ESCAPES + "|" + _CONTROL + "|" + _SPACES + "|" + _INVISIBLE, "", text)
+    text = re.sub(LABEL_NOISE + "|" + _INVISIBLE, "", text)
     return unicodedata.normalize("NFKC", text).replace(" ", "")
 
 
