@@ -42,7 +42,7 @@ def test_new_county_writes_its_own_params_narrative_and_blank_ledgers(tmp_path):
         date(2023, 12, 31), date(2024, 3, 31), date(2024, 1, 31))
     assert params.narrative_path == (tmp_path / "narrative" / "青石县.md").resolve()
     ledgers = tmp_path / "台账" / "青石县"
-    assert params.ledger("工业企业台账") == ((ledgers / "工业企业台账.xlsx").resolve(), None)
+    assert params.ledger("工业企业台账") == [((ledgers / "工业企业台账.xlsx").resolve(), None)]
     assert sorted(p.name for p in ledgers.iterdir()) == ["工业企业台账.xlsx", "服务业企业台账.xlsx", "经济指标.xlsx"]
     text = params_file.read_text(encoding="utf-8")
     keys = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
