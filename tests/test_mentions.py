@@ -108,3 +108,14 @@ def test_a_template_named_after_another_county_is_a_warning_before_what_its_text
     assert "fuchan 新县 测试县" in found[0].message
     assert other_county_findings(BORROWED[1:2], "测试县", "测试县_2023Q2.md",
                                  Path("narrative/测试县_2023Q2.md")) == []
+
+
+def test_a_firm_listed_twice_is_producing_when_either_row_says_so_and_the_ledger_is_read_only_when_needed():
+    from fuchan_lib.stats.mentions import LedgerNames
+
+    twice = pd.concat([LEDGER, pd.DataFrame([{schema.NAME: "测试县海升化工有限公司", schema.STATUS: "正常生产",
+                                              schema.RESUMED_ON: pd.NaT}])], ignore_index=True)
+    names = LedgerNames([twice], date(2023, 2, 15))
+    assert names.states == {"测试县宏达建材公司": True, "测试县海升化工公司": True, "测试县绿源食品公司": True}
+    assert LedgerNames([LEDGER], date(2023, 2, 15)).states["测试县海升化工公司"] is False
+    assert firm_mentions([(1, "全县企业稳定生产。")], [None], date(2023, 2, 15), "测试县", "x.md") == []

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -76,8 +77,11 @@ class Mention:
     segment: str  # the words from the last break before the name to its end (for matching)
 
 
+_IGNORED = "股份|有限责任|有限"  # "宏达建材公司" names "宏达建材有限公司"
+
+
 def _key(name: str) -> str:
-    return re.sub("股份|有限责任|有限", "", name.replace("(", "（").replace(")", "）"))
+    return re.sub(_IGNORED, "", name.replace("(", "（").replace(")", "）"))
 
 
 def plain_text(text: str) -> str:
@@ -154,13 +158,23 @@ class LedgerNames:
     date; a narrative name is known when a ledger name ends the same way, or it ends as one."""
 
     def __init__(self, ledgers: list[pd.DataFrame], as_of: date):
-        self.states: dict[str, bool] = {}
-        for df in ledgers:
-            flags = status_flags(df, as_of)
-            for name, producing in zip(df[schema.NAME].astype(str), flags.running | flags.resumed):
-                key = _key(name)
-                self.states[key] = self.states.get(key, False) or bool(producing)
-        self._reversed = sorted(key[::-1] for key in self.states)
+        frames = [df for df in ledgers if df is not None and len(df)]
+        if not frames:
+            self.states: dict[str, bool] = {}
+            return
+        names = pd.concat([df[schema.NAME].astype(str) for df in frames], ignore_index=True)
+        producing = pd.concat([pd.Series(f.running | f.resumed).reset_index(drop=True)
+                               for f in (status_flags(df, as_of) for df in frames)], ignore_index=True)
+        keys = names.str.replace(_IGNORED, "", regex=True).str.replace("(", "（").str.replace(")", "）")
+        producing = producing.astype(bool).to_numpy()
+        self.states = dict.fromkeys(keys[~producing], False)  # then any producing row of a key wins
+        self.states.update(dict.fromkeys(keys[producing], True))
+
+    @cached_property
+    def _reversed(self) -> list[str]:
+        """The keys reversed and sorted: a ledger name ending with a narrative's name is a prefix
+        search (sorted only when a name is not found by its own words)."""
+        return sorted(key[::-1] for key in self.states)
 
     def match(self, mention: Mention) -> str | None:
         """The ledger key the mention names, or None."""
@@ -185,10 +199,11 @@ def firm_mentions(lines, ledgers: list[pd.DataFrame], as_of: date, county: str,
                   template: str, other_places: tuple[str, ...] = ()) -> list[Finding]:
     """Warnings for firms the narrative names: unknown to the ledgers, or named in a sentence
     about producing while the ledger says not resumed. `lines`: (line number, text) pairs."""
-    names = LedgerNames(ledgers, as_of)
+    mentions = find_mentions(lines, (county, *other_places))
+    names = LedgerNames(ledgers, as_of) if mentions else None
     found: list[Finding] = []
     seen: set[tuple[int, str]] = set()
-    for m in find_mentions(lines, (county, *other_places)):
+    for m in mentions:
         if (m.line, m.name) in seen:
             continue
         seen.add((m.line, m.name))
