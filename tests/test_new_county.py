@@ -42,13 +42,17 @@ def test_new_county_writes_its_own_params_narrative_and_blank_ledgers(tmp_path):
         date(2023, 12, 31), date(2024, 3, 31), date(2024, 1, 31))
     assert params.narrative_path == (tmp_path / "narrative" / "青石县.md").resolve()
     ledgers = tmp_path / "台账" / "青石县"
-    assert params.ledger("工业企业台账") == [((ledgers / "工业企业台账.xlsx").resolve(), None)]
-    assert sorted(p.name for p in ledgers.iterdir()) == ["工业企业台账.xlsx", "服务业企业台账.xlsx", "经济指标.xlsx"]
+    assert params.ledger("工业企业台账") == [((ledgers / "工业企业台账").resolve(), None)]  # a folder
+    assert params.ledger("服务业企业台账") == [((ledgers / "服务业企业台账").resolve(), None)]
+    assert params.ledger("经济指标") == [((ledgers / "经济指标.xlsx").resolve(), None)]
+    assert sorted(str(p.relative_to(ledgers)) for p in ledgers.rglob("*")) == [
+        "工业企业台账", "服务业企业台账", "空白模板", "空白模板/工业企业台账.xlsx", "空白模板/服务业企业台账.xlsx",
+        "空白模板/经济指标.xlsx", "经济指标.xlsx"]
     text = params_file.read_text(encoding="utf-8")
     keys = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     assert all("#" in line for line in keys), [line for line in keys if "#" not in line]
     everything = text + params.narrative_path.read_text(encoding="utf-8") + "".join(
-        workbook_text(p) for p in ledgers.iterdir())
+        workbook_text(p) for p in ledgers.rglob("*.xlsx"))
     assert not [w for w in EXAMPLE_WORDS if w in everything]
     assert "【待补充】" in params.narrative_path.read_text(encoding="utf-8")
 
@@ -79,13 +83,32 @@ def test_existing_files_are_never_overwritten_and_nothing_is_written(tmp_path, e
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == [existing]
 
 
-def test_ledgers_already_in_the_folder_are_kept_and_no_blank_templates_are_added(tmp_path):
+def test_a_failure_while_writing_leaves_nothing_behind(tmp_path, monkeypatch):
+    import fuchan_lib.run.period as period
+
+    def refuse(text, target):
+        raise ParamsError("生成的新参数文件未通过校验")
+
+    monkeypatch.setattr(period, "write_validated", refuse)
+    with pytest.raises(ParamsError):
+        new_county("青石县", period="2024Q1", folder=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def by_township(frame, folder: Path) -> None:
+    """A ledger as the townships send it: one file per 乡镇（园区）."""
+    synthetic.write_county({town: rows for town, rows in frame.groupby("乡镇（园区）")}, folder)
+
+
+def test_ledgers_already_in_the_folders_are_kept(tmp_path):
     ledgers = tmp_path / "台账" / "青石县"
-    synthetic.write_county(synthetic.make_county(40, 20, county="青石县"), ledgers)
-    before = {p.name: p.read_bytes() for p in ledgers.iterdir()}
-    summary = new_county("青石县", period="2023Q1", folder=tmp_path)
-    assert {p.name: p.read_bytes() for p in ledgers.iterdir()} == before
-    assert "已有台账，没有放空白模板" in summary
+    frames = synthetic.make_county(40, 20, county="青石县")
+    by_township(frames["工业企业台账"], ledgers / "工业企业台账")
+    synthetic.write_county({"经济指标": frames["经济指标"]}, ledgers)
+    before = {p: p.read_bytes() for p in ledgers.rglob("*.xlsx")}
+    new_county("青石县", period="2023Q1", folder=tmp_path)
+    assert {p: p.read_bytes() for p in before} == before
+    assert sorted(p.name for p in (ledgers / "空白模板").iterdir()) == ["工业企业台账.xlsx", "服务业企业台账.xlsx", "经济指标.xlsx"]
 
 
 @pytest.mark.parametrize("name, message", [
@@ -151,9 +174,11 @@ def test_a_new_county_runs_end_to_end_with_nothing_of_the_example_in_its_run_fol
     assert main(["新县", "青石县", "--期", "2024Q1", "--文件夹", str(tmp_path)]) == 0
     frames = synthetic.make_county(300, 120, seed=5, county="青石县", spring_festival=date(2024, 2, 10),
                                    as_of=date(2024, 2, 17))
-    for path in (tmp_path / "台账" / "青石县").iterdir():
-        path.unlink()  # the blank templates, replaced by the townships' ledgers
-    synthetic.write_county(frames, tmp_path / "台账" / "青石县")
+    ledgers = tmp_path / "台账" / "青石县"
+    by_township(frames["工业企业台账"], ledgers / "工业企业台账")  # one file per township
+    by_township(frames["服务业企业台账"], ledgers / "服务业企业台账")
+    (ledgers / "经济指标.xlsx").unlink()  # the blank one, filled in
+    synthetic.write_county({"经济指标": frames["经济指标"]}, ledgers)
     params = tmp_path / "params" / "青石县_2024Q1.yaml"
     assert main(["check", str(params)]) == 0
     assert not capsys.readouterr().out.startswith("警告")

@@ -7,7 +7,9 @@ templates that name no firm and state no fact:
 - `params/<县名>_<期>.yaml`, every line commented, dates from the quarter's calendar
   (core.quarters), 数据 pointing at `台账/<县名>/`;
 - `narrative/<县名>.md`, the built-in narrative (its period words moved to the quarter);
-- `台账/<县名>/`, with the blank ledgers of `fuchan template` unless ledgers are already there.
+- `台账/<县名>/`: a folder each for the townships' 工业 and 服务业 ledgers (a 数据 entry may be a
+  folder: every file in it is read), the county's 经济指标.xlsx, and 空白模板/ with the blank
+  ledgers of `fuchan template` to send out (what exists there is kept).
 
 Nothing that exists is overwritten: every target is checked before anything is written, and a
 failure removes what this call wrote.
@@ -16,10 +18,12 @@ failure removes what this call wrote.
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
+from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import OutputExistsError, ParamsError
 from fuchan_lib.core.names import name_problem, visible
 from fuchan_lib.core.quarters import SPRING_FESTIVALS, Quarter, parse_quarter, quarter_dates, quarter_of
@@ -28,7 +32,8 @@ from fuchan_lib.stats.facts import COUNTY_LEVELS, county_level
 
 PARAMS_TEMPLATE = "params_new_county.yaml"
 LEDGER_ROOT = "台账"
-LEDGER_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".csv")
+DATA_FOLDERS = (schema.INDUSTRY, schema.SERVICE)  # one folder per kind of ledger the townships send
+BLANKS = "空白模板"
 _NOT_IN_NAME = re.compile(r"[\s{}\[\]#,&*!%@`'\"]")  # spaces, and what YAML reads as syntax
 
 
@@ -81,16 +86,39 @@ def narrative_text(county: str, quarter: Quarter) -> tuple[str, list[str]]:
     return text, to_rewrite
 
 
-def _has_ledgers(folder: Path) -> bool:
-    return folder.is_dir() and any(p.suffix.lower() in LEDGER_SUFFIXES and not p.name.startswith("~$")
-                                   for p in folder.iterdir())
+def _ledger_folder(ledgers: Path) -> list[Path]:
+    """台账/<县名>/: a folder for each kind of ledger the townships send (every file in it is
+    read), the county's 经济指标.xlsx and 空白模板/ to send out; what exists is kept. Returns what
+    was created, for undoing."""
+    from fuchan_lib.ingest.blank_ledgers import TEMPLATE_KINDS, write_templates
+
+    created = [p for p in (ledgers, *(ledgers / kind for kind in DATA_FOLDERS)) if not p.exists()]
+    for path in created:
+        path.mkdir(parents=True)
+    blanks = ledgers / BLANKS
+    if not any((blanks / f"{kind}.xlsx").exists() for kind in TEMPLATE_KINDS):
+        created += [blanks] if not blanks.exists() else []
+        created += write_templates(blanks)
+    indicators = ledgers / f"{schema.INDICATORS}.xlsx"
+    if not indicators.exists():
+        shutil.copyfile(blanks / f"{schema.INDICATORS}.xlsx", indicators)
+        created.append(indicators)
+    return created
+
+
+def _undo(created: list[Path]) -> None:
+    for path in reversed(created):
+        if path.is_dir():
+            if not any(path.iterdir()):
+                path.rmdir()
+        else:
+            path.unlink(missing_ok=True)
 
 
 def new_county(name: str, *, period: str | None = None, folder: Path = Path("."),
                today: date | None = None) -> str:
     """Write the county's params, narrative and ledger folder under `folder`; return a Chinese
     summary (what was written, what to do next) whose last line is the params file."""
-    from fuchan_lib.ingest.blank_ledgers import TEMPLATE_KINDS, write_templates
     from fuchan_lib.run.period import write_validated
 
     county = check_county_name(name)
@@ -103,38 +131,35 @@ def new_county(name: str, *, period: str | None = None, folder: Path = Path(".")
         if path.exists():
             raise OutputExistsError(f"{what}“{path}”已存在，为免覆盖，没有生成新县的文件。"
                                     f"如要重新生成，请先把它移走或改名；接着用已有的参数文件即可：fuchan check {params}")
-    blank = not _has_ledgers(ledgers)
     text = params_text(county, quarter, f"../{LEDGER_ROOT}/{county}", f"../narrative/{county}.md")
     story, to_rewrite = narrative_text(county, quarter)
 
-    written: list[Path] = []
+    created = [p for p in (params.parent, narrative.parent, ledgers.parent) if not p.exists()]
     try:
-        if blank:
-            written += write_templates(ledgers)
+        created += _ledger_folder(ledgers)
         narrative.parent.mkdir(parents=True, exist_ok=True)
         with narrative.open("x", encoding="utf-8") as handle:  # "x": never overwrite
             handle.write(story)
-        written.append(narrative)
+        created.append(narrative)
         params.parent.mkdir(parents=True, exist_ok=True)
         write_validated(text, params)
     except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
+        _undo(created)
         raise
+    as_of = quarter_dates(quarter, _festival(quarter))["截止日期"]
     lines = [f"已为{county}生成{quarter.words}的周报文件（由内置模板生成，不含任何企业名称和事例）：",
-             f"  参数文件：{params}（截止日期 {format_date(quarter_dates(quarter, _festival(quarter))['截止日期'])}，"
-             "请核对报告单位、春节和截止日期）",
-             f"  叙述模板：{narrative}（内置默认模板；【待补充】处和工作措施等请按本县情况改写）"]
-    if blank:
-        lines.append(f"  台账文件夹：{ledgers}（空白台账：{'、'.join(f'{k}.xlsx' for k in TEMPLATE_KINDS)}，"
-                     "可发给乡镇填写，或换成乡镇报来的台账）")
-    else:
-        lines.append(f"  台账文件夹：{ledgers}（已有台账，没有放空白模板；文件名与参数文件“数据”中的不同时请改参数文件）")
+             f"  参数文件：{params}（截止日期 {format_date(as_of)}，请核对报告单位、春节和截止日期）",
+             f"  叙述模板：{narrative}（内置默认模板；【待补充】处和工作措施等请按本县情况改写）",
+             f"  台账文件夹：{ledgers}",
+             f"    {'/、'.join(DATA_FOLDERS)}/：各乡镇报来的台账放进去（一个乡镇一个文件，或一个文件每个乡镇一个工作表，"
+             "文件夹中的 .xlsx、.xls、.csv 都会读入）",
+             f"    {schema.INDICATORS}.xlsx：本县的经济指标，填本期、上年同期和目标（可选）",
+             f"    {BLANKS}/：空白台账，发给乡镇填写"]
     if to_rewrite:
         lines.append("  叙述模板中以下各行是一季度的说法，须改写：")
         lines += [f"    {line}" for line in to_rewrite]
     lines += ["下一步：",
-              f"  1. 把本周的台账放进 {ledgers}（文件名与参数文件“数据”中写的一致）；",
+              f"  1. 把本周各乡镇的台账放进 {ledgers} 下的{'、'.join(DATA_FOLDERS)}两个文件夹；",
               f"  2. fuchan check {params}    （读台账、做审核，列出要改的地方）；",
               f"  3. fuchan run {params}      （生成报告）。",
               str(params)]
