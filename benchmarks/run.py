@@ -362,6 +362,7 @@ def child_size(n: int) -> dict:
     from fuchan_lib.stats import facts
     from fuchan_lib.core import schema
     from fuchan_lib.stats import annex_tables
+    from fuchan_lib.stats.groupings import count_groupings
     import synthetic
     from fuchan_lib.ingest.inputs import Inputs, with_states
 
@@ -380,13 +381,14 @@ def child_size(n: int) -> dict:
     rss_inputs = _current_rss()
 
     def all_facts():
-        facts.industry_facts(inputs.industry, params)
-        facts.service_facts(inputs.service, params)
-        annex_tables.category_table(inputs)
-        annex_tables.trade_table(inputs)
-        annex_tables.town_table(inputs)
-        annex_tables.not_resumed_table(inputs)
-        annex_tables.curve_frame(inputs)
+        groupings = count_groupings(inputs.industry, inputs.service, params.as_of)
+        facts.industry_facts(inputs.industry, params, groupings.industry)
+        facts.service_facts(inputs.service, params, groupings.service)
+        annex_tables.category_table(groupings, params)
+        annex_tables.trade_table(groupings, params)
+        annex_tables.town_table(groupings, inputs.industry, inputs.service, params)
+        annex_tables.not_resumed_table(inputs.industry, inputs.service, params)
+        annex_tables.curve_frame(inputs.industry, inputs.service, params)
 
     all_facts()  # warm-up: first-call imports and caches are not what grows with size
     facts_s = median_time(all_facts, REPEATS)

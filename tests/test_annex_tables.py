@@ -14,6 +14,7 @@ from fuchan_lib.core.params import RATE_BASIS_INCLUDING_RUNNING, RATE_BASIS_NEED
 from fuchan_lib.ingest.inputs import Inputs, load_inputs
 from fuchan_lib.report.document import BREAKS, build_report
 from fuchan_lib.report.gongwen.text import break_pieces
+from fuchan_lib.stats.groupings import count_groupings
 from fuchan_lib.stats import annex_tables
 from fuchan_lib.stats.audit import AuditReport
 from fuchan_lib.stats.build import build_all
@@ -87,7 +88,8 @@ def test_every_count_table_ends_with_a_total_equal_to_the_facts(example, shape, 
         stopped = facts[f"{prefix}.长期停产" if prefix == "工业" else f"{prefix}.长期停业"].value or 0
         return (facts[f"{prefix}.企业数"].value or 0) - stopped
 
-    town = annex_tables.town_table(inputs)
+    groupings = count_groupings(inputs.industry, inputs.service, inputs.params.as_of)
+    town = annex_tables.town_table(groupings, inputs.industry, inputs.service, inputs.params)
     total = town.iloc[-1]
     assert total[(schema.TOWN, "")] == "合计"
     first, second, _rate = annex_tables.town_columns(basis)
@@ -98,7 +100,7 @@ def test_every_count_table_ends_with_a_total_equal_to_the_facts(example, shape, 
         assert total[("服务业企业", second)] == facts["服务业.已复工"].value
     assert total[("合计", first)] == total[("工业企业", first)] + total[("服务业企业", first)]
 
-    trades = annex_tables.trade_table(inputs)
+    trades = annex_tables.trade_table(groupings, inputs.params)
     assert (trades.iloc[-1][schema.CATEGORY], trades.iloc[-1][schema.TRADE]) == ("合计", "")
     assert trades.iloc[-1]["企业总数"] == facts["服务业.企业数"].value
     assert trades.iloc[-1]["已复工"] == facts["服务业.已复工"].value
@@ -109,7 +111,7 @@ def test_every_count_table_ends_with_a_total_equal_to_the_facts(example, shape, 
         subtotal = mine[mine[schema.TRADE] == "小计"].iloc[0]
         assert subtotal["企业总数"] == mine["企业总数"].iloc[:-1].sum() == facts[f"{prefix}.企业数"].value
 
-    categories = annex_tables.category_table(inputs).set_index("类别")
+    categories = annex_tables.category_table(groupings, inputs.params).set_index("类别")
     assert categories.index[-1] == "合计"
     assert categories.loc["合计", "企业总数"] == facts["工业.企业数"].value + facts["服务业.企业数"].value
     assert categories.loc["合计", "已复工"] == facts["工业.已复工"].value + facts["服务业.已复工"].value

@@ -15,7 +15,7 @@ from fuchan_lib.core.run_folder import InputFile, Manifest, RunFolder
 from fuchan_lib.core.params import Params
 from fuchan_lib.ingest.inputs import Inputs
 from fuchan_lib.run import notebook
-from fuchan_lib.run.prepare import Prepared, audit_inputs
+from fuchan_lib.run.prepare import audit_inputs, prepare_inputs
 from fuchan_lib.run.history import list_runs, load_history
 from fuchan_lib.run.transaction import RunTransaction
 from fuchan_lib.stats import build
@@ -179,8 +179,8 @@ def test_manifest_writes_and_reads_itself_and_ignores_keys_it_does_not_know(tmp_
 def test_a_notebook_takes_the_staged_run_without_reading_any_ledger(tmp_path):
     source = tmp_path / "本县.yaml"  # never read: the staged run is used
     params = PARAMS.model_copy(update={"source": source, "base_dir": tmp_path})
-    prepared = Prepared(inputs(params=params), audit_inputs(inputs(params=params)), History())
-    result = build.build_all(prepared.inputs, prepared.audit, prepared.history)
+    prepared = prepare_inputs(inputs(params=params), History())
+    result = prepared.build()
     with RunTransaction(tmp_path, "本县", "本县", params.as_of) as staging:
         staging.hand_off(prepared, result)
         run = notebook.open_run(source, staging.folder.path, "2023-02-15")

@@ -19,7 +19,8 @@ def computed():
     inputs = load_inputs(PARAMS)
     p = inputs.params
     both = facts_mod.industry_facts(inputs.industry, p).merge(facts_mod.service_facts(inputs.service, p))
-    return both.merge(facts_mod.indicator_facts(inputs.indicators, inputs.enterprise_indicators, p))
+    rows = facts_mod.indicator_rows(inputs.indicators, inputs.enterprise_indicators, p)
+    return both.merge(facts_mod.indicator_facts(rows, p))
 
 
 def independent(path):

@@ -7,7 +7,7 @@ import pytest
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.params import Params
-from fuchan_lib.stats.facts import indicator_facts, indicator_omissions
+from fuchan_lib.stats.facts import indicator_facts, indicator_omissions, indicator_rows
 from fuchan_lib.stats.indicators import deadline_words, period_name
 
 
@@ -67,7 +67,8 @@ def indicators(*rows):
     ],
 )
 def test_indicator_sentences(period_end, target_end, rows, actual, target):
-    facts = indicator_facts(indicators(*rows), None, params(period_end, target_end))
+    p = params(period_end, target_end)
+    facts = indicator_facts(indicator_rows(indicators(*rows), None, p), p)
     assert facts["经济指标.实绩"].text == actual
     assert facts["经济指标.目标"].text == target
     assert "【待补充】" not in (actual + (target or ""))
@@ -77,22 +78,26 @@ def test_every_indicator_in_the_ledger_is_reported_in_its_order():
     rows = [(name, 100 + i, 100, None, 300, 5) for i, name in enumerate(
         ("规模以上工业总产值", "规模以上工业增加值", "批发业销售额", "零售业销售额", "住宿业营业额",
          "餐饮业营业额", "社会消费品零售总额"))]
-    text = indicator_facts(indicators(*rows), None, params("2023-01-31", "2023-03-31"))["经济指标.实绩"].text
+    p = params("2023-01-31", "2023-03-31")
+    text = indicator_facts(indicator_rows(indicators(*rows), None, p), p)["经济指标.实绩"].text
     positions = [text.index(name + "完成") for name, *_ in rows]
     assert positions == sorted(positions)
 
 
 def test_without_an_indicator_file_the_sentences_have_no_value():
-    facts = indicator_facts(None, None, params("2023-01-31", "2023-03-31"))
+    p = params("2023-01-31", "2023-03-31")
+    assert indicator_rows(None, None, p) == []
+    facts = indicator_facts([], p)
     assert facts["经济指标.实绩"].text is None and facts["经济指标.目标"].text is None
-    assert indicator_omissions(None, None, params("2023-01-31", "2023-03-31")) == [
+    assert indicator_omissions(None, [], p) == [
         "没有经济指标文件：报告不写经济指标的句子"]
 
 
 def test_check_says_once_which_clauses_are_left_out_and_why():
     rows = [("住宿业营业额", 900, None, None, None, None), ("餐饮业营业额", 800, None, None, None, None),
             ("批发业销售额", 700, 600, None, 2000, None)]
-    said = indicator_omissions(indicators(*rows), None, params("2023-01-31", None))
+    p = params("2023-01-31", None)
+    said = indicator_omissions(indicators(*rows), indicator_rows(indicators(*rows), None, p), p)
     assert said == [
         "住宿业营业额、餐饮业营业额：不写“同比”（经济指标没有上年同期，也没有填增速）",
         "住宿业营业额、餐饮业营业额：不写“完成目标的x%”（经济指标没有填目标）",

@@ -102,22 +102,22 @@ def test_towns_follow_params_then_the_ledger_not_character_codes():
 
 def test_tables_use_the_same_orders(tmp_path):
     """附表: trades in standard order within each category, townships in the county's order."""
-    from fuchan_lib.ingest.inputs import Inputs
     from fuchan_lib.stats import annex_tables
+    from fuchan_lib.stats.groupings import count_groupings
 
     ledger = service(rows("规上服务业", {"教育": [RESUMED], "交通运输、仓储和邮政业": [WAITING]})
                      + [("限上批零住餐", "餐饮业", *RESUMED, "西河镇"), ("限上批零住餐", "批发业", *WAITING, "东山镇")])
     industry = pd.DataFrame({schema.NAME: ["甲"], schema.SCALE: ["规上"], schema.STATUS: ["停产放假"],
                              schema.RESUMED_ON: [pd.NaT], schema.TOWN: ["西河镇"], schema.REASON: ["订单不足"],
                              schema.STAFF: [None], schema.RETURNED: [None], schema.CREDIT_CODE: [None]})
-    inputs = Inputs(PARAMS, industry, ledger, None, None)
-    trades = annex_tables.trade_table(inputs)
+    groupings = count_groupings(industry, ledger, PARAMS.as_of)
+    trades = annex_tables.trade_table(groupings, PARAMS)
     assert list(zip(trades["类别"], trades["行业"])) == [
         ("限上批零住餐", "批发业"), ("限上批零住餐", "餐饮业"), ("限上批零住餐", "小计"),
         ("规上服务业", "交通运输、仓储和邮政业"), ("规上服务业", "教育"), ("规上服务业", "小计"), ("合计", "")]
-    towns = annex_tables.town_table(inputs)[("乡镇（园区）", "")]
+    towns = annex_tables.town_table(groupings, industry, ledger, PARAMS)[("乡镇（园区）", "")]
     assert towns.tolist() == ["西河镇", "城关镇", "东山镇", "合计"]
-    late = annex_tables.not_resumed_table(inputs)
+    late = annex_tables.not_resumed_table(industry, ledger, PARAMS)
     assert late["企业名称"].tolist() == ["甲", "测试县企业1有限公司", "测试县企业3有限公司"]
     assert pd.isna(late["行业"].iloc[0])  # an industrial firm has no 行业 in its ledger, not "工业"
 
@@ -125,11 +125,13 @@ def test_tables_use_the_same_orders(tmp_path):
 def test_industry_section_table_lists_towns_in_the_county_order():
     from fuchan_lib.ingest.inputs import Inputs
     from fuchan_lib.stats import build
+    from fuchan_lib.stats.groupings import Groupings, group_ledger
 
     industry = pd.DataFrame({schema.NAME: ["甲", "乙", "丙"], schema.SCALE: ["规上", "规下", "规下"],
                              schema.STATUS: ["停产放假"] * 3, schema.RESUMED_ON: [pd.NaT] * 3,
                              schema.TOWN: pd.Categorical(["西河镇", "东山镇", "西河镇"]),
                              schema.REASON: [None] * 3, schema.STAFF: [None] * 3,
                              schema.RETURNED: [None] * 3, schema.CREDIT_CODE: [None] * 3})
-    part = build.industry(Inputs(PARAMS, industry, service([]), None, None))
+    inputs = Inputs(PARAMS, industry, service([]), None, None)
+    part = build.industry(inputs, Groupings(group_ledger(industry, schema.INDUSTRY, PARAMS.as_of), None))
     assert part.sheet("按乡镇")[schema.TOWN].tolist() == ["西河镇", "东山镇", "合计"]

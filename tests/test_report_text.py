@@ -59,9 +59,9 @@ def test_example_narrative_has_no_gap_and_its_lists_add_up(example):
 
 
 def test_example_narrative_names_no_firm_the_ledgers_contradict(example):
-    from fuchan_lib.run.prepare import narrative_mentions
+    from fuchan_lib.run.prepare import narrative_mentions, read_narrative
 
-    assert narrative_mentions(example) == []
+    assert narrative_mentions(example, read_narrative(example.params)) == []
 
 
 @pytest.mark.parametrize("seed", [1, 7])
@@ -86,11 +86,11 @@ def test_default_template_on_a_synthetic_county_without_indicators(tmp_path, see
 
 def test_check_says_which_indicator_clauses_are_left_out_and_the_signing_date(example):
     from fuchan_lib.run.check import summarise
-    from fuchan_lib.run.prepare import audit_inputs
+    from fuchan_lib.run.prepare import prepare_inputs
 
     no_targets = example.indicators.assign(目标=None, 目标增速=None)
     inputs = Inputs(example.params, example.industry, example.service, no_targets, None)
-    said = summarise(inputs, audit_inputs(inputs))
+    said = summarise(prepare_inputs(inputs, History()))
     assert "报告中不写的经济指标分句（数据中没有对应的数）：" in said
     assert ("  规模以上工业总产值、规模以上工业增加值、批发业销售额、零售业销售额、住宿业营业额、餐饮业营业额："
             "不写“完成目标的x%”（经济指标没有填目标）") in said

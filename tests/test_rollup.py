@@ -92,7 +92,8 @@ def test_highest_and_lowest_county_name_every_tie_and_none_without_a_spread(shap
 
 
 def test_county_table_counts_ranks_and_city_row():
-    table = rollup.county_table(city_of(JIA, YI), ["甲县", "乙县"], BASIS, {"甲县": 90.04, "乙县": 50.0})
+    counts = rollup.county_counts(city_of(JIA, YI), ["甲县", "乙县"], BASIS.as_of)
+    table = rollup.county_table(counts, BASIS, {"甲县": 90.04, "乙县": 50.0})
     rows = table.set_index(schema.COUNTY)
     assert rows.loc["甲县", ["节后需复工", "已复工", "排名"]].tolist() == [3, 3, 1]
     assert rows.loc["乙县", ["节后需复工", "已复工", "排名"]].tolist() == [8, 4, 2]
@@ -106,7 +107,7 @@ def test_county_table_counts_ranks_and_city_row():
 def test_ties_share_a_rank():
     twin = replace(JIA, name="双县", industry=JIA.industry.assign(统一社会信用代码=["W1", "W2", "W3"]),
                    service=NO_SERVICE)
-    table = rollup.county_table(city_of(JIA, twin), ["甲县", "双县"], BASIS)
+    table = rollup.county_table(rollup.county_counts(city_of(JIA, twin), ["甲县", "双县"], BASIS.as_of), BASIS)
     assert table["排名"].tolist()[:2] == [1, 1]
 
 

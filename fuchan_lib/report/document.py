@@ -181,21 +181,24 @@ def attachments(built: Built, run: run_folder.RunFolder, choices=DEFAULT_ATTACHM
     return [gongwen.Attachment(n, title, blocks) for n, (title, blocks) in enumerate(parts, start=1)]
 
 
-def build_report(params: Params, built: Built, run_dir: Path) -> tuple[Path, int]:
+def build_report(params: Params, built: Built, run_dir: Path, narrative: list | None = None) -> tuple[Path, int]:
     """Write the .docx into run_dir (whose figures/ the notebooks drew); return its path and
-    the number of 【待补充】 gaps left."""
+    the number of 【待补充】 gaps left. `narrative`: the template as the run rendered it once
+    (read and rendered here when not given)."""
     facts = built.facts
     since = facts["周比.期间"].text if "周比.期间" in facts else None
     extra = attachments(built, run_folder.RunFolder(run_dir), params.attachments, since, params.rate_basis)
-    return write_report(params, run_dir, facts, extra)
+    return write_report(params, run_dir, facts, extra, narrative=narrative)
 
 
 def write_report(params, run_dir: Path, facts: FactSet, extra: list[gongwen.Attachment],
-                 default_template: str = COUNTY_DEFAULT) -> tuple[Path, int]:
+                 default_template: str = COUNTY_DEFAULT, narrative: list | None = None) -> tuple[Path, int]:
     """The 公文 of a county or a city (their params share title, names, dates and fonts):
-    narrative template filled with `facts`, then the attachments; path and gaps left."""
-    text, name = read_template(params.narrative_path, default_template)
-    narrative = render_template(text, facts, name)
+    narrative template filled with `facts` (`narrative`: already rendered), then the
+    attachments; path and gaps left."""
+    if narrative is None:
+        text, name = read_template(params.narrative_path, default_template)
+        narrative = render_template(text, facts, name)
     blocks = [
         gongwen.Title(params.report_title),
         gongwen.Addressee(params.addressee),

@@ -9,8 +9,8 @@ from fuchan_lib.core import schema
 from fuchan_lib.core.params import Params
 from fuchan_lib.core.wording import format_date
 from fuchan_lib.ingest.inputs import Inputs, run_params
-from fuchan_lib.run.prepare import UnreadableCells, prepare_from, validate_narrative
-from fuchan_lib.stats.audit import MENTION_OTHER_COUNTY, AuditReport
+from fuchan_lib.run.prepare import Prepared, UnreadableCells, prepare_from, render_narrative
+from fuchan_lib.stats.audit import MENTION_OTHER_COUNTY
 from fuchan_lib.stats.facts import indicator_omissions
 
 RATE_BASIS_TEXT = {"需复工": "已复工 ÷ 节后需复工", "含正常生产": "（春节期间正常生产 + 已复工）÷（企业总数 − 长期停产）"}
@@ -45,14 +45,14 @@ def town_sources(inputs: Inputs) -> list[str]:
     return lines
 
 
-def summarise(inputs: Inputs, report: AuditReport, as_of_given: bool = False,
-              listed_in: Path | None = None) -> str:
+def summarise(prepared: Prepared, as_of_given: bool = False, listed_in: Path | None = None) -> str:
     """What was read and how, the counts, and the audit's warnings (errors are raised, so each
     is printed once, on stderr)."""
+    inputs, report = prepared.inputs, prepared.audit
     p = inputs.params
     industry, service = inputs.industry, inputs.service
-    scales = industry[schema.SCALE].value_counts()
-    categories = service[schema.CATEGORY].value_counts()
+    scales = {k: v.total for k, v in prepared.groupings.industry.by_kind.items()}
+    categories = {k: v.total for k, v in prepared.groupings.service.by_kind.items()}
     lines = [f"警告：{f.message}" for f in report.warnings if f.rule == MENTION_OTHER_COUNTY]
     lines += describe_choices(p, as_of_given)
     lines.append("读取的台账（工作表、表头行，以及每一列从哪一列读入）：")
@@ -71,7 +71,7 @@ def summarise(inputs: Inputs, report: AuditReport, as_of_given: bool = False,
         lines.append(f"经济指标：{len(inputs.indicators)}项")
     if inputs.enterprise_indicators is not None:
         lines.append(f"企业指标：{len(inputs.enterprise_indicators)}行")
-    omitted = indicator_omissions(inputs.indicators, inputs.enterprise_indicators, p)
+    omitted = indicator_omissions(inputs.indicators, prepared.indicator_rows, p)
     if omitted:
         lines.append("报告中不写的经济指标分句（数据中没有对应的数）：")
         lines.extend("  " + line for line in omitted)
@@ -103,7 +103,6 @@ def check_inputs(params_path: Path, as_of: str | date | None = None, *,
     summary of what was read has been said, so each message is printed once."""
     from fuchan_lib.core.exceptions import FuchanInputError, LedgerError, ledger_problems
     from fuchan_lib.run.problem_list import list_path, problem_frame, write_problem_list
-    from fuchan_lib.stats.build import build_all
 
     params = run_params(params_path, as_of)
     listed_in = list_path(params, out_dir)
@@ -111,7 +110,7 @@ def check_inputs(params_path: Path, as_of: str | date | None = None, *,
         prepared = prepare_from(params)
     except UnreadableCells as exc:  # every unreadable cell and every audit finding, listed together
         write_problem_list(problem_frame(ledger_problems(exc), exc.audit, exc.inputs.layouts), listed_in)
-        say(summarise(exc.inputs, exc.audit, as_of is not None))
+        say(summarise(exc.prepared, as_of is not None))
         raise FuchanInputError(f"{exc}\n以上问题已写入审核清单：{listed_in}（警告也在其中）") from exc
     except LedgerError as exc:
         write_problem_list(problem_frame(ledger_problems(exc), None), listed_in)
@@ -119,9 +118,9 @@ def check_inputs(params_path: Path, as_of: str | date | None = None, *,
         raise FuchanInputError(f"{exc}\n以上问题已写入审核清单：{listed_in}") from exc
     inputs, report = prepared.inputs, prepared.audit
     write_problem_list(problem_frame([], report, inputs.layouts), listed_in)
-    text = summarise(inputs, report, as_of is not None, None if report.errors else listed_in)
+    text = summarise(prepared, as_of is not None, None if report.errors else listed_in)
     if report.errors:
         say(text)
         report.raise_for_errors(listed_in=listed_in)
-    validate_narrative(build_all(inputs, report, prepared.history).facts, inputs.params)
+    render_narrative(prepared.build().facts, prepared.template)
     return text

@@ -3,10 +3,10 @@
 A county is read from its params file (ledgers read and audited as for a county run, with the
 city's 截止日期) or from a finished county run folder (its manifest and enterprise snapshot).
 Every problem with the sources is collected and refused at once, naming the counties. The run
-folder is built in a staging folder and renamed into place only when complete, like a county
-run. Like a county run, every figure, 附表 and chart is built once here (`build`); the city
-notebook shows that result and writes its tables and charts (handed over as one pickle in the
-staging folder, removed before the move), while the 督办 workbooks are written beside it.
+folder is built through `run.transaction`, like a county run. Like a county run, every figure,
+附表 and chart is built once (`stats.city_build`); the city notebook shows that result and
+writes its tables and charts (handed over by the transaction), while the 督办 workbooks are
+written beside it.
 """
 
 from __future__ import annotations
@@ -19,17 +19,14 @@ from pathlib import Path
 
 from fuchan_lib.core.city_params import CityParams, load_city_params
 from fuchan_lib.core.exceptions import FuchanInputError, NotebookError
-from fuchan_lib.core import schema
-from fuchan_lib.ingest.inputs import Inputs, load_inputs, sha256
+from fuchan_lib.ingest.inputs import load_inputs, sha256
 from fuchan_lib.core import run_folder
 from fuchan_lib.run import history
 from fuchan_lib.stats import weekly
 from fuchan_lib.stats import rollup
-from fuchan_lib.stats import build as build_steps
-from fuchan_lib.stats import annex_tables
+from fuchan_lib.stats import city_build
 from fuchan_lib.stats.build import Part
 from fuchan_lib.stats.facts import FactSet
-from fuchan_lib.core.wording import format_month_day
 
 CITY_NOTEBOOK = "汇总.ipynb"
 SOURCE_PARAMS, SOURCE_RUN = "参数", "运行"
@@ -175,55 +172,9 @@ def load_handover(run_dir: str | Path, params_path: str | Path) -> tuple[Rollup,
     return r, build(r)
 
 
-# --- the steps of the city notebook: each makes one part of the run folder from what was read ---
-
-def city_inputs(r: Rollup) -> Inputs:
-    """The combined enterprises shaped like one county's inputs, so the county's table and
-    curve functions count the city exactly as they count a county."""
-    return Inputs(params=r.basis, industry=r.city.industry, service=r.city.service,
-                  indicators=None, enterprise_indicators=None)
-
-
-def build_facts(r: Rollup) -> FactSet:
-    """Every figure the city report states."""
-    general = rollup.city_general_facts(r.params, r.basis)
-    return general.merge(rollup.city_facts(r.city, r.counties, r.basis, previous_facts(r)))
-
-
-def county_table(r: Rollup):
-    """附表: per county (city order) counts, rates, rank and change since the previous city run."""
-    before = rollup.previous_county_rates(previous_facts(r), r.names)
-    return rollup.county_table(r.city, r.names, r.basis, before)
-
-
-def audit_table(r: Rollup):
-    """审核清单 of the roll-up: enterprises found in two counties (counted once)."""
-    import pandas as pd
-
-    d = r.city.duplicates
-    return pd.DataFrame({
-        "级别": "警告", "规则": "同一企业在两县", schema.CREDIT_CODE: d[schema.CREDIT_CODE],
-        schema.NAME: d[schema.NAME], "计入": d["计入"], "又见于": d["又见于"], "问题": r.warnings,
-    }, columns=["级别", "规则", schema.CREDIT_CODE, schema.NAME, "计入", "又见于", "问题"])
-
-
 def build(r: Rollup) -> Part:
-    """The city's build step: every figure of the report, its 附表 and the data of its charts,
-    computed once from the combined enterprises."""
-    inputs = city_inputs(r)
-    by_county = county_table(r)
-    by_category = annex_tables.category_table(inputs)
-    curves, as_of_day = annex_tables.curve_frame(inputs)
-    tables = {run_folder.TABLE_COUNTIES: {"各县": by_county},
-              run_folder.TABLE_CATEGORY: {"分类": by_category},
-              run_folder.TABLE_AUDIT: {"审核清单": audit_table(r)}}
-    charts = {
-        run_folder.FIGURE_CURVE: (curves, as_of_day, "截至" + format_month_day(r.params.as_of)),
-        run_folder.FIGURE_CATEGORY: (by_category[by_category["类别"].isin(build_steps.CHART_CATEGORIES)]
-                                 .reset_index(drop=True),),
-        run_folder.FIGURE_COUNTIES: (by_county[by_county[schema.COUNTY].isin(r.names)],),
-    }
-    return Part("全市", build_facts(r), tables, charts)
+    """The city's build step (stats.city_build) on what was read."""
+    return city_build.build(r.params, r.city, r.counties, r.basis, r.warnings, previous_facts(r))
 
 
 def write_follow_up(r: Rollup, run_dir: str | Path) -> list[Path]:

@@ -19,7 +19,7 @@ from fuchan_lib.core.run_folder import RunFolder
 from fuchan_lib.core.params import Params, parse_date_text
 from fuchan_lib.run.prepare import Prepared, prepare
 from fuchan_lib.run.transaction import take_hand_off
-from fuchan_lib.stats.build import Built, Part, build_all
+from fuchan_lib.stats.build import Built, Part
 
 
 @dataclass(frozen=True)
@@ -87,5 +87,5 @@ def open_run(params_path: str | Path, run_dir: str | Path = "", as_of: str = "")
     staged = _staged(folder, Path(params_path), day)
     if staged is None:
         prepared = prepare(params_path, day)
-        staged = prepared, build_all(prepared.inputs, prepared.audit, prepared.history)
+        staged = prepared, prepared.build()
     return NotebookRun(*staged, folder)

@@ -21,9 +21,9 @@ from fuchan_lib.core.exceptions import FuchanError, FuchanInputError, NotebookEr
 from fuchan_lib.core.run_folder import InputFile, Manifest, RunFolder
 from fuchan_lib.core.params import Params
 from fuchan_lib.ingest.inputs import Inputs, run_params, sha256
-from fuchan_lib.run.prepare import Prepared, UnreadableCells, prepare_from, validate_narrative
+from fuchan_lib.run.prepare import Prepared, UnreadableCells, prepare_from, render_narrative
 from fuchan_lib.run.transaction import RunTransaction, manifest_fields
-from fuchan_lib.stats.build import Built, build_all
+from fuchan_lib.stats.build import Built
 
 SECTION_NOTEBOOKS = ("1_工业.ipynb", "2_服务业.ipynb", "3_经济指标.ipynb", "4_综合.ipynb")
 
@@ -153,11 +153,11 @@ def _write_follow_up(inputs: Inputs, staging: Path) -> None:
         county=p.county, as_of=p.as_of)
 
 
-def _write_report(p: Params, built: Built, staging: Path):
+def _write_report(p: Params, built: Built, staging: Path, narrative: list):
     """The report (.docx); python-docx is imported here, off the way to the first notebook."""
     from fuchan_lib.report.document import build_report
 
-    return build_report(p, built, staging)
+    return build_report(p, built, staging, narrative)
 
 
 def _run(params_path, as_of, pdf, say, kernel, started) -> RunResult:
@@ -175,8 +175,8 @@ def _run(params_path, as_of, pdf, say, kernel, started) -> RunResult:
         audit.raise_for_errors()
     except AuditError as exc:
         raise _keep_problem_list(p, exc, say, audit, inputs.layouts) from exc
-    built = build_all(inputs, audit, prepared.history)
-    validate_narrative(built.facts, p)
+    built = prepared.build()
+    narrative = render_narrative(built.facts, prepared.template)
     timings = {"检查": time.perf_counter() - started}
     say(f"检查通过（{audit.summary()}），开始运行笔记本……")
     say(p.report_date_rule)
@@ -198,9 +198,11 @@ def _run(params_path, as_of, pdf, say, kernel, started) -> RunResult:
             register_engine()
             with ThreadPoolExecutor(max_workers=1) as pool:
                 books = pool.submit(_timed, _write_follow_up, inputs, staging)
-                early = None if figures_attached else pool.submit(_timed, _write_report, p, built, staging)
+                early = None if figures_attached else pool.submit(_timed, _write_report, p, built, staging,
+                                                                  narrative)
                 timings |= _run_notebooks(staging, parameters, kernel, say)
-                (report, gaps), seconds = early.result() if early else _timed(_write_report, p, built, staging)
+                (report, gaps), seconds = (early.result() if early
+                                           else _timed(_write_report, p, built, staging, narrative))
                 timings["报告"] = seconds
                 timings["督办"] = books.result()[1]
             pdf_path, pdf_note = None, None

@@ -1,7 +1,9 @@
-"""The read-and-audit-once step every run starts from: ledgers read, history loaded, audit done.
+"""The read-and-audit-once step every run starts from: ledgers read, history loaded, every
+grouping and the indicator rows counted, the narrative template read, audit done.
 
 The county run, `fuchan check`, the notebooks run alone and the city roll-up all start here, so
-each input is read and audited once per run (DESIGN §1).
+each input is read, counted and audited once per run (DESIGN §1): the audit's 已复工 counts are
+the ones the facts state, and the template the audit scans for firm names is the one rendered.
 """
 
 from __future__ import annotations
@@ -16,27 +18,40 @@ from fuchan_lib.core.exceptions import LedgerProblems
 from fuchan_lib.core.params import Params
 from fuchan_lib.ingest.inputs import Inputs, read_inputs, run_params
 from fuchan_lib.stats.audit import AuditReport, audit, row_issue_findings, unreported_findings
-from fuchan_lib.stats.facts import FactSet
-from fuchan_lib.stats.rates import count_resumption
+from fuchan_lib.stats.facts import FactSet, indicator_rows
+from fuchan_lib.stats.groupings import Groupings, count_groupings
+from fuchan_lib.stats.growth import IndicatorGrowth
 from fuchan_lib.stats.weekly import History
 
 
-def audit_inputs(inputs: Inputs, previous_resumed: dict[str, int] | None = None) -> AuditReport:
-    """The audit of this run's ledgers (with the previous run's resumed counts when known)."""
+def read_narrative(params: Params) -> tuple[str, str]:
+    """The narrative template's text and its name for messages: read once per run."""
+    from fuchan_lib.report.narrative import read_template
+
+    return read_template(params.narrative_path)
+
+
+def audit_inputs(inputs: Inputs, previous_resumed: dict[str, int] | None = None,
+                 groupings: Groupings | None = None, template: tuple[str, str] | None = None) -> AuditReport:
+    """The audit of this run's ledgers (with the previous run's resumed counts when known).
+    `groupings`, `template`: the run's counts and narrative template (counted and read here
+    when not given)."""
+    p = inputs.params
+    groupings = count_groupings(inputs.industry, inputs.service, p.as_of) if groupings is None else groupings
+    current = {schema.INDUSTRY: groupings.industry.total.resumed, schema.SERVICE: groupings.service.total.resumed}
     ledgers = {schema.INDUSTRY: inputs.industry, schema.SERVICE: inputs.service}
-    current = {kind: count_resumption(df, inputs.params.as_of).resumed for kind, df in ledgers.items()}
-    found = (row_issue_findings(inputs.issues) + unreported_findings(inputs.unreported_towns(), inputs.params)
-             + narrative_mentions(inputs))
-    return audit(ledgers, inputs.params, previous_resumed=previous_resumed, current_resumed=current,
-                 extra=found)
+    found = (row_issue_findings(inputs.issues) + unreported_findings(inputs.unreported_towns(), p)
+             + narrative_mentions(inputs, read_narrative(p) if template is None else template))
+    return audit(ledgers, p, previous_resumed=previous_resumed, current_resumed=current, extra=found)
 
 
 class UnreadableCells(LedgerProblems):
-    """Raised when ledger cells cannot be read: carries what was read and the audit of it, so
+    """Raised when ledger cells cannot be read: carries what was read, counted and audited, so
     one check lists the unreadable cells and every audit finding together."""
 
-    def __init__(self, inputs: Inputs, report: AuditReport):
-        self.inputs, self.audit = inputs, report
+    def __init__(self, prepared: "Prepared"):
+        inputs, report = prepared.inputs, prepared.audit
+        self.prepared, self.inputs, self.audit = prepared, inputs, report
         super().__init__(list(inputs.problems), inputs.unlisted or None)
         if report.errors:
             shown = "\n".join(f"  {f.describe()}" for f in report.errors[:20])
@@ -44,14 +59,14 @@ class UnreadableCells(LedgerProblems):
             self.args = (f"{self.args[0]}\n数据审核另发现{len(report.errors)}条错误：\n{shown}{more}",)
 
 
-def narrative_mentions(inputs: Inputs) -> list:
-    """Warnings for the other counties and the firms the narrative template names (see
-    stats.mentions); other counties first, as `check` prints them first."""
-    from fuchan_lib.report.narrative import read_template, template_lines
+def narrative_mentions(inputs: Inputs, template: tuple[str, str]) -> list:
+    """Warnings for the other counties and the firms the narrative template (text, name) names
+    (see stats.mentions); other counties first, as `check` prints them first."""
+    from fuchan_lib.report.narrative import template_lines
     from fuchan_lib.stats.mentions import firm_mentions, other_county_findings
 
     p = inputs.params
-    text, name = read_template(p.narrative_path)
+    text, name = template
     lines = [(line.number, line.text) for line in template_lines(text)]
     others = tuple(c for c in counties_beside(p.source) if c != p.county)
     return (other_county_findings(lines, p.county, name, p.narrative_path, others)
@@ -78,11 +93,20 @@ def counties_beside(params_path: Path | None) -> list[str]:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A run's inputs read once, audited once, and what earlier runs said (read once)."""
+    """A run's inputs read once, counted once, audited once, and what earlier runs said."""
 
     inputs: Inputs
     audit: AuditReport
     history: History
+    groupings: Groupings
+    indicator_rows: list[IndicatorGrowth]
+    template: tuple[str, str]  # the narrative template: text, name for messages
+
+    def build(self):
+        """Every part of the report (stats.build) from what was read and counted here."""
+        from fuchan_lib.stats.build import build_all
+
+        return build_all(self.inputs, self.audit, self.history, self.groupings, self.indicator_rows)
 
 
 def prepare(params_path: str | Path, as_of: str | date | None = None) -> Prepared:
@@ -95,18 +119,27 @@ def prepare_from(params: Params) -> Prepared:
     from fuchan_lib.run.history import load_history
 
     inputs = read_inputs(params)
-    history = load_history(inputs.params)
-    previous = history.previous
-    report = audit_inputs(inputs, previous.resumed if previous else None)
+    prepared = prepare_inputs(inputs, load_history(inputs.params))
     if inputs.problems:
-        raise UnreadableCells(inputs, report)
-    return Prepared(inputs, report, history)
+        raise UnreadableCells(prepared)
+    return prepared
 
 
-def validate_narrative(facts: FactSet, params: Params) -> int:
-    """Render the narrative template against this run's facts (before any notebook runs, so a
-    misspelt placeholder fails fast); returns the number of 【待补充】 gaps it will leave."""
-    from fuchan_lib.report.narrative import count_gaps, read_template, render_template
+def prepare_inputs(inputs: Inputs, history: History) -> Prepared:
+    """`prepare` for ledgers already read: count, read the template, audit."""
+    p = inputs.params
+    previous = history.previous
+    groupings = count_groupings(inputs.industry, inputs.service, p.as_of)
+    template = read_narrative(p)
+    report = audit_inputs(inputs, previous.resumed if previous else None, groupings, template)
+    rows = indicator_rows(inputs.indicators, inputs.enterprise_indicators, p)
+    return Prepared(inputs, report, history, groupings, rows, template)
 
-    text, name = read_template(params.narrative_path)
-    return count_gaps(render_template(text, facts, name))
+
+def render_narrative(facts: FactSet, template: tuple[str, str]) -> list:
+    """The narrative template rendered once against this run's facts (before any notebook
+    runs, so a misspelt placeholder fails fast): the blocks the report writes."""
+    from fuchan_lib.report.narrative import render_template
+
+    text, name = template
+    return render_template(text, facts, name)

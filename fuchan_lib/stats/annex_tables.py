@@ -1,8 +1,9 @@
 """The 附表 of the report: rate tables by category, 行业 and 乡镇, the 未复工企业清单, the
 resumption curves and the 经济指标 table, each a DataFrame computed from the clean ledgers.
 
-`stats.build` assembles them into the parts of the report; the numbers are testable here
-without a kernel.
+`stats.build` (a county) and `stats.city_build` (a city) assemble them into the parts of the
+report from the groupings counted once (`stats.groupings`), on a declared counting basis; the
+numbers are testable here without a kernel.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ import numpy as np
 import pandas as pd
 
 from fuchan_lib.core import schema
-from fuchan_lib.core.params import RATE_BASIS_NEEDING
+from fuchan_lib.core.params import RATE_BASIS_NEEDING, Params
 from fuchan_lib.stats.follow_up import not_resumed_rows
-from fuchan_lib.stats.growth import indicator_growth, schedule_progress
-from fuchan_lib.ingest.inputs import Inputs
-from fuchan_lib.stats.rates import Resumption, count_by, resumption_curves, resumption_table
+from fuchan_lib.stats.groupings import CountingBasis, Groupings
+from fuchan_lib.stats.growth import IndicatorGrowth, schedule_progress
+from fuchan_lib.stats.rates import Resumption, resumption_curves, resumption_table
 from fuchan_lib.stats.lists import TRADE_ORDER, in_county_order, in_standard_order
 
 RETAIL_WITH_INDIVIDUAL = "限上批零住餐（含大个体）"
@@ -31,14 +32,11 @@ def with_total(groups: dict) -> dict:
     return groups | {TOTAL: Resumption.total_of(groups.values())}
 
 
-def category_table(inputs: Inputs) -> pd.DataFrame:
+def category_table(groupings: Groupings, basis: CountingBasis) -> pd.DataFrame:
     """复工率 per category, each group's 合计 after its categories, and the 合计 of all (the
     combined rows the report states)."""
-    as_of, basis = inputs.params.as_of, inputs.params.rate_basis
-    # one grouping pass per ledger instead of five slices (same counts: count_by is exact)
     empty = Resumption.none()
-    by_scale = count_by(inputs.industry, schema.SCALE, as_of)
-    by_category = count_by(inputs.service, schema.CATEGORY, as_of)
+    by_scale, by_category = groupings.industry.by_kind, groupings.service.by_kind
     above, below = by_scale.get(schema.ABOVE_SCALE, empty), by_scale.get(schema.BELOW_SCALE, empty)
     retail, individual, services = (by_category.get(c, empty) for c in schema.CATEGORIES)
     groups = {schema.INDUSTRY_ABOVE: above, schema.INDUSTRY_BELOW: below, "工业合计": above + below,
@@ -46,21 +44,20 @@ def category_table(inputs: Inputs) -> pd.DataFrame:
               "限上批零住餐和大个体合计": retail + individual, schema.SERVICE_ABOVE_SCALE: services,
               "服务业合计": retail + individual + services,
               TOTAL: above + below + retail + individual + services}
-    return resumption_table(groups, "类别", basis)
+    return resumption_table(groups, "类别", basis.rate_basis)
 
 
-def trade_table(inputs: Inputs) -> pd.DataFrame:
+def trade_table(groupings: Groupings, basis: CountingBasis) -> pd.DataFrame:
     """复工率 per 类别 and 行业 of the services: each category's trades in standard order and its
     小计, then the 合计 of all services; category and trade in columns of their own."""
-    as_of, basis = inputs.params.as_of, inputs.params.rate_basis
-    services = count_by(inputs.service, [schema.CATEGORY, schema.TRADE], as_of)
+    services = groupings.service.by_trade
     groups = {}
     for category in in_standard_order(dict.fromkeys(c for c, _t in services), schema.CATEGORIES):
         trades = in_standard_order([t for c, t in services if c == category], TRADE_ORDER)
         groups |= {(category, t): services[(category, t)] for t in trades}
         groups[(category, SUBTOTAL)] = Resumption.total_of(services[(category, t)] for t in trades)
     groups[(TOTAL, "")] = Resumption.total_of(services.values())
-    table = resumption_table(groups, schema.TRADE, basis)
+    table = resumption_table(groups, schema.TRADE, basis.rate_basis)
     keys = table.pop(schema.TRADE)
     table.insert(0, schema.TRADE, [t for _c, t in keys])
     table.insert(0, schema.CATEGORY, [c for c, _t in keys])
@@ -83,22 +80,22 @@ def town_table_note(basis: str) -> str:
             "复工率＝已复工÷应复工。")
 
 
-def town_table(inputs: Inputs) -> pd.DataFrame:
+def town_table(groupings: Groupings, industry_ledger: pd.DataFrame, service_ledger: pd.DataFrame,
+               basis: CountingBasis) -> pd.DataFrame:
     """复工率 per 乡镇（园区） for industry and services side by side, then both together, in the
     county's own order (params 乡镇, else the ledgers' order), and the 合计 row: the rates the
     text quotes per township are its industry and services columns. Ranking is left to the chart."""
-    as_of, basis = inputs.params.as_of, inputs.params.rate_basis
-    industry = count_by(inputs.industry, schema.TOWN, as_of)  # each ledger on its own: no concat
-    services = count_by(inputs.service, schema.TOWN, as_of)
-    towns = in_county_order(dict.fromkeys([*industry, *services]), inputs.industry, inputs.service,
-                            listed=inputs.params.towns)
+    industry, services = groupings.industry.by_town, groupings.service.by_town
+    towns = in_county_order(dict.fromkeys([*industry, *services]), industry_ledger, service_ledger,
+                            listed=basis.towns)
     empty = Resumption.none()
     rows = {t: (industry.get(t, empty), services.get(t, empty)) for t in towns}
     rows[TOTAL] = (Resumption.total_of(industry.values()), Resumption.total_of(services.values()))
-    base, resumed, rate = town_columns(basis)
+    base, resumed, rate = town_columns(basis.rate_basis)
     columns = pd.MultiIndex.from_tuples([(schema.TOWN, "")] + [
         (group, name) for group in TOWN_GROUPS for name in (base, resumed, rate)])
-    return pd.DataFrame([[town, *(value for counts in (i, s, i + s) for value in _base_resumed_rate(counts, basis))]
+    return pd.DataFrame([[town, *(value for counts in (i, s, i + s)
+                                  for value in _base_resumed_rate(counts, basis.rate_basis))]
                          for town, (i, s) in rows.items()], columns=columns)
 
 
@@ -119,22 +116,22 @@ def town_chart_frame(table: pd.DataFrame) -> pd.DataFrame:
                          "复工率": shown[(TOTAL, "复工率")].to_numpy()})
 
 
-def not_resumed_table(inputs: Inputs) -> pd.DataFrame:
+def not_resumed_table(industry: pd.DataFrame, service: pd.DataFrame, basis: CountingBasis) -> pd.DataFrame:
     """未复工企业清单: who still has not resumed, with the reason the township gave; the same
     rows, in the same order, as the townships' 督办 lists (follow_up)."""
-    return not_resumed_rows(inputs.industry, inputs.service, inputs.params.as_of, inputs.params.towns,
+    return not_resumed_rows(industry, service, basis.as_of, basis.towns,
                             columns=["企业名称", "乡镇（园区）", "规模或类别", "行业", "未复工原因"])
 
 
-def curve_frame(inputs: Inputs) -> tuple[pd.DataFrame, int]:
+def curve_frame(industry_ledger: pd.DataFrame, service_ledger: pd.DataFrame,
+                basis: CountingBasis) -> tuple[pd.DataFrame, int]:
     """Cumulative 复工率 by day since 春节 for the four series, and the as-of day."""
-    p = inputs.params
-    as_of_day = (p.as_of - p.spring_festival).days
-    industry = resumption_curves(inputs.industry, schema.SCALE, p.spring_festival, as_of_day,
-                                 p.rate_basis)
+    as_of_day = (basis.as_of - basis.spring_festival).days
+    industry = resumption_curves(industry_ledger, schema.SCALE, basis.spring_festival, as_of_day,
+                                 basis.rate_basis)
     retail = (schema.RETAIL_ABOVE_QUOTA, schema.BIG_INDIVIDUAL)
-    services = resumption_curves(inputs.service, schema.CATEGORY, p.spring_festival, as_of_day,
-                                 p.rate_basis, combine={RETAIL_WITH_INDIVIDUAL: retail})
+    services = resumption_curves(service_ledger, schema.CATEGORY, basis.spring_festival, as_of_day,
+                                 basis.rate_basis, combine={RETAIL_WITH_INDIVIDUAL: retail})
     nothing = pd.Series(np.nan, index=industry.index if len(industry.columns) else services.index)
     curves = pd.DataFrame({
         schema.INDUSTRY_ABOVE: industry.get(schema.ABOVE_SCALE, nothing),
@@ -145,16 +142,13 @@ def curve_frame(inputs: Inputs) -> tuple[pd.DataFrame, int]:
     return curves, as_of_day
 
 
-def indicator_table(inputs: Inputs) -> pd.DataFrame:
-    """经济指标 with the growth the report states and where it comes from (万元)."""
-    p = inputs.params
+def indicator_table(rows: list[IndicatorGrowth], p: Params) -> pd.DataFrame:
+    """经济指标 with the growth the report states and where it comes from (万元); `rows`: the
+    run's `facts.indicator_rows`, computed once (none without an indicator file)."""
     columns = ["指标", "本期", "上年同期", "增速", "增速来源", "目标", "目标增速", "完成率", "时序进度"]
-    if inputs.indicators is None:
+    if not rows:
         return pd.DataFrame(columns=columns)
-    same_period = p.target_end is not None and p.target_end == p.indicator_period
     progress = None if p.target_end is None else schedule_progress(p.indicator_period, p.target_end)
-    rows = indicator_growth(inputs.indicators, inputs.enterprise_indicators,
-                            same_period_target=same_period)
 
     def num(value):
         return float("nan") if value is None else float(value)

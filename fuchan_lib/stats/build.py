@@ -3,7 +3,8 @@
 industry, services, indicators, attachments (with the report's general facts and the audit
 list) and week over week each return a `Part`: the facts it states, its 附表 (file -> sheet ->
 DataFrame, rates in percent) and the data of its charts (figure file -> plot arguments).
-`build_all` runs them in order, giving week over week this run's facts as an argument.
+`build_all` counts every grouping and the indicator rows once (`stats.groupings`), then runs
+the steps in order, each reading those counts, giving week over week this run's facts.
 The pipeline builds once; the narrative check, the report and the notebooks use that result.
 """
 
@@ -22,7 +23,9 @@ from fuchan_lib.stats import annex_tables, weekly
 from fuchan_lib.stats.annex_tables import with_total
 from fuchan_lib.stats.audit import AuditReport
 from fuchan_lib.stats.lists import in_county_order
-from fuchan_lib.stats.rates import count_by, resumption_table
+from fuchan_lib.stats.groupings import Groupings, count_groupings
+from fuchan_lib.stats.growth import IndicatorGrowth
+from fuchan_lib.stats.rates import resumption_table
 
 # the rows of the category table drawn in the category chart (the combined rows are not)
 CHART_CATEGORIES = (schema.INDUSTRY_ABOVE, schema.INDUSTRY_BELOW, schema.RETAIL_ABOVE_QUOTA,
@@ -48,43 +51,42 @@ class Part:
                        f"{[s for sheets in self.tables.values() for s in sheets]}")
 
 
-def industry(inputs: Inputs) -> Part:
+def industry(inputs: Inputs, groupings: Groupings) -> Part:
     """一（一）工业: facts, and counts by 规模 and by 乡镇."""
-    p = inputs.params
-    by_scale = resumption_table(with_total(count_by(inputs.industry, schema.SCALE, p.as_of)),
-                                schema.SCALE, p.rate_basis)
-    towns = in_county_order(count_by(inputs.industry, schema.TOWN, p.as_of), inputs.industry,
-                            inputs.service, listed=p.towns)
+    p, grouped = inputs.params, groupings.industry
+    by_scale = resumption_table(with_total(grouped.by_kind), schema.SCALE, p.rate_basis)
+    towns = in_county_order(grouped.by_town, inputs.industry, inputs.service, listed=p.towns)
     by_town = resumption_table(with_total(towns), schema.TOWN, p.rate_basis)
-    return Part("工业", facts_mod.industry_facts(inputs.industry, p),
+    return Part("工业", facts_mod.industry_facts(inputs.industry, p, grouped),
                 {run_folder.TABLE_SECTIONS_INDUSTRY: {"按规模": by_scale, "按乡镇": by_town}})
 
 
-def services(inputs: Inputs) -> Part:
+def services(inputs: Inputs, groupings: Groupings) -> Part:
     """一（二）服务业: facts, and counts by 类别 and 行业."""
-    return Part("服务业", facts_mod.service_facts(inputs.service, inputs.params),
-                {run_folder.TABLE_TRADE: {"行业": annex_tables.trade_table(inputs)}})
+    p = inputs.params
+    return Part("服务业", facts_mod.service_facts(inputs.service, p, groupings.service),
+                {run_folder.TABLE_TRADE: {"行业": annex_tables.trade_table(groupings, p)}})
 
 
-def indicators(inputs: Inputs) -> Part:
+def indicators(inputs: Inputs, rows: list[IndicatorGrowth]) -> Part:
     """二（三）经济指标: values, growth, targets and 完成率, table and chart."""
-    table = annex_tables.indicator_table(inputs)
-    facts = facts_mod.indicator_facts(inputs.indicators, inputs.enterprise_indicators, inputs.params)
+    table = annex_tables.indicator_table(rows, inputs.params)
+    facts = facts_mod.indicator_facts(rows, inputs.params)
     return Part("经济指标", facts, {run_folder.TABLE_INDICATORS: {"经济指标": table}},
                 {run_folder.FIGURE_INDICATORS: (table,)})
 
 
-def attachments(inputs: Inputs, audit: AuditReport) -> Part:
+def attachments(inputs: Inputs, audit: AuditReport, groupings: Groupings) -> Part:
     """The report's general facts (县名, dates, 口径), its 附件 tables and charts, the 审核清单."""
     p = inputs.params
-    by_category = annex_tables.category_table(inputs)
-    by_town = annex_tables.town_table(inputs)
-    curves, as_of_day = annex_tables.curve_frame(inputs)
+    by_category = annex_tables.category_table(groupings, p)
+    by_town = annex_tables.town_table(groupings, inputs.industry, inputs.service, p)
+    curves, as_of_day = annex_tables.curve_frame(inputs.industry, inputs.service, p)
     chart_rows = by_category[by_category["类别"].isin(CHART_CATEGORIES)]
     tables = {
         run_folder.TABLE_CATEGORY: {"分类": by_category},
         run_folder.TABLE_TOWN: {"乡镇": by_town},
-        run_folder.TABLE_NOT_RESUMED: {"未复工企业": annex_tables.not_resumed_table(inputs)},
+        run_folder.TABLE_NOT_RESUMED: {"未复工企业": annex_tables.not_resumed_table(inputs.industry, inputs.service, p)},
         run_folder.TABLE_AUDIT: {"审核清单": audit.to_frame(inputs.layouts)},
     }
     charts = {
@@ -138,8 +140,15 @@ class Built:
         return merged
 
 
-def build_all(inputs: Inputs, audit: AuditReport, history: weekly.History) -> Built:
-    industry_part, services_part = industry(inputs), services(inputs)
+def build_all(inputs: Inputs, audit: AuditReport, history: weekly.History,
+              groupings: Groupings | None = None, rows: list[IndicatorGrowth] | None = None) -> Built:
+    """Every part of the report. `groupings`, `rows`: the run's counts and indicator rows when
+    `run.prepare` made them already (for the audit and `fuchan check`); else made here, once."""
+    p = inputs.params
+    groupings = count_groupings(inputs.industry, inputs.service, p.as_of) if groupings is None else groupings
+    if rows is None:
+        rows = facts_mod.indicator_rows(inputs.indicators, inputs.enterprise_indicators, p)
+    industry_part, services_part = industry(inputs, groupings), services(inputs, groupings)
     current = industry_part.facts.merge(services_part.facts)
-    return Built(industry_part, services_part, indicators(inputs), attachments(inputs, audit),
+    return Built(industry_part, services_part, indicators(inputs, rows), attachments(inputs, audit, groupings),
                  week_over_week(inputs, history, current))

@@ -23,8 +23,8 @@ from fuchan_lib.core import wording
 from fuchan_lib.core.params import RATE_BASIS_NEEDING, Params
 from fuchan_lib.stats import indicators as indicators_mod
 from fuchan_lib.stats import lists, reasons
-from fuchan_lib.stats import rates
-from fuchan_lib.stats.rates import Resumption, count_by, return_to_work
+from fuchan_lib.stats.groupings import CountingBasis, Grouped, group_ledger
+from fuchan_lib.stats.rates import Resumption, return_to_work
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def _num(value) -> float | None:
     return None if wording.is_missing(value) else float(value)
 
 
-def _resumption(facts: FactSet, prefix: str, counts: Resumption, params: Params,
+def _resumption(facts: FactSet, prefix: str, counts: Resumption, params: CountingBasis,
                 words: tuple[str, str, str]) -> None:
     """The standard counts and rate of one group. words: (正常, 长期停, 已复工) in its trade's terms."""
     running, stopped, resumed = words
@@ -167,15 +167,14 @@ def general_facts(params: Params) -> FactSet:
     return facts
 
 
-def industry_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
-    """Figures of 一（一）工业复工复产情况."""
+def industry_facts(ledger: pd.DataFrame, params: CountingBasis, groups: Grouped | None = None) -> FactSet:
+    """Figures of 一（一）工业复工复产情况 (`groups`: the ledger's groupings, counted once per run)."""
+    groups = group_ledger(ledger, schema.INDUSTRY, params.as_of) if groups is None else groups
     facts = FactSet()
     words = ("正常生产", "长期停产", "已复工")
-    states = rates.states_at(ledger, params.as_of)  # once: every count below and the waiting firms
-    by_scale = count_by(ledger, schema.SCALE, params.as_of, states)
+    states, by_scale = groups.states, groups.by_kind
     empty = Resumption.none()
-    # every row is in exactly one group (a blank 规模 is grouped as 未填): one pass, not two
-    _resumption(facts, "工业", Resumption.total_of(by_scale.values()), params, words)
+    _resumption(facts, "工业", groups.total, params, words)
     for scale in schema.SCALES:
         _resumption(facts, f"工业.{scale}", by_scale.get(scale, empty), params, words)
     scale_words = {schema.ABOVE_SCALE: "规模以上工业企业", schema.BELOW_SCALE: "规模以下工业企业"}
@@ -197,7 +196,7 @@ def industry_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
         mine = np.flatnonzero(scales == scale)
         _waiting_reasons(facts, f"工业.{scale}",
                          _named(reasons.tally_reasons(codes[mine], found), names, late[mine]), params)
-    _lagging_towns(facts, "工业", ledger, params, states)
+    _lagging_towns(facts, "工业", ledger, params, groups.by_town)
     return facts
 
 
@@ -216,7 +215,7 @@ def _named(tallied: tuple[dict[str, int], dict[str, np.ndarray]], names: np.ndar
 
 
 def _waiting_reasons(facts: FactSet, prefix: str,
-                     tallied: tuple[dict[str, int], dict[str, list[str]]], params: Params) -> None:
+                     tallied: tuple[dict[str, int], dict[str, list[str]]], params: CountingBasis) -> None:
     """未复工原因 of the firms still waiting (`tallied`: their counts and first names per reason,
     from `reasons.tally_reasons`): the breakdown sentence, and a count and the first names per reason (the common reasons always have a
     key; a count of 0 has no value)."""
@@ -233,16 +232,15 @@ def _waiting_reasons(facts: FactSet, prefix: str,
                    f"未复工原因为“{reason}”的企业（台账中前两户，多于两户时加“等N户”）")
 
 
-def _lagging_towns(facts: FactSet, prefix: str, ledger: pd.DataFrame, params: Params,
-                   states: np.ndarray) -> None:
+def _lagging_towns(facts: FactSet, prefix: str, ledger: pd.DataFrame, params: CountingBasis,
+                   by_town: dict) -> None:
     towns = lists.county_towns(ledger, listed=params.towns)
-    groups = count_by(ledger, schema.TOWN, params.as_of, states)
     facts.text(f"{prefix}.复工率较低乡镇",
-               reasons.lagging_towns(groups, params.rate_basis, towns, params.digits),
+               reasons.lagging_towns(by_town, params.rate_basis, towns, params.digits),
                "复工率最低的乡镇（园区）及其复工率，最低的在前")
 
 
-def _return_to_work(facts: FactSet, prefix: str, ledger: pd.DataFrame, params: Params) -> None:
+def _return_to_work(facts: FactSet, prefix: str, ledger: pd.DataFrame, params: CountingBasis) -> None:
     back = return_to_work(ledger)
     facts.count(f"{prefix}.返岗企业数", back.enterprises or None, "填报了从业人员和返岗人数的企业数")
     facts.count(f"{prefix}.从业人员", back.staff if back.enterprises else None, "从业人员（人）")
@@ -250,22 +248,21 @@ def _return_to_work(facts: FactSet, prefix: str, ledger: pd.DataFrame, params: P
     facts.percent(f"{prefix}.返岗率", back.rate, "返岗率（报了两项人数的企业）", params.digits)
 
 
-def service_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
-    """Figures of 一（二）服务业复工营业情况."""
+def service_facts(ledger: pd.DataFrame, params: CountingBasis, groups: Grouped | None = None) -> FactSet:
+    """Figures of 一（二）服务业复工营业情况 (`groups`: the ledger's groupings, counted once per run)."""
+    groups = group_ledger(ledger, schema.SERVICE, params.as_of) if groups is None else groups
     facts = FactSet()
     words = ("坚持营业", "长期停业", "已复工")
-    states = rates.states_at(ledger, params.as_of)  # once: every count below and the waiting firms
-    by_category = count_by(ledger, schema.CATEGORY, params.as_of, states)
+    states, by_category, by_trade = groups.states, groups.by_kind, groups.by_trade
     empty = Resumption.none()
     retail = by_category.get(schema.RETAIL_ABOVE_QUOTA, empty)
     individual = by_category.get(schema.BIG_INDIVIDUAL, empty)
     services = by_category.get(schema.SERVICE_ABOVE_SCALE, empty)
-    _resumption(facts, "服务业", Resumption.total_of(by_category.values()), params, words)
+    _resumption(facts, "服务业", groups.total, params, words)
     _resumption(facts, "限上", retail, params, words)
     _resumption(facts, "大个体", individual, params, words)
     _resumption(facts, "限上和大个体", retail + individual, params, words)
     _resumption(facts, "规上服务业", services, params, words)
-    by_trade = count_by(ledger, [schema.CATEGORY, schema.TRADE], params.as_of, states)
     for trade in schema.RETAIL_TRADES:
         facts.count(f"限上.{trade}", by_trade.get((schema.RETAIL_ABOVE_QUOTA, trade), empty).total,
                     f"限上{trade}企业数")
@@ -296,7 +293,7 @@ def service_facts(ledger: pd.DataFrame, params: Params) -> FactSet:
     late, codes, found = _waiting_codes(ledger, states)
     _waiting_reasons(facts, "服务业", _named(reasons.tally_reasons(codes, found),
                                            ledger[schema.NAME].to_numpy(dtype=object), late), params)
-    _lagging_towns(facts, "服务业", ledger, params, states)
+    _lagging_towns(facts, "服务业", ledger, params, groups.by_town)
     return facts
 
 
@@ -316,10 +313,9 @@ def _retail_lists(facts: FactSet, groups: tuple[tuple[str, Resumption], ...]) ->
                "已复工的限上批零住餐企业和大个体（只写有节后需复工的类别；都没有时无值）")
 
 
-def indicator_facts(
-    indicators: pd.DataFrame | None, enterprise_rows: pd.DataFrame | None, params: Params
-) -> FactSet:
-    """Figures of 二（三）: values, growth, targets and 完成率 against 时序进度."""
+def indicator_facts(rows: list[growth_mod.IndicatorGrowth], params: Params) -> FactSet:
+    """Figures of 二（三）: values, growth, targets and 完成率 against 时序进度 (`rows`: the
+    run's `indicator_rows`, computed once)."""
     facts = FactSet()
     period_end = params.indicator_period
     target_end = params.target_end
@@ -329,7 +325,6 @@ def indicator_facts(
     facts.text("目标截止", indicators_mod.deadline_words(target_end), "目标所指期末（“3月底前”）")
     progress = None if target_end is None else growth_mod.schedule_progress(period_end, target_end)
     facts.percent("时序进度", progress, "时序进度（本期已过时间占目标期）", params.digits)
-    rows = indicator_rows(indicators, enterprise_rows, params)
     sentences = indicators_mod.indicator_text(rows, period_end, target_end, progress,
                                               digits=params.digits, unit=params.money_unit,
                                               whole="全" + county_level(params.county))
@@ -364,13 +359,13 @@ def indicator_rows(indicators: pd.DataFrame | None, enterprise_rows: pd.DataFram
         same_period_target=target_end is not None and target_end == params.indicator_period)
 
 
-def indicator_omissions(indicators: pd.DataFrame | None, enterprise_rows: pd.DataFrame | None,
+def indicator_omissions(indicators: pd.DataFrame | None, rows: list[growth_mod.IndicatorGrowth],
                         params: Params) -> list[str]:
-    """Which indicator clauses the report leaves out and why (for `fuchan check`)."""
+    """Which indicator clauses the report leaves out and why (for `fuchan check`; `rows`: the
+    run's `indicator_rows`)."""
     if indicators is None:
         return ["没有经济指标文件：报告不写经济指标的句子"]
     target_end, period_end = params.target_end, params.indicator_period
     progress = None if target_end is None else growth_mod.schedule_progress(period_end, target_end)
-    rows = indicator_rows(indicators, enterprise_rows, params)
     text = indicators_mod.indicator_text(rows, period_end, target_end, progress, digits=params.digits)
     return indicators_mod.describe_omissions(text.omissions)

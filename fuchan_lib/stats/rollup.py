@@ -24,6 +24,7 @@ from fuchan_lib.core.wording import (
 from fuchan_lib.stats.facts import (
     FactSet, basis_note, directory_date_text, industry_facts, service_facts,
 )
+from fuchan_lib.stats.groupings import Groupings, count_groupings
 from fuchan_lib.stats.lists import county_towns
 from fuchan_lib.stats.rates import Resumption, count_by
 
@@ -49,7 +50,8 @@ class CountyLedgers:
 
 @dataclass(frozen=True)
 class CityBasis:
-    """What the shared counting functions read from params, for the city as a whole."""
+    """The city's counting basis (a `groupings.CountingBasis`, as a county's Params is): what
+    the shared counting functions read, for the city as a whole."""
 
     as_of: date  # the latest county as-of date (each county was cut at its own)
     spring_festival: date
@@ -186,25 +188,20 @@ def city_basis(counties: list[CountyLedgers], rate_basis: str, digits: int) -> C
     )
 
 
-def _county_counts(city: CityLedgers, names: list[str], as_of: date):
+def county_counts(city: CityLedgers, names: list[str], as_of: date) -> dict[str, tuple[Resumption, Resumption]]:
+    """Each county's (industry, services) counts, in the city's order: counted once per run."""
     empty = Resumption.none()
     industry = count_by(city.industry, schema.COUNTY, as_of)
     service = count_by(city.service, schema.COUNTY, as_of)
     return {n: (industry.get(n, empty), service.get(n, empty)) for n in names}
 
 
-def county_rates(city: CityLedgers, names: list[str], basis: CityBasis) -> dict[str, Fraction | None]:
-    """Each county's 复工率, industry and services together, from its counts."""
-    counts = _county_counts(city, names, basis.as_of)
-    return {n: (i + s).rate(basis.rate_basis) for n, (i, s) in counts.items()}
-
-
-def county_table(city: CityLedgers, names: list[str], basis: CityBasis,
+def county_table(counts: dict[str, tuple[Resumption, Resumption]], basis: CityBasis,
                  previous_rates: dict[str, float] | None = None) -> pd.DataFrame:
-    """Per county (city order): counts and 复工率 of industry, services and both; rank by the
-    combined rate (1 = highest, ties share a rank); change in 百分点 since the previous city run,
-    taken from the two rounded rates. Last row: 全市, from the summed counts."""
-    counts = _county_counts(city, names, basis.as_of)
+    """Per county (`counts`: county_counts, city order): counts and 复工率 of industry, services
+    and both; rank by the combined rate (1 = highest, ties share a rank); change in 百分点 since
+    the previous city run, taken from the two rounded rates. Last row: 全市, from the summed counts."""
+    names = list(counts)
     digits, rate_basis = basis.digits, basis.rate_basis
 
     def rate(counts_: Resumption) -> float:
@@ -251,13 +248,18 @@ CHANGE_GROUPS = ("工业", "限上和大个体", "规上服务业", "合计")
 
 
 def city_facts(city: CityLedgers, counties: list[CountyLedgers], basis: CityBasis,
-               previous: FactSet | None = None) -> FactSet:
+               previous: FactSet | None = None, groupings: Groupings | None = None,
+               counts: dict[str, tuple[Resumption, Resumption]] | None = None) -> FactSet:
     """The city's figures: the county report's facts over all enterprises, the counties' rates
-    (list, highest, lowest), changes since the previous city run, and the as-of note."""
-    facts = industry_facts(city.industry, basis).merge(service_facts(city.service, basis))
+    (list, highest, lowest), changes since the previous city run, and the as-of note.
+    `groupings`, `counts`: the city's groupings and county_counts when the build step counted
+    them already (each is counted once per run)."""
     names = [c.name for c in counties]
+    groupings = count_groupings(city.industry, city.service, basis.as_of) if groupings is None else groupings
+    counts = county_counts(city, names, basis.as_of) if counts is None else counts
+    facts = industry_facts(city.industry, basis, groupings.industry).merge(
+        service_facts(city.service, basis, groupings.service))
     digits = basis.digits
-    counts = _county_counts(city, names, basis.as_of)
     total = Resumption.total_of(i + s for i, s in counts.values())
     facts.count("合计.企业数", total.total, "工业和服务业企业总数")
     facts.count("合计.需复工", total.needing, "工业和服务业节后需复工户数")
