@@ -20,6 +20,7 @@ from fuchan_lib.stats.rates import Resumption, resumption_curves, resumption_tab
 from fuchan_lib.stats.lists import TRADE_ORDER, in_county_order, in_standard_order
 
 RETAIL_WITH_INDIVIDUAL = "限上批零住餐（含大个体）"
+UNREPORTED = "未报送"  # a township listed in params with no rows this week
 
 
 TOTAL = "合计"  # the last row of every count table
@@ -86,15 +87,18 @@ def town_table(groupings: Groupings, industry_ledger: pd.DataFrame, service_ledg
     county's own order (params 乡镇, else the ledgers' order), and the 合计 row: the rates the
     text quotes per township are its industry and services columns. Ranking is left to the chart."""
     industry, services = groupings.industry.by_town, groupings.service.by_town
-    towns = in_county_order(dict.fromkeys([*industry, *services]), industry_ledger, service_ledger,
-                            listed=basis.towns)
+    # listed in params, no rows this week: 未报送, a row without figures
+    unreported = [t for t in basis.towns if t not in industry and t not in services]
+    towns = in_county_order(dict.fromkeys([*industry, *services, *unreported]), industry_ledger,
+                            service_ledger, listed=basis.towns)
     empty = Resumption.none()
     rows = {t: (industry.get(t, empty), services.get(t, empty)) for t in towns}
     rows[TOTAL] = (Resumption.total_of(industry.values()), Resumption.total_of(services.values()))
     base, resumed, rate = town_columns(basis.rate_basis)
     columns = pd.MultiIndex.from_tuples([(schema.TOWN, "")] + [
         (group, name) for group in TOWN_GROUPS for name in (base, resumed, rate)])
-    return pd.DataFrame([[town, *(value for counts in (i, s, i + s)
+    return pd.DataFrame([[f"{town}（{UNREPORTED}）", *[np.nan] * 9] if town in unreported else
+                         [town, *(value for counts in (i, s, i + s)
                                   for value in _base_resumed_rate(counts, basis.rate_basis))]
                          for town, (i, s) in rows.items()], columns=columns)
 
@@ -109,9 +113,10 @@ def _base_resumed_rate(counts: Resumption, basis: str) -> tuple[int, int, float]
 
 
 def town_chart_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """The chart's rows of the 乡镇 table: each township's combined 复工率 (no 合计 row)."""
+    """The chart's rows of the 乡镇 table: each township's combined 复工率 (no 合计 row, no
+    township that has not reported)."""
     towns = table[(schema.TOWN, "")]
-    shown = table[towns != TOTAL]
+    shown = table[(towns != TOTAL) & ~towns.str.endswith(f"（{UNREPORTED}）")]
     return pd.DataFrame({schema.TOWN: shown[(schema.TOWN, "")].to_numpy(),
                          "复工率": shown[(TOTAL, "复工率")].to_numpy()})
 

@@ -159,7 +159,7 @@ def row_issue_findings(issues) -> list[Finding]:
 def unreported_findings(towns: list[str], params: Params) -> list[Finding]:
     """Townships listed in params `乡镇` with no row in this week's ledgers (未报送)."""
     source = params.source.name if params.source else "参数文件"
-    return [Finding(UNREPORTED, WARNING, source, "", None, town, schema.TOWN,
+    return [Finding(UNREPORTED, WARNING, source, "", None, town, "",
                     f"参数“乡镇”列有“{town}”，但本期台账中没有该乡镇（园区）的企业：未报送，"
                     "按乡镇的统计中该乡镇没有数字；请催报，或核实乡镇名称与台账是否一致")
             for town in towns]
