@@ -215,3 +215,15 @@ def test_list_with_a_params_file_shows_only_that_countys_runs(tmp_path, capsys):
     assert printed.splitlines()[0].startswith("青石县的运行")
     assert [line.split("　")[0] for line in printed.splitlines()[2:4]] == ["2024-02-24", "2024-02-17"]
     assert "示例县" not in printed
+
+
+@pytest.mark.slow
+def test_run_also_says_first_that_the_narrative_is_another_countys(tmp_path):
+    from fuchan_lib.run.pipeline import run_pipeline
+
+    said = []
+    run_pipeline(borrowed_county(tmp_path), say=said.append)
+    first = said[:said.index(next(s for s in said if s.startswith("检查通过")))]
+    assert len(first) == 2
+    assert first[0].startswith("警告：叙述模板“示例县.md”是按示例县命名的，不是本县（青石县）的")
+    assert first[1].startswith("警告：叙述中第12行、第13行、第14行、第18行、第19行提到“示例县”")

@@ -10,8 +10,8 @@ from fuchan_lib.core.params import Params
 from fuchan_lib.core.wording import format_date
 from fuchan_lib.ingest.inputs import Inputs, run_params
 from fuchan_lib.run.prepare import Prepared, UnreadableCells, prepare_from, render_narrative
-from fuchan_lib.stats.audit import MENTION_OTHER_COUNTY
 from fuchan_lib.stats.facts import indicator_omissions
+from fuchan_lib.stats.mentions import other_county_warnings
 
 RATE_BASIS_TEXT = {"需复工": "已复工 ÷ 节后需复工", "含正常生产": "（春节期间正常生产 + 已复工）÷（企业总数 − 长期停产）"}
 
@@ -53,8 +53,7 @@ def summarise(prepared: Prepared, as_of_given: bool = False, listed_in: Path | N
     industry, service = inputs.industry, inputs.service
     scales = {k: v.total for k, v in prepared.groupings.industry.by_kind.items()}
     categories = {k: v.total for k, v in prepared.groupings.service.by_kind.items()}
-    lines = [f"警告：{f.message}" for f in report.warnings if f.rule == MENTION_OTHER_COUNTY]
-    lines += describe_choices(p, as_of_given)
+    lines = other_county_warnings(report.warnings) + describe_choices(p, as_of_given)
     lines.append("读取的台账（工作表、表头行，以及每一列从哪一列读入）：")
     lines.extend(layout.describe() for layout in inputs.layouts)
     if inputs.skipped:

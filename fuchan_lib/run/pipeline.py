@@ -24,6 +24,7 @@ from fuchan_lib.ingest.inputs import Inputs, run_params, sha256
 from fuchan_lib.run.prepare import Prepared, UnreadableCells, prepare_from, render_narrative
 from fuchan_lib.run.transaction import RunTransaction, manifest_fields
 from fuchan_lib.stats.build import Built
+from fuchan_lib.stats.mentions import other_county_warnings
 
 SECTION_NOTEBOOKS = ("1_工业.ipynb", "2_服务业.ipynb", "3_经济指标.ipynb", "4_综合.ipynb")
 
@@ -178,6 +179,8 @@ def _run(params_path, as_of, pdf, say, kernel, started) -> RunResult:
     built = prepared.build()
     narrative = render_narrative(built.facts, prepared.template)
     timings = {"检查": time.perf_counter() - started}
+    for line in other_county_warnings(audit.warnings):
+        say(line)
     say(f"检查通过（{audit.summary()}），开始运行笔记本……")
     say(p.report_date_rule)
 

@@ -267,3 +267,9 @@ def other_county_findings(lines, county: str, template: str, template_path: Path
             f"叙述中{where}提到“{place}”，不是本县（{county}）；这些文字可能是从{place}的材料复制来的，"
             "请改写为本县的情况"))
     return found
+
+
+def other_county_warnings(warnings: list[Finding]) -> list[str]:
+    """The other-county warnings among an audit's (unexplained) warnings, as `check` and `run`
+    print them first: a report in another county's words is the costliest mistake to miss."""
+    return [f"警告：{f.message}" for f in warnings if f.rule == MENTION_OTHER_COUNTY]
