@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import groupby
 from importlib import resources
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from fuchan_lib.stats.facts import FactSet
 from fuchan_lib.report.gongwen import Heading, Paragraph, Run
 
 MISSING = "【待补充】"
+MAX_TEMPLATE_BYTES = 1_000_000  # a report's words are a few thousand characters
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|【待补充】")
 _OPTIONAL = re.compile(r"\[\[(.*?)\]\]")
 
@@ -59,6 +61,10 @@ def read_template(path: Path | None, default: str = COUNTY_DEFAULT) -> tuple[str
         return default_template_text(default), "内置默认叙述模板"
     if not path.is_file():
         raise TemplateError(f"找不到叙述模板“{path}”。请检查参数文件中的“叙述模板”，或删去该行使用内置默认模板")
+    size = path.stat().st_size
+    if size > MAX_TEMPLATE_BYTES:
+        raise TemplateError(f"叙述模板“{path.name}”有{size / 1e6:.1f} MB，太大（最多 1 MB）：叙述模板是报告的文字，"
+                            "一般只有几千字。请检查参数文件中的“叙述模板”是否选错了文件")
     try:
         return path.read_text(encoding="utf-8-sig"), path.name
     except UnicodeDecodeError:
@@ -167,13 +173,10 @@ def _fill(text: str, line: TemplateLine, name: str, facts: FactSet) -> list[Run]
 
 
 def _merge(runs: list[Run]) -> list[Run]:
-    merged: list[Run] = []
-    for run in runs:
-        if merged and merged[-1].missing == run.missing:
-            merged[-1] = Run(merged[-1].text + run.text, run.missing)
-        else:
-            merged.append(run)
-    return merged
+    """Neighbouring runs of the same kind as one (joined once: adding texts pairwise made a
+    long line quadratic, a 5 MB template took a minute)."""
+    return [Run("".join(r.text for r in group), missing)
+            for missing, group in groupby(runs, key=lambda r: r.missing)]
 
 
 def _resolve_optional(text: str, line: TemplateLine, name: str, facts: FactSet) -> str:
