@@ -361,7 +361,7 @@ CASES: tuple[Case, ...] = (
          _file("<html><body><table><tr><td>企业名称</td></tr></table></body></html>".encode(), ".xls"),
          expected_sheet=None, match="网页（HTML）格式", note="网页另存的 .xls"),
     Case("corrupt_xlsx", IND, "error", _file(b"PK\x03\x04 truncated", ".xlsx"), expected_sheet=None,
-         match="文件无法作为 Excel 表格打开", note="损坏的文件"),
+         match="文件不完整", note="损坏的文件"),
     Case("wrong_extension", IND, "error", _file("企业名称\n".encode(), ".txt"), expected_sheet=None,
          match="不支持", note="不支持的格式"),
 )

@@ -318,7 +318,8 @@ def test_service_ledger_and_indicator_ledger(tmp_path):
     [
         ("a.txt", b"x", "不支持“.txt”格式的文件"),
         ("a.xls", b"<html><table><tr><td>1</td></tr></table></html>", "网页（HTML）格式"),
-        ("a.xlsx", b"not a zip", "文件无法作为 Excel 表格打开"),
+        ("a.xlsx", b"not a zip", "文件不是 Excel 表格"),
+        ("b.xlsx", b"PK\x03\x04 cut short", "文件不完整"),
     ],
 )
 def test_files_that_are_not_ledgers_are_refused_in_chinese(tmp_path, name, content, message):

@@ -12,6 +12,7 @@ from pathlib import Path
 import python_calamine
 
 from fuchan_lib.core.exceptions import LedgerError
+from fuchan_lib.ingest import limits
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 LEDGER_SUFFIXES = EXCEL_SUFFIXES + (".csv",)
@@ -37,6 +38,7 @@ def _decode(data: bytes, file: str) -> str:
 
 def read_csv(path: Path) -> list[list]:
     """All rows of a CSV file as lists of strings (ragged rows padded)."""
+    limits.check_file_size(path)
     text = _decode(path.read_bytes(), path.name)
     head = text[:4096]
     delimiter = "\t" if head.count("\t") > head.count(",") else ","
@@ -58,6 +60,7 @@ class Workbook:
                     "这个文件实际上是网页（HTML）格式，只是扩展名为 Excel", file=self.file,
                     fix="请用 Excel 或 WPS 打开后“另存为” .xlsx 文件",
                 )
+            limits.check_workbook(path)  # before the reader allocates (a far cell aborts it)
             try:
                 self.book = python_calamine.CalamineWorkbook.from_filelike(handle)
             except python_calamine.PasswordError:
