@@ -54,15 +54,23 @@ def test_a_clean_ledger_has_no_findings():
         ({schema.RESUMED_ON: pd.Timestamp("2023-02-16")}, ("复工日期晚于截止日期", "警告", 2)),
         ({schema.RETURNED: 29}, ("返岗率低于30%", "警告", 2)),
         ({schema.STATUS: "正常生产"}, ("正常生产却有复工日期", "警告", 2)),
+        ({schema.STAFF: 200_001, schema.RETURNED: 100_000}, ("从业人员过多", "警告", 2)),
+        ({schema.RETURNED: -10}, ("已返岗人数为负数", "错误", 2)),
     ],
 )
 def test_each_rule_fires_on_its_case(row, expected):
     assert rules(industry(row)) == [expected]
 
 
+def test_negative_staff_and_returned_are_both_errors():
+    assert rules(industry({schema.STAFF: -5, schema.RETURNED: -10})) == [
+        ("从业人员为负数", "错误", 2), ("已返岗人数为负数", "错误", 2)]
+
+
 def test_boundaries_do_not_fire():
     # returned == staff, resumed on 春节 day itself, on the as-of date, 30% exactly
     ledger = industry({schema.RETURNED: 100}, {schema.RESUMED_ON: pd.Timestamp("2023-01-22")},
+                      {schema.STAFF: 200_000, schema.RETURNED: 200_000}, {schema.STAFF: 0, schema.RETURNED: 0},
                       {schema.RESUMED_ON: pd.Timestamp("2023-02-15")}, {schema.RETURNED: 30})
     assert rules(ledger) == []
 

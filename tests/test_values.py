@@ -58,7 +58,8 @@ def test_integers_in_the_forms_statisticians_type(raw, expected):
     assert not parsed.bad.any()
 
 
-@pytest.mark.parametrize("raw", ["12.5", 12.5, "abc", "30户", True, dt.date(2023, 2, 1), "1,2"])
+@pytest.mark.parametrize("raw", ["12.5", 12.5, "abc", "30户", True, dt.date(2023, 2, 1), "1,2",
+                                 1e20, 9.3e18, "99999999999999999999"])
 def test_integers_refuse_fractions_words_and_dates(raw):
     parsed = values.parse_number(cells(raw), schema.STAFF, integer=True)
     assert parsed.bad.tolist() == [True]
@@ -123,6 +124,25 @@ def test_impossible_dates_are_bad(raw):
     parsed = values.parse_date(cells(raw), year=2023)
     assert parsed.bad.tolist() == [True]
     assert parsed.values.isna().all()
+
+
+@pytest.mark.parametrize("raw, shown", [
+    (dt.datetime(2607, 9, 1), "2607-09-01"),  # became 2023-02-10 through a nanosecond overflow
+    (dt.date(9999, 12, 31), "9999-12-31"),  # was reported as 1816年3月29日
+    (dt.datetime(1900, 1, 1), "1900-01-01"),
+    (dt.date(2101, 1, 1), "2101-01-01"),
+])
+def test_a_date_cell_outside_1990_to_2100_is_bad_and_shown_as_entered(raw, shown):
+    parsed = values.parse_date(cells(raw))
+    assert parsed.bad.tolist() == [True]
+    assert parsed.values.isna().all()
+    problem, _ = values.describe_problem(next(c for c in schema.INDUSTRY_COLUMNS if c.kind == "date"), raw)
+    assert problem == f"日期“{shown}”不在1990年至2100年之间"
+
+
+def test_date_cells_at_the_edges_of_the_range_are_read():
+    parsed = values.parse_date(cells(dt.date(1990, 1, 1), dt.datetime(2100, 12, 31, 23, 59)))
+    assert parsed.values.tolist() == [pd.Timestamp("1990-01-01"), pd.Timestamp("2100-12-31")]
 
 
 def test_a_date_without_year_is_bad_unless_the_year_is_given():

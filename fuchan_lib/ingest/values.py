@@ -126,7 +126,7 @@ def _as_text(value) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return str(int(value))
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S") if value.time() else value.strftime("%Y-%m-%d")
+        return value.strftime("%Y-%m-%d %H:%M:%S") if value.time() != dt.time() else value.strftime("%Y-%m-%d")
     if isinstance(value, dt.date):
         return value.strftime("%Y-%m-%d")
     return str(value)
@@ -244,8 +244,8 @@ def parse_number(raw: pd.Series, column_name: str = "", *, integer: bool = False
     """Numbers as stored or as text; `integer` also rejects fractions. -> Float64 / Int64."""
     codes, uniques = _factorize(raw)
     out, bad = _unique_numbers(uniques, UNIT_SUFFIXES.get(column_name, ()))
-    if integer:
-        bad |= np.isfinite(out) & (np.floor(out) != out)
+    if integer:  # a fraction, or too large to be a whole number exactly (1e20 wrapped to < 0)
+        bad |= np.isfinite(out) & ((np.floor(out) != out) | (np.abs(out) >= 2**53))
     out = np.where(bad, np.nan, out)
     values, bad = _spread(codes, out, bad, np.nan)
     series = pd.Series(values, index=raw.index, dtype="Float64")
@@ -271,10 +271,9 @@ def _from_serial(number: float) -> dt.date | None:
 
 def _one_date(value, year: int | None) -> tuple[dt.date | None, bool]:
     """(date or None, bad) for one unique raw value."""
-    if isinstance(value, dt.datetime):
-        return value.date(), False
-    if isinstance(value, dt.date):
-        return value, False
+    if isinstance(value, dt.date):  # a date cell: judged by its own year, before any conversion
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return (day, False) if _YEAR_MIN <= day.year <= _YEAR_MAX else (None, True)
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None, True
     if isinstance(value, (int, float)):
@@ -350,6 +349,9 @@ def describe_problem(column: schema.Column, value, *, year: int | None = None) -
     """Chinese (problem, fix) for one bad cell of `column`."""
     shown = show(value)
     if column.kind == "date":
+        if isinstance(value, dt.date):  # a date cell outside the years a ledger can mean
+            return (f"日期“{shown}”不在{_YEAR_MIN}年至{_YEAR_MAX}年之间",
+                    "请核实并改为正确的日期（如 2023年2月1日），或留空（留空表示尚未复工）")
         text = unicodedata.normalize("NFKC", shown).strip()
         if year is None and _MD.fullmatch(text):
             return (
@@ -360,6 +362,8 @@ def describe_problem(column: schema.Column, value, *, year: int | None = None) -
             f"值“{shown}”不是有效日期",
             "请改为 2023年2月1日 这样的日期或留空（留空表示尚未复工）",
         )
+    if column.kind == "int" and isinstance(value, (int, float)) and abs(value) >= 2**53:
+        return f"值“{shown}”太大，不可能是人数", "请核实并改正；不知道的留空"
     if column.kind == "int":
         return (
             f"值“{shown}”不是整数",

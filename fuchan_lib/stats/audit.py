@@ -68,6 +68,19 @@ def _returned_over_staff(df: pd.DataFrame, _params: Params) -> pd.Series:
     return (back > staff).fillna(False).astype(bool)
 
 
+STAFF_PLAUSIBLE = 200_000  # more people than the largest firms employ at one site
+
+
+def _negative(column: str):
+    def select(df: pd.DataFrame, _params: Params) -> pd.Series:
+        return (pd.to_numeric(df[column], errors="coerce") < 0).fillna(False).astype(bool)
+    return select
+
+
+def _staff_implausible(df: pd.DataFrame, _params: Params) -> pd.Series:
+    return (pd.to_numeric(df[schema.STAFF], errors="coerce") > STAFF_PLAUSIBLE).fillna(False).astype(bool)
+
+
 def _long_stopped_with_date(df: pd.DataFrame, _params: Params) -> pd.Series:
     return df[schema.STATUS].isin(schema.LONG_STOPPED) & _dates(df).notna()
 
@@ -106,7 +119,8 @@ def _low_return(df: pd.DataFrame, params: Params) -> pd.Series:
         _dates(df) <= pd.Timestamp(params.as_of)
     ).fillna(False).astype(bool)
     running = df[schema.STATUS].isin(schema.RUNNING)
-    low = (back * 10 < staff * 3).fillna(False).astype(bool) & (staff > 0).fillna(False)
+    counted = (staff > 0).fillna(False) & (back >= 0).fillna(False)  # a negative count is an error
+    low = (back * 10 < staff * 3).fillna(False).astype(bool) & counted
     return (resumed | running) & low
 
 
@@ -119,6 +133,10 @@ BOTH = (schema.INDUSTRY, schema.SERVICE)
 RULES: tuple[Rule, ...] = (
     Rule("返岗人数超过从业人员", ERROR, schema.RETURNED, BOTH, _returned_over_staff,
          lambda r: f"已返岗人数 {r[schema.RETURNED]} 大于从业人员 {r[schema.STAFF]}，请核实两项人数"),
+    Rule("从业人员为负数", ERROR, schema.STAFF, BOTH, _negative(schema.STAFF),
+         lambda r: f"从业人员填了 {r[schema.STAFF]}，人数不能为负数，请改正（不知道的留空）"),
+    Rule("已返岗人数为负数", ERROR, schema.RETURNED, BOTH, _negative(schema.RETURNED),
+         lambda r: f"已返岗人数填了 {r[schema.RETURNED]}，人数不能为负数，请改正（不知道的留空）"),
     Rule("长期停产却有复工日期", ERROR, schema.RESUMED_ON, BOTH, _long_stopped_with_date,
          lambda r: f"春节期间状态为“{r[schema.STATUS]}”却填了复工日期 {_day(r)}；"
                    "若已复工请把状态改为停产放假/停业放假，否则清空复工日期"),
@@ -136,6 +154,9 @@ RULES: tuple[Rule, ...] = (
          lambda r: f"复工日期 {_day(r)} 晚于截止日期，本期按未复工统计"),
     Rule("返岗率低于30%", WARNING, schema.RETURNED, BOTH, _low_return,
          lambda r: f"已复工但返岗 {r[schema.RETURNED]} 人、从业 {r[schema.STAFF]} 人，返岗率不足30%，请核实"),
+    Rule("从业人员过多", WARNING, schema.STAFF, BOTH, _staff_implausible,
+         lambda r: f"从业人员 {r[schema.STAFF]} 人，超过 {STAFF_PLAUSIBLE} 人，不像是一家企业的人数，"
+                   "请核实（是否多填了几位或填成了金额）"),
     Rule("正常生产却有复工日期", WARNING, schema.RESUMED_ON, BOTH, _running_with_date,
          lambda r: f"春节期间“{r[schema.STATUS]}”的企业填了复工日期 {_day(r)}，计算时不使用该日期"),
 )
