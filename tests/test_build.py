@@ -16,7 +16,7 @@ from fuchan_lib.core.params import Params
 from fuchan_lib.ingest.inputs import Inputs
 from fuchan_lib.run import notebook
 from fuchan_lib.run.prepare import audit_inputs, prepare_inputs
-from fuchan_lib.run.history import list_runs, load_history
+from fuchan_lib.run.history import format_runs, list_runs, load_history, scan_runs
 from fuchan_lib.run.transaction import RunTransaction
 from fuchan_lib.stats import build
 from fuchan_lib.stats.facts import FactSet
@@ -161,6 +161,47 @@ def test_history_takes_the_latest_earlier_good_run_of_the_same_county(tmp_path):
     assert history.previous.resumed == {schema.INDUSTRY: 1, schema.SERVICE: 0}  # 戊店 on 2月10日
     assert sorted(history.earlier_rates) == [date(2023, 2, 1), date(2023, 2, 8)]
     assert [r.folder.name for r in list_runs(output)] == ["e", "d", "b", "a"]
+
+
+@pytest.mark.parametrize("damage, reason", [
+    (lambda f: (f / "manifest.json").write_text("{\"状态\": \"成功\", ", encoding="utf-8"),
+     "manifest.json 已损坏（不是完整的 JSON）"),
+    (lambda f: _edit_manifest(f, {"主要数字": {"工业.复工率": "八十"}}), "manifest.json 中“主要数字·工业.复工率"),
+    (lambda f: _edit_manifest(f, {"截止日期": "上周"}), "manifest.json 中“截止日期”的值有误"),
+    (lambda f: (f / "facts.json").write_text("[{\"key\": 1}]", encoding="utf-8"), "facts.json 无法读取或已损坏"),
+    (lambda f: _edit_facts(f, "工业.复工率", "八十"), "facts.json 中“工业.复工率”的值不是数字"),
+])
+def test_an_unreadable_earlier_run_is_skipped_with_a_warning_naming_it(tmp_path, damage, reason):
+    params = PARAMS.model_copy(update={"base_dir": tmp_path / "params"})  # outputs in tmp_path
+    output = params.output_path
+    write_run(output, "测试县_第一周", date(2023, 2, 1), built(date(2023, 2, 1)).facts)
+    damage(write_run(output, "测试县_第二周", date(2023, 2, 8), built(date(2023, 2, 8)).facts))
+    said = []
+    history = load_history(params, say=said.append)
+    assert history.previous.as_of == date(2023, 2, 1)  # the last run that can be read
+    assert len(said) == 1 and "跳过无法读取的运行“测试县_第二周”" in said[0] and reason in said[0]
+
+
+def test_fuchan_list_shows_an_unreadable_run_as_such(tmp_path):
+    write_run(tmp_path, "测试县_第一周", date(2023, 2, 1), built(date(2023, 2, 1)).facts)
+    _edit_manifest(write_run(tmp_path, "测试县_第二周", date(2023, 2, 8), built(date(2023, 2, 8)).facts),
+                   {"主要数字": {"工业.复工率": [1, 2]}})
+    text = format_runs(*scan_runs(tmp_path, include_failed=True))
+    assert "2023-02-01　测试县　成功" in text
+    assert "无法读取　测试县_第二周：manifest.json 中“主要数字·工业.复工率" in text
+
+
+def _edit_manifest(folder: Path, changes: dict) -> None:
+    path = folder / run_folder.MANIFEST_FILE
+    path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8")) | changes, ensure_ascii=False),
+                    encoding="utf-8")
+
+
+def _edit_facts(folder: Path, key: str, value) -> None:
+    path = folder / run_folder.FACTS_FILE
+    facts = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps([f | {"value": value} if f["key"] == key else f for f in facts],
+                               ensure_ascii=False), encoding="utf-8")
 
 
 def test_manifest_writes_and_reads_itself_and_ignores_keys_it_does_not_know(tmp_path):

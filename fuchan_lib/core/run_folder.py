@@ -155,7 +155,9 @@ class Manifest(BaseModel):
     report: str = Field(default="", alias="报告")
     gaps: int = Field(default=0, alias="待补充处数")
     audit: dict[str, int] = Field(default_factory=dict, alias="审核")
-    headline: dict = Field(default_factory=dict, alias="主要数字")
+    # numbers only (a run written before the key registry nests its resumed counts one level)
+    headline: dict[str, int | float | None | dict[str, int | float | None]] = Field(
+        default_factory=dict, alias="主要数字")
 
     @property
     def ok(self) -> bool:

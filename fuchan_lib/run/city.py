@@ -157,7 +157,10 @@ def previous_facts(r: Rollup) -> FactSet | None:
         return None
     if r.previous.basis != r.params.rate_basis:
         return None  # rates of another 口径 are not compared
-    return FactSet.from_json(r.previous.folder / run_folder.FACTS_FILE)
+    try:
+        return FactSet.from_json(r.previous.folder / run_folder.FACTS_FILE)
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None  # a damaged earlier roll-up is not compared with
 
 
 def load_handover(run_dir: str | Path, params_path: str | Path) -> tuple[Rollup, Part]:

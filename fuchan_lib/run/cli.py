@@ -88,17 +88,18 @@ def _run(args) -> int:
 def _list(args) -> int:
     from fuchan_lib.core.city_params import is_city_params, load_city_params
     from fuchan_lib.core.params import load_params
-    from fuchan_lib.run.history import format_runs, list_runs
+    from fuchan_lib.run.history import format_runs, scan_runs
 
     path = _params_path(args.params)
     city = is_city_params(path)
     params = load_city_params(path) if city else load_params(path)
-    runs = list_runs(params.output_path, include_failed=True)
+    runs, unreadable = scan_runs(params.output_path, include_failed=True)
     if args.params:  # a county's (or city's) params: its own runs, not its neighbours' in the folder
         name = params.city if city else params.county
         runs = [r for r in runs if r.manifest.county == name]
+        unreadable = [u for u in unreadable if u.folder.name.startswith(f"{name}_")]
         print(f"{name}的运行（输出文件夹：{params.output_path}）：")
-    print(format_runs(runs))
+    print(format_runs(runs, unreadable))
     return 0
 
 

@@ -13,9 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from pydantic import ValidationError
+
 from fuchan_lib.core import schema
-from fuchan_lib.core.run_folder import (FAILED_DIR, HEADLINE_KEYS, LIST_COLUMNS, MANIFEST_FILE, STAGING_PREFIX,
-                                        Manifest, RunFolder)
+from fuchan_lib.core.run_folder import (
+    FACTS_FILE, FAILED_DIR, HEADLINE_KEYS, LIST_COLUMNS, MANIFEST_FILE, SNAPSHOT_FILE, STAGING_PREFIX, Manifest,
+    RunFolder,
+)
 from fuchan_lib.core.params import Params
 from fuchan_lib.core.wording import format_percent
 from fuchan_lib.stats.facts import FactSet
@@ -41,28 +45,65 @@ class RunRecord:
         return self.manifest.rate_basis
 
 
-def list_runs(output: Path, *, include_failed: bool = False) -> list[RunRecord]:
-    """Good runs in the output folder (and failed ones if asked), newest as-of first. Staging
-    folders are never read: a run still being built (or killed while it was) is no run."""
+@dataclass(frozen=True)
+class Unreadable:
+    """A run folder whose manifest, facts or snapshot cannot be read: skipped, with a warning."""
+
+    folder: Path
+    reason: str
+
+    @property
+    def warning(self) -> str:
+        return f"警告：跳过无法读取的运行“{self.folder.name}”（{self.reason}），改与更早的、能读取的运行比较"
+
+
+NUMERIC_FACTS = ("count", "percent", "money", "growth", "points", "progress")
+
+
+def _manifest_problem(exc: Exception) -> str:
+    """Why a manifest.json cannot be read, in the statistician's words."""
+    if isinstance(exc, ValidationError) and exc.errors()[0]["type"] != "json_invalid":
+        where = "·".join(str(p) for p in exc.errors()[0]["loc"])
+        return f"{MANIFEST_FILE} 中“{where}”的值有误" if where else f"{MANIFEST_FILE} 的内容不是一次运行的记录"
+    if isinstance(exc, OSError):
+        return f"{MANIFEST_FILE} 无法打开"
+    return f"{MANIFEST_FILE} 已损坏（不是完整的 JSON）"
+
+
+def scan_runs(output: Path, include_failed: bool) -> tuple[list[RunRecord], list[Unreadable]]:
+    """Runs whose manifest reads (good ones, and failed ones if asked), newest as-of first, and
+    the folders whose manifest does not. Staging folders are never read: a run still being
+    built (or killed while it was) is no run."""
     manifests = list(output.glob(f"*/{MANIFEST_FILE}"))
     if include_failed:
         manifests += list(output.glob(f"{FAILED_DIR}/*/{MANIFEST_FILE}"))
-    records = []
+    records, unreadable = [], []
     for path in manifests:
         if path.parent.name.startswith(STAGING_PREFIX):
             continue
         try:
             manifest = Manifest.read(path.parent)
-        except (OSError, ValueError):
-            continue  # an unreadable manifest is not a run we can describe
+        except (OSError, ValueError) as exc:  # ValidationError and JSON errors are ValueErrors
+            unreadable.append(Unreadable(path.parent, _manifest_problem(exc)))
+            continue
         if manifest.ok or include_failed:
             records.append(RunRecord(path.parent, manifest))
-    return sorted(records, key=lambda r: (r.as_of, r.manifest.created), reverse=True)
+    records.sort(key=lambda r: (r.as_of, r.manifest.created), reverse=True)
+    return records, sorted(unreadable, key=lambda u: u.folder.name, reverse=True)
+
+
+def list_runs(output: Path, *, include_failed: bool = False) -> list[RunRecord]:
+    """Good runs in the output folder (and failed ones if asked), newest as-of first."""
+    return scan_runs(output, include_failed)[0]
 
 
 def earlier_runs(output: Path, county: str, as_of: date, spring_festival: date) -> list[RunRecord]:
     """Good runs of this county (or city) and 春节 with an earlier as-of date, newest first."""
-    return [r for r in list_runs(output) if r.manifest.county == county and r.as_of < as_of
+    return _earlier(list_runs(output), county, as_of, spring_festival)
+
+
+def _earlier(records: list[RunRecord], county: str, as_of: date, spring_festival: date) -> list[RunRecord]:
+    return [r for r in records if r.manifest.county == county and r.as_of < as_of
             and r.manifest.spring_festival == spring_festival.isoformat()]
 
 
@@ -80,28 +121,53 @@ def read_snapshot(path: Path) -> pd.DataFrame:
     return frame
 
 
-def load_history(params: Params) -> History:
-    """The previous run (facts, snapshot) and the headline rates of every earlier run."""
-    earlier = earlier_runs(params.output_path, params.county, params.as_of, params.spring_festival)
+def _read_previous(record: RunRecord) -> PreviousRun:
+    """Facts and snapshot of an earlier run; ValueError (Chinese) when they cannot be used."""
+    folder = RunFolder(record.folder)
+    try:
+        facts = FactSet.from_json(folder.facts)
+    except (OSError, ValueError, TypeError, AttributeError):
+        raise ValueError(f"{FACTS_FILE} 无法读取或已损坏") from None
+    for fact in facts:
+        if fact.kind in NUMERIC_FACTS and not (fact.value is None or _is_number(fact.value)):
+            raise ValueError(f"{FACTS_FILE} 中“{fact.key}”的值不是数字")
+    try:
+        snapshot = read_snapshot(folder.snapshot) if folder.snapshot.is_file() else None
+    except (OSError, ValueError, TypeError):
+        raise ValueError(f"{SNAPSHOT_FILE} 无法读取或已损坏") from None
+    return PreviousRun(record.as_of, record.manifest.rate_basis, facts, snapshot)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def load_history(params: Params, say=print) -> History:
+    """The previous run (facts, snapshot) and the headline rates of every earlier run. A run
+    folder that cannot be read is skipped with a one-line warning (`say`); the comparison is
+    with the latest run that can be read."""
+    records, unreadable = scan_runs(params.output_path, False)
+    unreadable = [u for u in unreadable if u.folder.name.startswith(f"{params.county}_")]  # its own
+    earlier = _earlier(records, params.county, params.as_of, params.spring_festival)
     rates: dict[date, dict] = {}
     for record in reversed(earlier):  # oldest first, so the newest run of a date wins
         rates[record.as_of] = {k: record.manifest.headline.get(k) for k in HEADLINE_KEYS}
     previous = None
     for record in earlier:
-        folder = RunFolder(record.folder)
         try:
-            facts = FactSet.from_json(folder.facts)
-        except (OSError, ValueError):
-            continue  # a run whose facts cannot be read cannot be compared with
-        snapshot = read_snapshot(folder.snapshot) if folder.snapshot.is_file() else None
-        previous = PreviousRun(record.as_of, record.manifest.rate_basis, facts, snapshot)
-        break
+            previous = _read_previous(record)
+            break
+        except ValueError as exc:
+            unreadable.append(Unreadable(record.folder, str(exc)))
+    for skipped in unreadable:
+        say(skipped.warning)
     return History(previous=previous, earlier_rates=rates)
 
 
-def format_runs(records: list[RunRecord]) -> str:
-    """`fuchan list`: one line per run, newest first, with the headline rates."""
-    if not records:
+def format_runs(records: list[RunRecord], unreadable: list[Unreadable] = ()) -> str:
+    """`fuchan list`: one line per run, newest first, with the headline rates; the folders whose
+    manifest cannot be read last, as 无法读取 with the reason."""
+    if not records and not unreadable:
         return "输出文件夹中还没有运行记录。"
     columns = ("截止日期", "县名", "状态", *LIST_COLUMNS.values(), "生成时间", "文件夹")
     lines = ["　".join(columns)]
@@ -110,5 +176,7 @@ def format_runs(records: list[RunRecord]) -> str:
         rates = [format_percent(m.headline.get(k)) or "—" for k in LIST_COLUMNS]
         lines.append("　".join([r.as_of.isoformat(), m.county, m.status, *rates,
                                m.created.replace("T", " "), r.folder.name]))
+    for u in unreadable:
+        lines.append(f"无法读取　{u.folder.name}：{u.reason}（不参与周比；可删去或移出这个文件夹）")
     lines.append("（复工率按参数文件的口径；失败的运行保存在“失败的运行”文件夹，不参与周比）")
     return "\n".join(lines)
