@@ -36,3 +36,24 @@ def test_atomic_write_keeps_the_earlier_file_on_failure(tmp_path):
             raise RuntimeError("boom")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_a_csv_cell_a_spreadsheet_would_run_gets_an_apostrophe_and_reads_back_exactly(tmp_path):
+    import pandas as pd
+
+    from fuchan_lib.core.text import csv_cell, write_csv
+    from fuchan_lib.run.history import read_snapshot
+
+    names = ['=HYPERLINK("http://x","点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "'引号", "正常企业"]
+    frame = pd.DataFrame({"键": [str(i) for i in range(len(names))], "企业名称": names,
+                          "从业人员": pd.array([-5, 3, None, 1, 2, 3, 4], dtype="Int64"),
+                          "乡镇（园区）": pd.Categorical(["=1"] + ["城关镇"] * 6)})
+    path = write_csv(frame, tmp_path / "企业状态.csv")
+    cells = [line.split(",")[1].strip('"') for line in path.read_text(encoding="utf-8-sig").splitlines()[1:]
+             if line.count(",") >= 3]
+    assert [c for c in cells if c and c[0] in "=+-@"] == []  # no cell starts a formula
+    assert "-5" in path.read_text(encoding="utf-8-sig")  # numbers stay numbers
+    back = read_snapshot(path)
+    assert back["企业名称"].tolist() == names
+    assert back["乡镇（园区）"].tolist()[0] == "=1"
+    assert csv_cell("\r=1") == "'\r=1" and csv_cell("=1") == "'=1" and csv_cell("正常") == "正常"

@@ -6,6 +6,8 @@
   Excel column widths are twice that.
 - `atomic_write`: write a file under a temporary name in the same folder, then rename, so a
   reader never sees half a file and a failure leaves the earlier file untouched.
+- `write_csv` / `csv_text`: a CSV a spreadsheet can open without running anything: a text cell
+  starting with = + - @ (or tab, CR) gets a leading apostrophe (OWASP), read back exactly.
 """
 
 from __future__ import annotations
@@ -71,3 +73,31 @@ def atomic_write(path: str | Path) -> Iterator[Path]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# what Excel and WPS run as a formula when a CSV cell starts with it (OWASP "CSV injection"); an
+# apostrophe itself is escaped too, so that `csv_text` gives back exactly what was written
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def csv_cell(value):
+    """A cell as written to a CSV: text that a spreadsheet would run gets a leading apostrophe."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+
+
+def csv_text(value):
+    """A text cell as `csv_cell` wrote it -> the text it was."""
+    return value[1:] if isinstance(value, str) and value.startswith("'") else value
+
+
+def write_csv(frame, path: str | Path) -> Path:
+    """`frame` as UTF-8 CSV (with BOM, for Excel), every text cell through `csv_cell`, atomically."""
+    import pandas as pd
+
+    safe = frame.copy()
+    for name in safe.columns:
+        if safe[name].dtype == object or isinstance(safe[name].dtype, (pd.CategoricalDtype, pd.StringDtype)):
+            safe[name] = safe[name].astype(object).map(csv_cell)
+    with atomic_write(path) as temporary:
+        safe.to_csv(temporary, index=False, encoding="utf-8-sig")
+    return Path(path)

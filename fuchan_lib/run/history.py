@@ -21,6 +21,7 @@ from fuchan_lib.core.run_folder import (
     RunFolder,
 )
 from fuchan_lib.core.params import Params
+from fuchan_lib.core.text import csv_text
 from fuchan_lib.core.wording import format_percent
 from fuchan_lib.stats.facts import FactSet
 from fuchan_lib.stats.weekly import History, PreviousRun
@@ -116,6 +117,9 @@ def read_snapshot(path: Path) -> pd.DataFrame:
     text = {"键": str, schema.CREDIT_CODE: str, schema.NAME: str, schema.TOWN: str,
             schema.REASON: str, schema.TRADE: str}
     frame = pd.read_csv(path, encoding="utf-8-sig", dtype=text, keep_default_na=False, na_values=[""])
+    for name in frame.columns:
+        if frame[name].dtype == object or isinstance(frame[name].dtype, pd.StringDtype):
+            frame[name] = frame[name].map(csv_text)  # written by text.write_csv
     if schema.RESUMED_ON in frame:  # snapshots of older runs keep only key, name, group and state
         frame[schema.RESUMED_ON] = pd.to_datetime(frame[schema.RESUMED_ON])
     return frame

@@ -17,6 +17,7 @@ from pathlib import Path
 from fuchan_lib.core import schema
 from fuchan_lib.core.run_folder import RunFolder
 from fuchan_lib.core.params import Params, parse_date_text
+from fuchan_lib.core.text import write_csv
 from fuchan_lib.run.prepare import Prepared, prepare
 from fuchan_lib.run.transaction import take_hand_off
 from fuchan_lib.stats.build import Built, Part
@@ -57,8 +58,7 @@ def save_part(folder: RunFolder, part: Part) -> list[Path]:
 
     written = [save_table(folder.path, name, sheets) for name, sheets in part.tables.items()]
     if part.snapshot is not None:
-        part.snapshot.to_csv(folder.snapshot, index=False, encoding="utf-8-sig")
-        written.append(folder.snapshot)
+        written.append(write_csv(part.snapshot, folder.snapshot))
     return written + draw_charts(part.charts, folder.figure)
 
 
