@@ -18,7 +18,9 @@ Over a limit: a `LedgerError` naming the file and sheet and saying what to do.
 
 from __future__ import annotations
 
+import io
 import re
+import struct
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
@@ -84,7 +86,8 @@ def check_workbook(path: Path) -> None:
                           file=path.name, fix="请用 Excel 或 WPS 打开后另存为 .xlsx 文件；如果它是 CSV 文件，"
                                               "请把扩展名改为 .csv")
     if magic.startswith(_OLE):
-        return  # .xls: the reader judges it
+        _check_biff(path)
+        return
     if not zipfile.is_zipfile(path):
         raise LedgerError("文件不完整（可能没有下载或复制完），无法作为 Excel 表格打开", file=path.name,
                           fix="请重新复制或下载这个文件；仍不行时，请让报送单位用 Excel 另存后重新发送")
@@ -154,7 +157,7 @@ def _check_extent(archive: zipfile.ZipFile, member: str, sheet: str, file: str) 
             depth = max([depth, *(row for m in _DEEP.finditer(buffer) if (row := _value_row(buffer, m)))])
             height = max([height, *(int(r) for r, bare in set(_ROW.findall(buffer)) if not bare)])
             if width > MAX_COLUMNS or depth > MAX_ROWS:
-                raise _too_large(depth or None, width, sheet, file, declared)
+                raise _too_large(depth or None, width if width > 26 else None, sheet, file, declared)
             tail = buffer[-_OVERLAP:]
     # the CRC of the whole member was checked at its end: a member lying about its size fails
     # a row's height counts for the grid when the sheet is wide enough for rows × columns to
@@ -181,12 +184,61 @@ def _value_row(buffer: bytes, match: re.Match) -> int:
     return int(re.search(rb"[0-9]+", match[0])[0])
 
 
-def _too_large(rows: int | None, columns: int, sheet: str, file: str, declared: bytes | None) -> LedgerError:
+def _too_large(rows: int | None, columns: int | None, sheet: str, file: str,
+               declared: bytes | None) -> LedgerError:
     said = ""
     if declared is not None and (m := _DIMENSION.match(declared)):
         said = f"（文件自称范围为{m[1].decode()}{m[2].decode()}" + (
             f":{m[3].decode()}{m[4].decode()}" if m[3] else "") + "）"
-    reach = (f"第{rows}行、" if rows else "") + f"第{columns}列"
+    reach = "、".join(([f"第{rows}行"] if rows else []) + ([f"第{columns}列"] if columns else []))
     return LedgerError(
         f"工作表的数据一直到{reach}{said}，超过了程序能读的范围"
         f"（最多{MAX_ROWS}行、{MAX_COLUMNS}列，共{MAX_CELLS}个单元格）", file=file, sheet=sheet, fix=_FIX_EXTENT)
+
+
+# .xls (BIFF8): records of cells holding a value -> where their row and column are
+_BIFF_CELLS = {0x0006, 0x0203, 0x027E, 0x00FD, 0x0204, 0x0205, 0x00D6}  # FORMULA NUMBER RK LABELSST …
+_BIFF_MULRK, _BIFF_BOF, _BIFF_SHEET = 0x00BD, 0x0809, 0x0085
+
+
+def _check_biff(path: Path) -> None:
+    """An .xls workbook: its cell records scanned for the grid each sheet needs (the reader
+    builds it dense too: one value at IV65536 asks for 512 MB)."""
+    from xlrd import compdoc
+
+    try:
+        doc = compdoc.CompDoc(path.read_bytes(), logfile=io.StringIO())
+        mem, base, length = doc.locate_named_stream("Workbook")
+        if mem is None:
+            mem, base, length = doc.locate_named_stream("Book")
+    except (compdoc.CompDocError, struct.error, IndexError, ValueError):
+        raise LedgerError("文件已损坏，无法作为 Excel 表格打开", file=path.name, fix=_FIX_DAMAGED) from None
+    if mem is None:
+        return  # not a workbook stream we know: the reader judges it
+    names, sheet, extent = [], -1, {}
+    position, end = base, min(base + length, len(mem))
+    while position + 4 <= end:
+        kind, size = struct.unpack_from("<HH", mem, position)
+        body = position + 4
+        if kind == _BIFF_SHEET and size >= 8:
+            names.append(_biff_sheet_name(mem, body, size))
+        elif kind == _BIFF_BOF:
+            sheet += 1
+        elif size >= 4 and (kind in _BIFF_CELLS or kind == _BIFF_MULRK):
+            row, column = struct.unpack_from("<HH", mem, body)
+            if kind == _BIFF_MULRK and size >= 6:
+                column = struct.unpack_from("<H", mem, body + size - 2)[0]
+            rows, columns = extent.get(sheet, (0, 0))
+            extent[sheet] = (max(rows, row + 1), max(columns, column + 1))
+        position = body + size
+    for index, (rows, columns) in extent.items():
+        if columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+            name = names[index - 1] if 0 < index <= len(names) else f"第{index}个工作表"
+            raise _too_large(rows, columns, name, path.name, None)
+
+
+def _biff_sheet_name(mem: bytes, body: int, size: int) -> str:
+    """The name in a BOUNDSHEET record (a short BIFF8 string)."""
+    count, wide = mem[body + 6], mem[body + 7] & 1
+    raw = mem[body + 8: body + 8 + count * (2 if wide else 1)]
+    return raw.decode("utf-16-le" if wide else "latin-1", errors="replace")

@@ -10,7 +10,7 @@ everything that was read and one `check` lists every problem at once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -51,6 +51,8 @@ class SheetMapping:
     unused: tuple[str, ...]  # header labels matched to no canonical column
     rows: int  # data rows kept (totals, blank rows and notes dropped)
     named: tuple[tuple[str, str, str], ...] = ()  # (column, value, "工作表名"/"文件名") from names
+    # (Excel row, canonical column, enterprise) of text cells whose direction marks were removed
+    direction_marks: tuple[tuple[int, str, str], ...] = ()
 
     def describe(self) -> str:
         first, last = self.header_rows
@@ -204,8 +206,19 @@ def read_rows(grid: list[list], kind: str, *, file: str = "", sheet: str = "", y
     frame[schema.SOURCE_FILE] = frame[schema.SOURCE_FILE].astype(object)
     frame[schema.SOURCE_SHEET] = frame[schema.SOURCE_SHEET].astype(object)
     named = [(column, value, source) for column, (value, source) in names.items()]
-    return SheetRead(frame, _mapping(kind, header, file, sheet, len(frame), named),
-                     tuple(problems), unlisted)
+    mapping = replace(_mapping(kind, header, file, sheet, len(frame), named),
+                      direction_marks=_direction_marks(columns, header, raw_of, keep, excel_rows, label_text))
+    return SheetRead(frame, mapping, tuple(problems), unlisted)
+
+
+def _direction_marks(columns, header, raw_of, keep, excel_rows, names) -> tuple:
+    """Where a text cell held a direction mark (U+202E and the like), which reading removed."""
+    found = []
+    for c in columns:
+        if c.name in header.by_name and c.kind in ("text", "code"):
+            for pos in np.flatnonzero(values.direction_marks(raw_of(header.by_name[c.name])) & keep):
+                found.append((int(excel_rows[pos]), c.name, str(names.iloc[pos])))
+    return tuple(sorted(found))
 
 
 def _bad_cells(parsed, columns, header, cells, keep, excel_rows, file, sheet, year):

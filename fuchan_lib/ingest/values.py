@@ -45,6 +45,7 @@ import pandas as pd
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.messages import quoted
+from fuchan_lib.core.names import BIDI
 
 # placeholders that mean "no value" in number and date columns
 BLANK_MARKS = frozenset({"-", "--", "—", "——", "–", "/", "\\", "无", "暂无", "空"})
@@ -74,7 +75,9 @@ _ESCAPES = r"_x00[0-1][0-9A-Fa-f]_"  # OOXML escapes of control characters, e.g.
 _CONTROL = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
 _SPACES = r"[\s\u3000\u00a0\u2000-\u200a\u202f\u205f]+"
 LABEL_NOISE = rf"{_ESCAPES}|{_CONTROL}|{_SPACES}"  # what a header label drops before matching
-_INVISIBLE = r"[\u200b-\u200d\u2060\ufeff]"
+# zero-width characters, and the direction marks that make a name display reversed (U+202E)
+_DIRECTION = f"[{BIDI}]"
+_INVISIBLE = rf"[\u200b-\u200d\u2060\ufeff{BIDI}]"
 _CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
 _BETWEEN_CJK = rf"(?<={_CJK}) (?={_CJK})"
 _DIRTY = rf"_x00|{_CONTROL}|{_SPACES}|{_INVISIBLE}"  # anything `_clean_strings` would change
@@ -156,6 +159,15 @@ def _unique_texts(uniques: np.ndarray) -> pd.Series:
     """Unique raw values as cleaned text (object Series aligned with `uniques`)."""
     texts = pd.Series([u if type(u) is str else _as_text(u) for u in uniques], dtype=object)
     return _clean_strings(texts)
+
+
+def direction_marks(raw: pd.Series) -> np.ndarray:
+    """Mask of the text cells holding a direction mark (removed by the parsers, but said, since
+    it may have been put there to make a name read otherwise)."""
+    codes, uniques = _factorize(raw)
+    marked = np.array([isinstance(u, str) and re.search(_DIRECTION, u) is not None for u in uniques],
+                      dtype=bool)
+    return np.concatenate([marked, [False]])[codes]
 
 
 def parse_text(raw: pd.Series) -> pd.Series:

@@ -17,7 +17,8 @@ from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import LedgerProblems
 from fuchan_lib.core.params import Params
 from fuchan_lib.ingest.inputs import Inputs, read_inputs, run_params
-from fuchan_lib.stats.audit import AuditReport, audit, row_issue_findings, unreported_findings
+from fuchan_lib.stats.audit import (AuditReport, audit, direction_mark_findings, row_issue_findings,
+                                    unreported_findings)
 from fuchan_lib.stats.facts import FactSet, indicator_rows
 from fuchan_lib.stats.groupings import Groupings, count_groupings
 from fuchan_lib.stats.growth import IndicatorGrowth
@@ -41,7 +42,8 @@ def audit_inputs(inputs: Inputs, previous_resumed: dict[str, int] | None = None,
     current = {schema.INDUSTRY: groupings.industry.total.resumed, schema.SERVICE: groupings.service.total.resumed}
     ledgers = {schema.INDUSTRY: inputs.industry, schema.SERVICE: inputs.service}
     found = (row_issue_findings(inputs.issues) + unreported_findings(inputs.unreported_towns(), p)
-             + narrative_mentions(inputs, read_narrative(p) if template is None else template))
+             + narrative_mentions(inputs, read_narrative(p) if template is None else template)
+             + direction_mark_findings(inputs.layouts))
     return audit(ledgers, p, previous_resumed=previous_resumed, current_resumed=current, extra=found)
 
 

@@ -163,6 +163,7 @@ RULES: tuple[Rule, ...] = (
 
 FEWER_RESUMED = "已复工企业少于上次"
 UNREPORTED = "乡镇未报送"
+DIRECTION_MARKS = "含文字方向控制字符"
 # firms the narrative names (stats.mentions): checked against the ledgers
 MENTION_UNKNOWN = "叙述中的企业不在台账中"
 ACK_UNUSED = "审核说明用不上"
@@ -270,7 +271,7 @@ def audit(
     """Run every rule on every ledger; compare resumed counts with the previous run if given.
     `extra`: findings made elsewhere (the narrative's firm names), acknowledged the same way."""
     warning_rules = [r.name for r in RULES if r.level == WARNING] + [
-        FEWER_RESUMED, UNREPORTED, MENTION_UNKNOWN, MENTION_NOT_RESUMED, MENTION_OTHER_COUNTY]
+        FEWER_RESUMED, UNREPORTED, MENTION_UNKNOWN, MENTION_NOT_RESUMED, MENTION_OTHER_COUNTY, DIRECTION_MARKS]
     for ack in params.acknowledged:
         if ack.rule not in warning_rules:
             hint = did_you_mean(ack.rule, warning_rules)
@@ -294,6 +295,14 @@ def audit(
     found = [replace(f, note=_acknowledgement(f, params.acknowledged))
              if f.level == WARNING else f for f in found]
     return AuditReport(tuple(found + _unused_acknowledgements(found, ledgers, params)))
+
+
+def direction_mark_findings(layouts) -> list[Finding]:
+    """A warning per cell whose direction marks reading removed (`ingest.ledger.SheetMapping`)."""
+    return [Finding(DIRECTION_MARKS, WARNING, layout.file, layout.sheet, row, name, column,
+                    f"“{column}”中有看不见的文字方向控制字符（如 U+202E，会让文字倒着显示），已删去；"
+                    "请核对原表中的这个单元格")
+            for layout in layouts for row, column, name in layout.direction_marks]
 
 
 def _unused_acknowledgements(found: list[Finding], ledgers: dict[str, pd.DataFrame],
