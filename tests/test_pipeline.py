@@ -4,6 +4,7 @@ Each run executes the four notebooks under papermill (a few seconds each), so th
 keeps the number of runs small and shares them through module-scoped fixtures.
 """
 
+import hashlib
 import json
 import re
 import shutil
@@ -64,6 +65,9 @@ def test_run_folder_holds_every_output(two_weeks):
     assert manifest["状态"] == "成功" and manifest["截止日期"] == "2023-02-15"
     assert len(manifest["输入文件"]) == 4 and all(len(f["sha256"]) == 64 for f in manifest["输入文件"])
     assert manifest["参数"]["县名"] == "示例县" and "pandas" in manifest["版本"]
+    params, _, _ = two_weeks  # the params' parsed values and hash, never the file's text
+    assert manifest["参数文件sha256"] == hashlib.sha256(params.read_bytes()).hexdigest()
+    assert "参数原文" not in manifest
     assert not list(folder.parent.glob(".运行中-*"))
 
 

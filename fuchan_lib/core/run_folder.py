@@ -148,7 +148,7 @@ class Manifest(BaseModel):
     error: str | None = Field(default=None, alias="错误")
     params_file: str = Field(default="", alias="参数文件")
     params: dict = Field(default_factory=dict, alias="参数")
-    params_text: str = Field(default="", alias="参数原文")
+    params_sha256: str = Field(default="", alias="参数文件sha256")  # the values are in 参数
     inputs: list[InputFile] = Field(default_factory=list, alias="输入文件")
     versions: dict[str, str] = Field(default_factory=dict, alias="版本")
     timings: dict[str, float] = Field(default_factory=dict, alias="耗时秒")

@@ -34,6 +34,7 @@ from fuchan_lib import __version__
 from fuchan_lib.core import run_folder
 from fuchan_lib.core.exceptions import FuchanError, NotebookError
 from fuchan_lib.core.run_folder import FAILED_DIR, STAGING_PREFIX, Manifest, RunFolder
+from fuchan_lib.ingest.inputs import sha256
 
 OWNERLESS_AGE = 3600  # seconds: a staging folder without an owner record (older versions) is stale after this
 
@@ -220,7 +221,7 @@ def manifest_fields(params, timings: dict[str, float], report: Path, gaps: int) 
     return dict(
         created=datetime.now().isoformat(timespec="seconds"), params_file=str(params.source),
         params=params.model_dump(mode="json", by_alias=True, exclude={"base_dir", "source"}),
-        params_text=params.source.read_text(encoding="utf-8-sig") if params.source else "",
+        params_sha256=sha256(params.source) if params.source else "",  # the values, not the text
         versions=versions(), timings={k: round(v, 3) for k, v in timings.items()},
         report=report.name, gaps=gaps,
     )
