@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 import urllib.request
 from importlib import resources
@@ -235,6 +236,41 @@ def test_fuchan_lab_stopped_with_kill_stops_jupyterlab_too(county, tmp_path):
         watchdog.cancel()
         try:
             os.killpg(server.pid, signal.SIGKILL)  # whatever is left of the group
+        except ProcessLookupError:
+            pass
+        server.wait()
+        server.stdout.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.name == "nt", reason="SIGTERM and inherited SIG_IGN are POSIX")
+def test_fuchan_lab_started_by_a_script_stops_in_seconds_not_after_the_timeout(county, tmp_path):
+    """A script's background job ignores SIGINT, and JupyterLab inherited that: stopping it with
+    SIGINT waited the whole STOP_TIMEOUT (24 s measured) before the server was terminated."""
+    port = _free_local_port()
+    env = os.environ | {"JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "fuchan_lib.run.cli", "lab", str(county), "--port", str(port),
+         "--no-browser"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        text=True, encoding="utf-8", start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    watchdog = threading.Timer(300, os.killpg, (server.pid, signal.SIGKILL))
+    watchdog.start()
+    try:
+        for line in server.stdout:
+            if "Ctrl+C" in line:
+                break
+        started = time.monotonic()
+        server.terminate()
+        assert server.wait(60) == 0
+        stopped = time.monotonic() - started
+        assert stopped < 5, stopped  # 0.5 s on an idle machine, 3–4 s with load 6–9 on 2 cores
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0
+    finally:
+        watchdog.cancel()
+        try:
+            os.killpg(server.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         server.wait()
