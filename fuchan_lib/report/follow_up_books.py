@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from fuchan_lib.core.output_folder import inside
 from fuchan_lib.core.wording import format_date
 from fuchan_lib.report.xlsx_tables import PrintSetup, write_tables_xlsx
 from fuchan_lib.stats.follow_up import follow_up_summary
@@ -46,7 +47,7 @@ def write_county_books(folder: Path, lists: dict[str, pd.DataFrame], *, county: 
         {SUMMARY_SHEET: follow_up_summary(lists)}, folder / SUMMARY_FILE,
         printing={SUMMARY_SHEET: _summary_layout(county, as_of)})]
     for number, (town, rows) in enumerate(lists.items(), start=1):
-        path = folder / f"{number:02d}_{_file_part(town)}.xlsx"
+        path = inside(folder, folder / f"{number:02d}_{_file_part(town)}.xlsx")
         written.append(write_tables_xlsx(
             {LIST_SHEET: rows}, path, printing={LIST_SHEET: _list_layout(county, town, as_of)}))
     return written
@@ -64,5 +65,5 @@ def write_city_book(folder: Path, number: int, county: str, lists: dict[str, pd.
     sheets = {SUMMARY_SHEET: follow_up_summary(lists), LIST_SHEET: rows}
     printing = {SUMMARY_SHEET: _summary_layout(county, as_of),
                 LIST_SHEET: _list_layout(county, "", as_of)}
-    return write_tables_xlsx(sheets, folder / f"{number:02d}_{_file_part(county)}.xlsx",
+    return write_tables_xlsx(sheets, inside(folder, folder / f"{number:02d}_{_file_part(county)}.xlsx"),
                              printing=printing)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from fuchan_lib.core.exceptions import LedgerError
+from fuchan_lib.core.output_folder import inside
 from fuchan_lib.core.params import Params
 from fuchan_lib.ingest.sheet import SheetMapping
 from fuchan_lib.stats.audit import ERROR, AuditReport, list_frame
@@ -30,7 +31,7 @@ def problem_frame(ledger_problems: list[LedgerError], report: AuditReport | None
 def list_path(params: Params, out_dir: Path | None) -> Path:
     """审核清单_<县名>_截至<日期>.xlsx beside the params file, or in `out_dir`."""
     folder = out_dir if out_dir is not None else (params.source.parent if params.source else Path.cwd())
-    return Path(folder) / f"审核清单_{params.county}_截至{params.as_of:%Y%m%d}.xlsx"
+    return inside(folder, Path(folder) / f"审核清单_{params.county}_截至{params.as_of:%Y%m%d}.xlsx")
 
 
 def write_problem_list(frame: pd.DataFrame, path: Path) -> Path:

@@ -33,6 +33,7 @@ from pathlib import Path
 from fuchan_lib import __version__
 from fuchan_lib.core import run_folder
 from fuchan_lib.core.exceptions import FuchanError, NotebookError
+from fuchan_lib.core.output_folder import inside, prepare_output_folder
 from fuchan_lib.core.run_folder import FAILED_DIR, STAGING_PREFIX, Manifest, RunFolder
 from fuchan_lib.ingest.inputs import sha256
 
@@ -55,7 +56,7 @@ class RunTransaction:
         self.kept: Path | None = None  # the failed run under 失败的运行/, after keep_failed
 
     def __enter__(self) -> "RunTransaction":
-        self.output.mkdir(parents=True, exist_ok=True)
+        self.output = prepare_output_folder(self.output)  # a bad 输出目录 named as configuration
         remove_stale_staging(self.output, self.say)
         self.folder = RunFolder(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.output))
         self.folder.owner.write_text(json.dumps(owner_record()), encoding="utf-8")
@@ -118,7 +119,7 @@ def take_hand_off(folder: RunFolder) -> tuple | None:
 def move_into_place(staging: Path, output: Path, base_name: str) -> Path:
     """Rename a finished staging folder to a name no other run has; never overwrite."""
     for attempt in range(1, 1000):
-        target = output / (base_name if attempt == 1 else f"{base_name}-{attempt}")
+        target = inside(output, output / (base_name if attempt == 1 else f"{base_name}-{attempt}"))
         if target.exists():
             continue
         try:
