@@ -178,6 +178,16 @@ def binary_csv(path: Path) -> None:
     path.write_bytes(bytes(range(256)) * 64)
 
 
+def huge_cell_csv(path: Path) -> None:
+    _csv(path, '"' + "甲" * 200_000 + '"', "utf-8")
+
+
+def wide_csv(path: Path) -> None:
+    """One header row of 100,000 columns: padding every row to it would fill memory."""
+    lines = [",".join("" if v is None else str(v) for v in row) for row in _rows()]
+    path.write_text("\n".join([lines[0] + "," * 100_000] + lines[1:]) + "\n", encoding="utf-8")
+
+
 def dates_out_of_range(path: Path) -> None:
     _book(path, _rows(r0_3=dt.datetime(2607, 9, 1), r1_3=dt.datetime(9999, 12, 31)))
 
@@ -218,6 +228,8 @@ CASES: tuple[Case, ...] = (
     Case("UTF16.csv", "ok", "", utf16_csv),
     Case("UTF16无BOM.csv", "ok", "", utf16_without_bom_csv),
     Case("二进制.csv", "error", "", binary_csv),
+    Case("超长单元格.csv", "error", "一个单元格过长", huge_cell_csv),
+    Case("极宽.csv", "error", "超过了程序能读的范围", wide_csv),
     Case("日期超出范围.xlsx", "error", "不在1990年至2100年之间", dates_out_of_range),
     Case("人数为负.xlsx", "error", "从业人员为负数", negative_counts, audited=True),
     Case("从业人员过多.xlsx", "ok", "从业人员过多", implausible_staff, audited=True),

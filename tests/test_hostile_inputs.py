@@ -63,7 +63,7 @@ def test_the_far_cell_message_names_the_file_the_sheet_and_how_far_the_data_reac
 
     with pytest.raises(LedgerError) as err:
         read_ledger(corpus["远处单元格_小范围声明.xlsx"], "工业企业台账")
-    assert str(err.value).startswith("文件“远处单元格_小范围声明.xlsx”，工作表“台账”：工作表的数据一直到"
+    assert str(err.value).startswith("文件“远处单元格_小范围声明.xlsx”，工作表“台账”：表中的数据一直到"
                                      "第1048576行、第16384列（文件自称范围为A1:F6），超过了程序能读的范围")
 
 

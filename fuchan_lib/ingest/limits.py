@@ -75,6 +75,12 @@ def check_file_size(path: Path) -> None:
                           file=path.name, fix=_FIX_SIZE)
 
 
+def check_grid(rows: int, columns: int, file: str, sheet: str | None = None) -> None:
+    """A grid read as text (CSV) within the same limits as a sheet."""
+    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+        raise _too_large(rows, columns, sheet, file, None)
+
+
 def check_workbook(path: Path) -> None:
     """Refuse a workbook the reader could not read within bounds (LedgerError); a file that is
     not a zip archive (.xls, or not a workbook at all) is left to the reader to judge."""
@@ -184,7 +190,7 @@ def _value_row(buffer: bytes, match: re.Match) -> int:
     return int(re.search(rb"[0-9]+", match[0])[0])
 
 
-def _too_large(rows: int | None, columns: int | None, sheet: str, file: str,
+def _too_large(rows: int | None, columns: int | None, sheet: str | None, file: str,
                declared: bytes | None) -> LedgerError:
     said = ""
     if declared is not None and (m := _DIMENSION.match(declared)):
@@ -192,7 +198,7 @@ def _too_large(rows: int | None, columns: int | None, sheet: str, file: str,
             f":{m[3].decode()}{m[4].decode()}" if m[3] else "") + "）"
     reach = "、".join(([f"第{rows}行"] if rows else []) + ([f"第{columns}列"] if columns else []))
     return LedgerError(
-        f"工作表的数据一直到{reach}{said}，超过了程序能读的范围"
+        f"表中的数据一直到{reach}{said}，超过了程序能读的范围"
         f"（最多{MAX_ROWS}行、{MAX_COLUMNS}列，共{MAX_CELLS}个单元格）", file=file, sheet=sheet, fix=_FIX_EXTENT)
 
 

@@ -42,8 +42,14 @@ def read_csv(path: Path) -> list[list]:
     text = _decode(path.read_bytes(), path.name)
     head = text[:4096]
     delimiter = "\t" if head.count("\t") > head.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows = list(reader)
+    except csv.Error as err:  # a cell over 128K characters, or a broken quote
+        raise LedgerError(f"CSV 文件第{reader.line_num}行无法读取（一个单元格过长或引号不配对：{err}）",
+                          file=path.name, fix="请用 Excel 或 WPS 打开检查这一行，另存为 .xlsx 文件") from None
     width = max((len(r) for r in rows), default=0)
+    limits.check_grid(len(rows), width, path.name)  # before padding every row to the widest
     return [r + [""] * (width - len(r)) for r in rows]
 
 
