@@ -66,3 +66,10 @@ def test_a_tag_is_refused_and_the_corrected_line_drops_it(tmp_path, line):
     assert f"第{ADDRESSEE_LINE}行第" in message and "请删去标签" in message
     corrected = [part for part in message.split("改为：")[1:]]
     assert corrected and all("!" not in part.splitlines()[0] for part in corrected)
+
+
+@pytest.mark.parametrize("value", ["[" * 50_000 + "]" * 50_000, "{a: " * 30 + "1" + "}" * 30])
+def test_nesting_deeper_than_twenty_levels_is_refused_not_a_stack_overflow(tmp_path, value):
+    message = refused(tmp_path, EXAMPLE.replace("主送机关: 县人大常委会", f"主送机关: {value}"))
+    assert f"第{ADDRESSEE_LINE}行第" in message and "层次太深（超过20层）" in message
+    assert len(message) < 1000  # the quoted line is cut short

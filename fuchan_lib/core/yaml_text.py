@@ -27,6 +27,8 @@ _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks, a
 _TAG = re.compile(r"^(?P<before>\s*(?:-\s+)?(?:[^\s#:：'\"][^#:：]*?\s*[:：]\s*)?)(?P<tag>![^\s,\[\]{}]*)\s*")
 _REFERENCE = "found an anchor or alias"
 _TAGGED = "found a tag"
+_TOO_DEEP = "nested too deep"
+MAX_DEPTH = 20
 
 # a key at the start of a line (or of a "- " list item), up to its colon
 _KEY = r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[^\s#:：'\"“‘\-][^#:：]*?)"
@@ -45,6 +47,7 @@ _PROBLEMS = {  # PyYAML's words -> what they mean for a hand-edited params file
     "found undefined alias": "出现了“*”开头的值（YAML 把它当作引用）",
     _REFERENCE: ("用了 YAML 的锚点或引用（“&名称”“*名称”）：参数文件从不需要它们，程序不读。"
                  "请把引用处直接写成要的值（值本身以 & 或 * 开头时，请给整个值加英文引号）"),
+    _TOO_DEEP: f"层次太深（超过{MAX_DEPTH}层）：参数文件最多三四层缩进，请检查这里的括号或缩进",
     _TAGGED: "用了 YAML 标签（以“!”开头，如 !!python/…）：参数文件不需要标签，程序不读。请删去标签",
     "found character '@' that cannot start any token": "值不能以“@”开头",
     "found character '`' that cannot start any token": "值不能以“`”开头",
@@ -197,13 +200,21 @@ class _PlainLoader(yaml.BaseLoader):
     """Every scalar as text; an anchor, alias or tag is refused where it appears, before any
     node is composed (so nine levels of `&a [*a, *a, …]` cost nothing)."""
 
+    depth = 0
+
     def compose_node(self, parent, index):
         event = self.peek_event()
+        if self.depth >= MAX_DEPTH:  # params nest three levels; 50,000 "[" overflowed the stack
+            raise yaml.MarkedYAMLError(problem=_TOO_DEEP, problem_mark=event.start_mark)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise yaml.MarkedYAMLError(problem=_REFERENCE, problem_mark=event.start_mark)
         if getattr(event, "tag", None) is not None:
             raise yaml.MarkedYAMLError(problem=_TAGGED, problem_mark=event.start_mark)
-        return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _parse(text: str):
@@ -217,7 +228,9 @@ def _parse(text: str):
 
 
 def _shown(line: str) -> str:
-    """A line as quoted in a message: what YAML refuses shown as its code point, never echoed."""
+    """A line as quoted in a message: what YAML refuses shown as its code point, never echoed;
+    a very long line cut short."""
+    line = line if len(line) <= 200 else line[:200] + "……"
     return _NON_PRINTABLE.sub(lambda m: f"[{code_point(m[0])}]", line)
 
 
@@ -227,7 +240,7 @@ def describe_slip(slip: Slip, lines: list[str]) -> str:
     if 1 <= slip.line <= len(lines):
         text += f"\n      原文：{_shown(lines[slip.line - 1].rstrip())}"
     if slip.corrected is not None:
-        text += f"\n      改为：{slip.corrected}"
+        text += f"\n      改为：{_shown(slip.corrected)}"
     return text
 
 
