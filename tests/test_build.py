@@ -170,6 +170,8 @@ def test_history_takes_the_latest_earlier_good_run_of_the_same_county(tmp_path):
     (lambda f: _edit_manifest(f, {"截止日期": "上周"}), "manifest.json 中“截止日期”的值有误"),
     (lambda f: (f / "facts.json").write_text("[{\"key\": 1}]", encoding="utf-8"), "facts.json 无法读取或已损坏"),
     (lambda f: _edit_facts(f, "工业.复工率", "八十"), "facts.json 中“工业.复工率”的值不是数字"),
+    (lambda f: (f / "企业状态.csv").write_text("键,在产\na,也许\n", encoding="utf-8"), "企业状态.csv 缺少"),
+    (lambda f: (f / "企业状态.csv").write_bytes(b"\xff\xfe\x00garbage"), "企业状态.csv"),
 ])
 def test_an_unreadable_earlier_run_is_skipped_with_a_warning_naming_it(tmp_path, damage, reason):
     params = PARAMS.model_copy(update={"base_dir": tmp_path / "params"})  # outputs in tmp_path

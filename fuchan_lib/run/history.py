@@ -139,6 +139,8 @@ def _read_previous(record: RunRecord) -> PreviousRun:
         snapshot = read_snapshot(folder.snapshot) if folder.snapshot.is_file() else None
     except (OSError, ValueError, TypeError):
         raise ValueError(f"{SNAPSHOT_FILE} 无法读取或已损坏") from None
+    if snapshot is not None and not ({"键", "在产"} <= set(snapshot.columns) and snapshot["在产"].dtype == bool):
+        raise ValueError(f"{SNAPSHOT_FILE} 缺少“键”“在产”列或其值有误")  # what changes_since compares
     return PreviousRun(record.as_of, record.manifest.rate_basis, facts, snapshot)
 
 
