@@ -20,8 +20,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from fuchan_lib.core.names import BIDI
+
 EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")
+# and the direction marks (U+202E …), which no report text needs: names lose them on reading
+# (with a warning, ingest.values); this keeps any other text (主送机关, the template) clean too
+CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff{BIDI}]")
 
 
 def _unescape_control(match: re.Match) -> str:
