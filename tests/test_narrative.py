@@ -168,5 +168,6 @@ def test_rendering_grows_linearly_with_a_long_line():
             best = min(best, time.perf_counter() - started)
         return best
 
-    # pairwise joining made this quadratic: 10x the text took 100x the time (0.8 MB: 7 s)
-    assert seconds(100_000) < 25 * seconds(10_000)
+    # pairwise joining made this quadratic: 10x the text took 100x the time (0.8 MB: 7 s); now
+    # about 8x idle, up to 28x measured with load 10 on two cores
+    assert seconds(100_000) < 50 * seconds(10_000)
