@@ -7,11 +7,25 @@ audits the ledgers; the notebooks then run one after another in that kernel thro
 (papermill accepts a started kernel manager; the engine below reuses the client), with the
 namespace reset between them so each notebook sees only its own names. This module imports
 no pandas, so the kernel starts first.
+
+The kernel process is launched by this module, before jupyter_client is imported (~0.13 s of
+imports, and its kernelspec search imports IPython and ipykernel into this process): it writes a
+connection file with free local ports, starts `python -m ipykernel_launcher -f <file>` as
+jupyter_client's launcher would (its own session, stdin a pipe, JPY_PARENT_PID so the kernel
+ends with this process), and then talks to it with jupyter_client's clients, the way a console
+attaches to an existing kernel. Papermill is handed an unstarted kernel manager, and the engine
+below gives it the started kernel's client instead of starting one.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import secrets
+import socket
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 # what every section notebook needs; loaded while the main process checks the ledgers
@@ -49,6 +63,7 @@ ENGINE = "fuchan-shared-kernel"
 
 _REGISTERED: list[str] = []  # the engine is registered once per process
 _CLIENTS: dict[int, object] = {}  # id(kernel manager) -> the one notebook client of that kernel
+_KERNELS: dict[int, "SharedKernel"] = {}  # id(kernel manager handed to papermill) -> its kernel
 
 
 def notebooks_dir() -> Path:
@@ -70,18 +85,23 @@ def register_engine() -> None:
     from papermill.engines import NBClientEngine, papermill_engines
 
     class _Client(PapermillNotebookClient):
+        async def async_start_new_kernel(self, **kwargs):
+            """The kernel is running already (SharedKernel started it)."""
+
         async def async_start_new_kernel_client(self):
             shared = _CLIENTS.get(id(self.km))
             if shared is None:
-                shared = self.km.client()
+                kernel = _KERNELS[id(self.km)]
+                shared = kernel.notebook_client()
                 shared.start_channels()
-                await _connected(shared, self.startup_timeout)
+                await _connected(shared, self.startup_timeout, kernel.process)
                 shared.allow_stdin = False
                 _CLIENTS[id(self.km)] = shared
             self.kc = shared
             return shared
 
-        start_new_kernel_client = run_sync(async_start_new_kernel_client)  # papermill's sync path
+        start_new_kernel = run_sync(async_start_new_kernel)  # papermill's sync path
+        start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     class _Engine(NBClientEngine):
         @classmethod
@@ -97,7 +117,7 @@ def register_engine() -> None:
     _REGISTERED.append(ENGINE)
 
 
-async def _connected(client, timeout: float) -> None:
+async def _connected(client, timeout: float, process: subprocess.Popen) -> None:
     """Wait until the kernel answers this client and its iopub subscription receives: the check
     of jupyter_client's wait_for_ready without its last step, 0.2 s of waiting for iopub to fall
     silent (nbclient reads iopub by parent message, so earlier messages do not matter)."""
@@ -106,6 +126,8 @@ async def _connected(client, timeout: float) -> None:
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the kernel exited with code {process.returncode}")
         client.kernel_info()
         try:
             reply = await client.shell_channel.get_msg(timeout=1)
@@ -122,36 +144,103 @@ async def _connected(client, timeout: float) -> None:
     raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
 
 
+def _free_ports(count: int) -> list[int]:
+    """Local TCP ports free right now, as jupyter_client picks them (bind to port 0, release)."""
+    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def write_connection_file(kernel_name: str) -> tuple[Path, dict]:
+    """A kernel connection file (readable by this user only) and its content."""
+    names = ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
+    info = dict(zip(names, _free_ports(len(names))), ip="127.0.0.1", transport="tcp",
+                key=secrets.token_hex(16), signature_scheme="hmac-sha256", kernel_name=kernel_name)
+    handle, name = tempfile.mkstemp(prefix="kernel-fuchan-", suffix=".json")  # mode 0600
+    with os.fdopen(handle, "w", encoding="utf-8") as f:
+        json.dump(info, f)
+    return Path(name), info
+
+
+def launch(connection_file: Path, cwd: Path) -> subprocess.Popen:
+    """`python -m ipykernel_launcher` of this environment, as jupyter_client's launcher starts it:
+    in its own session (so an interrupt reaches its children), stdin a pipe, JPY_PARENT_PID set
+    (the kernel ends when this process does). On Windows jupyter_client's own launcher, which
+    passes the parent as a handle."""
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file),
+            "--IPKernelApp.log_level=CRITICAL"]  # no TCP warning on the console
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONEXECUTABLE"}
+    if sys.platform == "win32":
+        from jupyter_client.launcher import launch_kernel
+
+        return launch_kernel(argv, cwd=str(cwd), env=env)
+    env["JPY_PARENT_PID"] = str(os.getpid())
+    return subprocess.Popen(argv, stdin=subprocess.PIPE, cwd=str(cwd), env=env, start_new_session=True)
+
+
 class SharedKernel:
-    """A started kernel (jupyter_client AsyncKernelManager) and a client for housekeeping."""
+    """A kernel process this module started, its connection and a client for housekeeping."""
 
     def __init__(self, cwd: Path, kernel_name: str = "python3"):
-        from jupyter_client.manager import AsyncKernelManager
-        from jupyter_core.utils import run_sync
-
         self.kernel_name = kernel_name
         self._stopped = False
+        self.connection_file, self._info = write_connection_file(kernel_name)
+        try:
+            self.process = launch(self.connection_file, cwd)  # first: it boots while we import
+        except BaseException:
+            self.connection_file.unlink(missing_ok=True)
+            raise
+        from jupyter_client.blocking import BlockingKernelClient
+        from jupyter_client.manager import AsyncKernelManager
+
+        # papermill and nbclient want a kernel manager; this one is never started (the engine
+        # below finds the kernel by it), so it never looks up kernelspecs or launches anything
         self.manager = AsyncKernelManager(kernel_name=kernel_name)
-        # --IPKernelApp.log_level=CRITICAL: no TCP warning on the console
-        run_sync(self.manager.start_kernel)(cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
-        self._client = self.manager.blocking_client()
+        _KERNELS[id(self.manager)] = self
+        self._client = BlockingKernelClient()
+        self._client.load_connection_info(self._info)
         self._client.start_channels()
         self._client.execute(WARM_UP, silent=True)  # queued; runs as soon as the kernel is up
 
+    def notebook_client(self):
+        """An asynchronous client of this kernel for nbclient, alive while the process is."""
+        from jupyter_client.asynchronous import AsyncKernelClient
+
+        process = self.process
+
+        class _Client(AsyncKernelClient):
+            async def is_alive(self) -> bool:
+                return process.poll() is None
+
+        client = _Client()
+        client.load_connection_info(self._info)
+        return client
+
     def reset(self, timeout: float = 120) -> None:
         """Forget the previous notebook's names (imported modules stay loaded)."""
+        from queue import Empty
+
         msg_id = self._client.execute(RESET, silent=True)
+        waited = 0.0
         while True:
-            reply = self._client.get_shell_msg(timeout=timeout)
+            try:
+                reply = self._client.get_shell_msg(timeout=1)
+            except Empty:
+                waited += 1
+                if self.process.poll() is not None or waited >= timeout:
+                    raise RuntimeError("the kernel did not answer") from None
+                continue
             if reply["parent_header"].get("msg_id") == msg_id:
                 return
 
     def shutdown(self) -> None:
-        """Stop the kernel (again: a no-op) and remove its connection file. The process is
-        killed and reaped here first: jupyter_client would find it still alive right after its
-        own kill and poll again only 0.1 s later."""
-        from jupyter_core.utils import run_sync
-
+        """Stop the kernel (again: a no-op): its clients closed, the process killed and reaped,
+        its connection file removed."""
         if self._stopped:
             return
         self._stopped = True
@@ -159,26 +248,28 @@ class SharedKernel:
         notebook_client = _CLIENTS.pop(id(self.manager), None)
         if notebook_client is not None:
             notebook_client.stop_channels()
-        process = getattr(self.manager.provisioner, "process", None)  # LocalProvisioner's Popen
+        _KERNELS.pop(id(self.manager), None)
         try:
-            if process is not None:
-                process.kill()
-                process.wait(timeout=5)
-            run_sync(self.manager.shutdown_kernel)(now=True)
+            self.process.kill()
+            self.process.wait(timeout=5)
+            if self.process.stdin is not None:
+                self.process.stdin.close()
         finally:
-            self.manager.cleanup_connection_file()  # also when stopping failed: none left in the temp folder
+            self.connection_file.unlink(missing_ok=True)  # also when stopping failed: none left behind
 
 
 def start_kernel(folder: Path | None = None) -> SharedKernel:
     """Start the shared kernel in `folder` (default: the notebooks' folder); a Chinese
     NotebookError when no Python kernel can be started."""
-    from jupyter_client.kernelspec import NoSuchKernel
+    from importlib.util import find_spec
 
     from fuchan_lib.core.exceptions import NotebookError
 
     try:
+        if find_spec("ipykernel_launcher") is None:
+            raise RuntimeError("ipykernel is not installed")
         return SharedKernel(folder or notebooks_dir())
-    except (NoSuchKernel, RuntimeError) as exc:
+    except (OSError, RuntimeError) as exc:
         raise NotebookError(
             f"无法启动 Python 内核运行笔记本（{exc}）。"
             "请在本环境中安装 ipykernel：python -m pip install ipykernel"
