@@ -2,7 +2,6 @@
 
 import base64
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -68,7 +67,7 @@ def test_a_section_notebook_stopped_by_an_explained_error_fails_the_run_in_chine
     nbformat.write(book, source)
     (tmp_path / "notebooks").mkdir()
     kernel = kernels.start_kernel(tmp_path)
-    connection_file = Path(kernel.manager.connection_file)
+    connection_file = kernel.connection_file
     assert connection_file.is_file()
     try:
         with pytest.raises(NotebookError) as err:
