@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from fuchan_lib.core import schema
+from fuchan_lib.stats import rates
 from fuchan_lib.stats.rates import (
-    Resumption, count_by, count_resumption, not_resumed, resumption_curve,
+    Resumption, count_by, count_resumption, not_resumed,
     return_to_work,
 )
 
@@ -85,8 +86,16 @@ def test_return_to_work_uses_enterprises_reporting_both():
     assert back.rate == Fraction(180, 230) * 100
 
 
+def whole_curve(df, last_day, basis="需复工"):
+    """The resumption curve of the whole sample (every row is 规上 or 规下), as the report's
+    curves are made: rates.resumption_curves with the groups combined."""
+    curves = rates.resumption_curves(df, schema.SCALE, date(2023, 1, 22), last_day, basis,
+                                     combine={"全部": ("规上", "规下")})
+    return curves["全部"]
+
+
 def test_curve_is_cumulative_by_day_since_spring_festival():
-    curve = resumption_curve(SAMPLE, date(2023, 1, 22), 30)
+    curve = whole_curve(SAMPLE, 30)
     # needing 5; resumed on days 8 (1-30), 10 (2-1), 24 (2-15), 25 (2-16)
     assert curve[7] == 0 and curve[8] == 20 and curve[10] == 40
     assert curve[24] == 60 and curve[25] == 80 and curve[30] == 80
@@ -105,12 +114,11 @@ def test_curves_per_group_and_combined_series():
     assert list(curves.columns) == ["规上", "规下", "全部"]
     assert curves.loc[8, "规上"] * 3 == pytest.approx(100) and curves.loc[23, "规上"] * 3 == pytest.approx(100)
     assert curves.loc[25, "规上"] == 100 and curves.loc[9, "规下"] == 0 and curves.loc[10, "规下"] == 50
-    pd.testing.assert_series_equal(curves["全部"], resumption_curve(SAMPLE, date(2023, 1, 22), 30),
-                                   check_names=False)
+    assert curves.loc[10, "全部"] == 40 and curves.loc[30, "全部"] == 80  # 2 then 4 of the 5 needing
 
 
 def test_curve_under_the_running_basis_starts_at_the_running_share():
-    curve = resumption_curve(SAMPLE, date(2023, 1, 22), 10, basis="含正常生产")
+    curve = whole_curve(SAMPLE, 10, basis="含正常生产")
     assert curve[0] == pytest.approx(100 / 6) and curve[10] == pytest.approx(300 / 6)
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from fuchan_lib.core import schema
 from fuchan_lib.stats import reasons
-from fuchan_lib.stats.rates import Resumption
+from fuchan_lib.stats.rates import Resumption, waiting_rows
 
 AS_OF = date(2023, 2, 15)
 
@@ -28,8 +28,22 @@ WAITING = ledger([
 ])
 
 
+def tallied(df, limit=2):
+    """未复工原因 as the facts count them: the waiting firms (rates.waiting_rows), their reasons
+    coded once (reasons.reason_codes) and tallied (reasons.tally_reasons), first names looked up."""
+    late = waiting_rows(df, AS_OF)
+    counts, first = reasons.tally_reasons(*reasons.reason_codes(df.take(late)), limit)
+    names = df[schema.NAME].to_numpy(dtype=object)
+    return counts, {r: [str(n) for n in names[late[rows]]] for r, rows in first.items()}
+
+
+def firms_with_reason(df, reason):
+    counts, names = tallied(df)
+    return reasons.name_firms(names.get(reason, []), counts.get(reason, 0))
+
+
 def test_reasons_count_only_firms_still_waiting_most_frequent_first():
-    assert reasons.reason_counts(WAITING, AS_OF) == {
+    assert tallied(WAITING)[0] == {
         "订单不足": 2, "用电受限": 2, "资金困难": 1, "设备检修": 1, "未填原因": 1}
 
 
@@ -43,22 +57,21 @@ def test_reasons_count_only_firms_still_waiting_most_frequent_first():
     ],
 )
 def test_breakdown_adds_up_to_the_firms_still_waiting(named, expected):
-    counts = reasons.reason_counts(WAITING, AS_OF)
-    text = reasons.reason_breakdown(counts, named)
+    text = reasons.reason_breakdown(tallied(WAITING)[0], named)
     assert text == expected
     assert sum(int(n) for n in pd.Series(text).str.findall(r"(\d+)户")[0]) == 7
 
 
 def test_no_waiting_firm_gives_no_sentence():
-    assert reasons.reason_breakdown(reasons.reason_counts(ledger([("甲", "正常生产", None, None)]), AS_OF)) is None
+    assert reasons.reason_breakdown(tallied(ledger([("甲", "正常生产", None, None)]))[0]) is None
 
 
 def test_firms_with_a_reason_are_named_with_the_count_when_more_than_two():
-    assert reasons.firms_with_reason(WAITING, AS_OF, "用电受限") == "丁、辛"
-    assert reasons.firms_with_reason(WAITING, AS_OF, "设备检修") == "壬"
+    assert firms_with_reason(WAITING, "用电受限") == "丁、辛"
+    assert firms_with_reason(WAITING, "设备检修") == "壬"
     many = ledger([(f"企业{i}", "停产放假", None, "用电受限") for i in range(5)])
-    assert reasons.firms_with_reason(many, AS_OF, "用电受限") == "企业0、企业1等5户"
-    assert reasons.firms_with_reason(many, AS_OF, "订单不足") is None
+    assert firms_with_reason(many, "用电受限") == "企业0、企业1等5户"
+    assert firms_with_reason(many, "订单不足") is None
 
 
 def test_lagging_towns_lowest_first_never_all():

@@ -19,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import ParamsError
 from fuchan_lib.core.names import name_validator
+from fuchan_lib.core.text import DATE_YMD
 from fuchan_lib.core.messages import closest, did_you_mean, quoted
 from fuchan_lib.core.yaml_text import describe_slip, raise_problems, read_yaml
 
@@ -34,12 +35,9 @@ RATE_BASIS_NEEDING = "需复工"
 RATE_BASIS_INCLUDING_RUNNING = "含正常生产"
 
 
-_DATE_TEXT = re.compile(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?")
-
-
 def _date_or_text(value):
     """2023-2-22, 2023年2月22日, 2023/2/22, 2023.2.22 -> date; anything else left for pydantic."""
-    if isinstance(value, str) and (m := _DATE_TEXT.fullmatch(value.strip())):
+    if isinstance(value, str) and (m := DATE_YMD.fullmatch(value.strip())):
         try:
             return date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:

@@ -8,6 +8,8 @@
   reader never sees half a file and a failure leaves the earlier file untouched.
 - `write_csv` / `csv_text`: a CSV a spreadsheet can open without running anything: a text cell
   starting with = + - @ (or tab, CR) gets a leading apostrophe (OWASP), read back exactly.
+- `DATE_YMD`: the one pattern of a date as people type it (2023-2-22, 2023年2月22日,
+  2023/2/22, 2023.2.22); params and ledger cells both read dates with it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from fuchan_lib.core.names import BIDI
 
 EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+DATE_YMD = re.compile(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?")  # year, month, day
 # and the direction marks (U+202E …), which no report text needs: names lose them on reading
 # (with a warning, ingest.values); this keeps any other text (主送机关, the template) clean too
 CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff{BIDI}]")

@@ -135,16 +135,6 @@ def check_ambiguous(header: Header, file: str, sheet: str) -> None:
         )
 
 
-def column_letter(j: int) -> str:
-    """0-based column position -> Excel letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    j += 1
-    while j:
-        j, rem = divmod(j - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def missing_columns_error(header: Header | None, grid, kind, file, sheet) -> LedgerError:
     """Required columns absent: list them, their accepted spellings, and what the file has."""
     columns = schema.COLUMNS_BY_KIND[kind]

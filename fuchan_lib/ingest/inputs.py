@@ -129,8 +129,6 @@ def with_states(ledger: pd.DataFrame) -> pd.DataFrame:
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+    """The file's SHA-256 in hex (manifest 输入文件), read in blocks by hashlib."""
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -14,13 +14,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import LedgerError, LedgerProblems
 from fuchan_lib.core.messages import quoted
 from fuchan_lib.ingest import values
 from fuchan_lib.ingest.header import (
-    Header, check_ambiguous, column_letter, find_header, missing_columns_error, normalize_label,
+    Header, check_ambiguous, find_header, missing_columns_error, normalize_label,
 )
 
 # 合计 rows: the 序号 cell mentions a total, or the name starts/ends with one
@@ -74,7 +75,7 @@ class SheetMapping:
 
 def _mapping(kind, header: Header, file, sheet, rows, named) -> SheetMapping:
     columns = schema.COLUMNS_BY_KIND[kind]
-    mapped = tuple((c.name, column_letter(header.by_name[c.name]),
+    mapped = tuple((c.name, get_column_letter(header.by_name[c.name] + 1),
                     header.labels.get(header.by_name[c.name], c.name))
                    for c in columns if c.name in header.by_name)
     used = set(header.by_name.values()) | {header.serial}
@@ -254,7 +255,7 @@ def _bad_cells(parsed, columns, header, cells, keep, excel_rows, file, sheet, ye
         enterprise = names[pos] if names is not None and column.name != schema.NAME else None
         problems.append(LedgerError(
             problem, file=file, sheet=sheet or None, row=int(excel_rows[pos]), column=label,
-            fix=fix, cell=f"{column_letter(j)}{excel_rows[pos]}",
+            fix=fix, cell=f"{get_column_letter(j + 1)}{excel_rows[pos]}",
             enterprise=enterprise if isinstance(enterprise, str) else None,
         ))
     return problems, total - len(problems)

@@ -46,6 +46,7 @@ import pandas as pd
 from fuchan_lib.core import schema
 from fuchan_lib.core.messages import quoted
 from fuchan_lib.core.names import BIDI
+from fuchan_lib.core.text import DATE_YMD
 
 # placeholders that mean "no value" in number and date columns
 BLANK_MARKS = frozenset({"-", "--", "—", "——", "–", "/", "\\", "无", "暂无", "空"})
@@ -83,10 +84,7 @@ _BETWEEN_CJK = rf"(?<={_CJK}) (?={_CJK})"
 _DIRTY = rf"_x00|{_CONTROL}|{_SPACES}|{_INVISIBLE}"  # anything `_clean_strings` would change
 
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
-_YMD = re.compile(
-    r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?"
-    r"(?:[T ]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-)
+_YMD = re.compile(DATE_YMD.pattern + r"(?:[T ]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")  # and a time
 _YMD_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _MD = re.compile(r"(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?")
 _SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")

@@ -32,21 +32,11 @@ CITY_NOTEBOOK = "汇总.ipynb"
 SOURCE_PARAMS, SOURCE_RUN = "参数", "运行"
 
 
-@dataclass(frozen=True)
-class CountySourceRecord:
+def _source(name: str, kind: str, path: Path, as_of: date, files) -> run_folder.CountySourceRecord:
     """Where a county's data came from, for the manifest: kind, path and files with hashes."""
-
-    name: str
-    kind: str
-    path: Path
-    as_of: date
-    files: tuple[Path, ...]
-
-    def to_manifest(self) -> run_folder.CountySourceRecord:
-        return run_folder.CountySourceRecord(
-            name=self.name, kind=self.kind, path=str(self.path), as_of=self.as_of,
-            files=[run_folder.InputFile(path=str(f), sha256=sha256(f), size=f.stat().st_size)
-                   for f in self.files])
+    return run_folder.CountySourceRecord(
+        name=name, kind=kind, path=str(path), as_of=as_of,
+        files=[run_folder.InputFile(path=str(f), sha256=sha256(f), size=f.stat().st_size) for f in files])
 
 
 @dataclass(frozen=True)
@@ -55,7 +45,7 @@ class Rollup:
 
     params: CityParams
     counties: list[rollup.CountyLedgers]
-    sources: list[CountySourceRecord]
+    sources: list[run_folder.CountySourceRecord]
     city: rollup.CityLedgers
     basis: rollup.CityBasis
     previous: history.RunRecord | None
@@ -73,7 +63,7 @@ class Rollup:
         return replace(self, counties=bare)
 
 
-def _from_params(source, city: CityParams) -> tuple[rollup.CountyLedgers, CountySourceRecord]:
+def _from_params(source, city: CityParams) -> tuple[rollup.CountyLedgers, run_folder.CountySourceRecord]:
     from fuchan_lib.run.prepare import audit_inputs
 
     path = city.resolve(source.params)
@@ -92,10 +82,10 @@ def _from_params(source, city: CityParams) -> tuple[rollup.CountyLedgers, County
     county = rollup.CountyLedgers(source.name, inputs.industry, inputs.service, p.as_of,
                                   p.spring_festival, p.rate_basis, p.directory_date, p.towns)
     files = tuple([path] + inputs.files())
-    return county, CountySourceRecord(source.name, SOURCE_PARAMS, path, p.as_of, files)
+    return county, _source(source.name, SOURCE_PARAMS, path, p.as_of, files)
 
 
-def _from_run(source, city: CityParams) -> tuple[rollup.CountyLedgers, CountySourceRecord]:
+def _from_run(source, city: CityParams) -> tuple[rollup.CountyLedgers, run_folder.CountySourceRecord]:
     folder = city.resolve(source.run)
     manifest_path = folder / run_folder.MANIFEST_FILE
     if not folder.is_dir():
@@ -123,7 +113,7 @@ def _from_run(source, city: CityParams) -> tuple[rollup.CountyLedgers, CountySou
         manifest.rate_basis, date.fromisoformat(directory) if directory else None,
         tuple(manifest.params.get("乡镇") or ()))
     files = tuple(f for f in (manifest_path, folder / run_folder.FACTS_FILE, snapshot_path) if f.is_file())
-    return county, CountySourceRecord(source.name, SOURCE_RUN, folder, as_of, files)
+    return county, _source(source.name, SOURCE_RUN, folder, as_of, files)
 
 
 def prepare(params_path: str | Path) -> Rollup:
@@ -202,7 +192,7 @@ def _manifest(r: Rollup, run_name: str, timings: dict, facts: FactSet, report: P
     fields["params"] |= {"春节": r.basis.spring_festival.isoformat()}
     return run_folder.CityManifest(
         status=run_folder.STATUS_OK, run=run_name, county=p.city, as_of=p.as_of, **fields,
-        counties=[s.to_manifest() for s in r.sources], audit={"警告": len(r.warnings)},
+        counties=list(r.sources), audit={"警告": len(r.warnings)},
         headline={k: facts[k].value for k in ("合计.复工率", *run_folder.TREND_SERIES) if k in facts},
     )
 

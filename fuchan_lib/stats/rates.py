@@ -241,18 +241,6 @@ def resumption_curves(
     return pd.DataFrame(result, index=pd.Index(np.arange(last_day + 1), name="节后天数"))
 
 
-def resumption_curve(
-    df: pd.DataFrame, spring_festival: date, last_day: int, basis: str = RATE_BASIS_NEEDING
-) -> pd.Series:
-    """Cumulative 复工率 (percent) of the whole ledger by day since 春节; NaN without denominator."""
-    whole = pd.DataFrame({"_": np.zeros(len(df), dtype=np.int64), schema.STATUS: df[schema.STATUS],
-                          schema.RESUMED_ON: df[schema.RESUMED_ON]})
-    curves = resumption_curves(whole, "_", spring_festival, last_day, basis)
-    if curves.columns.empty:
-        return pd.Series(np.nan, index=curves.index)
-    return curves.iloc[:, 0].rename(None)
-
-
 def not_resumed(df: pd.DataFrame, as_of: date, columns: list[str] | None = None) -> pd.DataFrame:
     """Enterprises needing resumption that had not resumed by the as-of date (未复工企业清单);
     `columns` copies only those columns of them."""

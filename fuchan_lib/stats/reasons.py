@@ -9,14 +9,13 @@ total it qualifies: the reasons not named are summed as 其他原因, blank ones
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.wording import format_percent, join_items, round_half_up
-from fuchan_lib.stats.rates import Resumption, not_resumed
+from fuchan_lib.stats.rates import Resumption
 
 NO_REASON = "未填原因"
 # reasons townships commonly give: each has a placeholder even in a week nobody gives it
@@ -24,25 +23,6 @@ COMMON_REASONS = ("订单不足", "资金困难", "用工不足", "原材料短�
                   "环保整改", "停产整顿", "厂房搬迁", "经营困难", "客流不足", "货源不足", "租约到期",
                   "店面装修", "经营者返乡未归")
 OTHER_REASONS = "其他原因"
-
-
-def waiting(df: pd.DataFrame, as_of: date, columns: list[str] | None = None) -> pd.DataFrame:
-    """Rows that had to resume after the festival and have not (节后需复工 − 已复工); only
-    `columns` of them when given (a slice of 10^5 rows costs per column)."""
-    return not_resumed(df, as_of, None if columns is None else [c for c in columns if c in df])
-
-
-def reason_counts(df: pd.DataFrame, as_of: date) -> dict[str, int]:
-    """未复工原因 of the firms still waiting: most frequent first (ties in ledger order),
-    blanks counted under 未填原因 at the end."""
-    return count_reasons(waiting(df, as_of))
-
-
-def reasons_and_first_names(late: pd.DataFrame, limit: int = 2) -> tuple[dict[str, int], dict[str, list[str]]]:
-    """`count_reasons` and `first_names_by_reason` of the same rows, the reasons read once."""
-    counts, first = tally_reasons(*reason_codes(late), limit)
-    names = late[schema.NAME] if first else None
-    return counts, {r: [str(n) for n in names.iloc[rows]] for r, rows in first.items()}
 
 
 def reason_codes(late: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -75,11 +55,6 @@ def tally_reasons(codes: np.ndarray, found: np.ndarray,
     return counts, {found[i]: rows[np.flatnonzero(given == i)[:limit]] for i in appear}
 
 
-def count_reasons(late: pd.DataFrame) -> dict[str, int]:
-    """`reason_counts` of rows already known to be waiting (see `waiting`)."""
-    return tally_reasons(*reason_codes(late), 0)[0]
-
-
 def reason_breakdown(counts: Mapping[str, int], named: int = 5) -> str | None:
     """'订单不足43户、资金困难18户…，其他原因9户，未填原因2户': up to `named` reasons by
     frequency, the rest summed, so the parts add up to the firms still waiting. A rest of one
@@ -94,22 +69,6 @@ def reason_breakdown(counts: Mapping[str, int], named: int = 5) -> str | None:
     if not parts and not tail:
         return None
     return "，".join(filter(None, ["、".join(parts)] + tail))
-
-
-def firms_with_reason(df: pd.DataFrame, as_of: date, reason: str, limit: int = 2) -> str | None:
-    """The waiting firms that gave `reason`, named the way reports do: 'A', 'A、B', or
-    'A、B等13户' (the first `limit` in ledger order, then how many in all)."""
-    late = waiting(df, as_of)
-    if schema.REASON not in late:
-        return None
-    return name_firms(first_names_by_reason(late, limit).get(reason, []),
-                      count_reasons(late).get(reason, 0), limit)
-
-
-def first_names_by_reason(late: pd.DataFrame, limit: int = 2) -> dict[str, list[str]]:
-    """The first `limit` names (ledger order) of the waiting firms per 未复工原因: one
-    grouping, however many reasons are asked about."""
-    return reasons_and_first_names(late, limit)[1]
 
 
 def name_firms(names: list[str], total: int, limit: int = 2) -> str | None:
