@@ -25,10 +25,10 @@ from pathlib import Path
 from fuchan_lib.core.names import BIDI
 
 EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-DATE_YMD = re.compile(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?")  # year, month, day
 # and the direction marks (U+202E …), which no report text needs: names lose them on reading
 # (with a warning, ingest.values); this keeps any other text (主送机关, the template) clean too
 CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff{BIDI}]")
+DATE_YMD = re.compile(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?")  # year, month, day
 
 
 def _unescape_control(match: re.Match) -> str:
