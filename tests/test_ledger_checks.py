@@ -134,6 +134,8 @@ def test_check_lists_skipped_sheets_the_towns_from_sheet_names_and_the_towns_tha
     code, out, err = run_check(capsys, county)
     assert "文件“分乡镇.xlsx”工作表“填报说明”：表头不是工业企业台账的表头" in out
     assert "文件“分乡镇.xlsx”工作表“空白”：空表" in out
+    assert ("工业企业台账：文件“分乡镇.xlsx”的2个工作表（“城关镇”183行、“工业园区”345行），"
+            "表头都在第1行，共读入528行") in out
     assert "  城关镇：取自工作表名“城关镇”" in out and "  工业园区：取自工作表名“工业园区”" in out
     # 东山镇 and 西河镇 still have service firms; 青石镇 has none in either ledger
     assert "未报送的乡镇（园区）（参数“乡镇”中列出、本期台账中没有企业）：青石镇" in out

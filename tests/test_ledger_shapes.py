@@ -55,8 +55,8 @@ def by_town(rows: list[tuple]) -> dict[str, list[tuple]]:
 def with_data(county: Path, industry: str, service: str, towns: list[str]) -> Path:
     """The example params (乡镇 already listed by `clean`) with its two firm ledgers replaced."""
     text = county.read_text(encoding="utf-8")
-    text = re.sub(r"  工业企业台账: .*\n", industry, text)
-    text = re.sub(r"  服务业企业台账: .*\n", service, text)
+    text = re.sub(r"^  工业企业台账: .*\n", industry, text, flags=re.M)
+    text = re.sub(r"^  服务业企业台账: .*\n", service, text, flags=re.M)
     county.write_text(text, encoding="utf-8")
     return county
 

@@ -73,6 +73,37 @@ class SheetMapping:
         return "\n".join(lines)
 
 
+def describe_mappings(mappings) -> list[str]:
+    """What `check` prints about the sheets read: consecutive sheets read the same way (a sheet
+    or a file per township) as one entry listing each sheet's rows, every other sheet on its own."""
+    def shape(m: SheetMapping):
+        return m.kind, m.header_rows, m.columns, m.absent, m.unused
+
+    groups: list[list[SheetMapping]] = []
+    for m in mappings:
+        if groups and shape(groups[-1][-1]) == shape(m):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    lines = []
+    for group in groups:
+        if len(group) == 1:
+            lines.append(group[0].describe())
+            continue
+        first, last = group[0].header_rows
+        rows = f"第{first}行" if first == last else f"第{first}—{last}行"
+        one_file = len({m.file for m in group}) == 1
+        parts = "、".join((f"“{m.sheet}”" if one_file else f"“{m.file}”" + (f"“{m.sheet}”" if m.sheet else ""))
+                          + f"{m.rows}行" for m in group)
+        where = f"文件“{group[0].file}”的{len(group)}个工作表" if one_file else f"{len(group)}个文件（工作表）"
+        lines.append(f"{group[0].kind}：{where}（{parts}），表头都在{rows}，共读入{sum(m.rows for m in group)}行")
+        named = sorted({column for m in group for column, _, _ in m.named})
+        lines.extend(line for line in group[0].describe().splitlines()[1:]
+                     if not line.lstrip().startswith(tuple(f"{column}：" for column in named)))
+        lines.extend(f"  {column}：取自各工作表名或文件名（见下）" for column in named)
+    return lines
+
+
 def _mapping(kind, header: Header, file, sheet, rows, named) -> SheetMapping:
     columns = schema.COLUMNS_BY_KIND[kind]
     mapped = tuple((c.name, get_column_letter(header.by_name[c.name] + 1),

@@ -9,6 +9,7 @@ from fuchan_lib.core import schema
 from fuchan_lib.core.params import Params
 from fuchan_lib.core.wording import format_date
 from fuchan_lib.ingest.inputs import Inputs, run_params
+from fuchan_lib.ingest.sheet import describe_mappings
 from fuchan_lib.run.prepare import Prepared, UnreadableCells, prepare_from, render_narrative
 from fuchan_lib.stats.facts import indicator_omissions
 from fuchan_lib.stats.mentions import other_county_warnings
@@ -55,7 +56,7 @@ def summarise(prepared: Prepared, as_of_given: bool = False, listed_in: Path | N
     categories = {k: v.total for k, v in prepared.groupings.service.by_kind.items()}
     lines = other_county_warnings(report.warnings) + describe_choices(p, as_of_given)
     lines.append("读取的台账（工作表、表头行，以及每一列从哪一列读入）：")
-    lines.extend(layout.describe() for layout in inputs.layouts)
+    lines.extend(describe_mappings(inputs.layouts))
     if inputs.skipped:
         lines.append(f"没有读入的工作表和文件（{len(inputs.skipped)}个，不是台账）：")
         lines.extend("  " + s.describe() for s in inputs.skipped)
