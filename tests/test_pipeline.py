@@ -225,3 +225,21 @@ def test_township_follow_up_lists_add_up_to_the_county_list(two_weeks):
     summary = pd.read_excel(run.run_dir / "督办" / "汇总.xlsx", engine="calamine")
     assert list(summary["乡镇（园区）"])[:-1] == list(lists)
     assert summary["未复工企业"].iloc[-1] == len(county)
+
+
+def test_the_audit_pages_read_as_plain_chinese(two_weeks):
+    """The executed notebooks as web pages: parameters in words, no escapes or staging names,
+    rates as the report writes them, every row and no pandas shape line."""
+    _, _, run = two_weeks
+    pages = sorted((run.run_dir / "notebooks").glob("*.html"))
+    assert [p.stem for p in pages] == [Path(n).stem for n in pipeline.SECTION_NOTEBOOKS]
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "参数文件：示例县_2023Q1.yaml　截止日期：2023年2月15日" in text, page.name
+        assert re.search(r"\\u[0-9a-fA-F]{4}", text) is None, page.name
+        assert "运行中" not in text and "笔记本试运行" not in text, page.name
+        assert re.search(r"\d+ rows × \d+ columns", text) is None, page.name
+        cells = re.findall(r"<td>([^<]*)</td>", text)
+        assert cells and not [c for c in cells if re.fullmatch(r"-?\d+\.\d{2,}%?", c)], page.name
+    towns = (run.run_dir / "notebooks" / "4_综合.html").read_text(encoding="utf-8")
+    assert "<td>石桥镇</td>" in towns and "<td>81.4%</td>" in towns  # the rate the text quotes

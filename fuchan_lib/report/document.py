@@ -18,10 +18,9 @@ from fuchan_lib.stats.build import Built
 from fuchan_lib.stats.facts import FactSet
 from fuchan_lib.report.narrative import COUNTY_DEFAULT, count_gaps, read_template, render_template
 from fuchan_lib.core.params import ATTACHMENT_CHOICES, DEFAULT_ATTACHMENTS, RATE_BASIS_NEEDING, Params
-from fuchan_lib.stats.annex_tables import town_table_note
-from fuchan_lib.core.wording import format_date, format_percent, is_missing
+from fuchan_lib.stats.annex_tables import cell_text, town_table_note
+from fuchan_lib.core.wording import format_date
 
-MONEY_COLUMNS = {"本期", "上年同期", "目标"}
 # where a 附表 header or 行业 name may break when its column is narrow: between words, never
 # inside one (the table also breaks after "、" and before "（")
 BREAKS = {
@@ -63,20 +62,6 @@ def report_filename(params: Params) -> str:
     return f"{params.report_title}（截至{format_date(as_of)}）.docx"
 
 
-def _cell(value, column: str) -> str:
-    if is_missing(value) or value == "":
-        return "—"
-    if column in schema.PERCENT_COLUMNS and isinstance(value, (int, float)):
-        return format_percent(value)  # 附表 frames hold percent values: 81.25 -> "81.3%"
-    if column in MONEY_COLUMNS and isinstance(value, (int, float)):
-        return f"{value:,.1f}"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, pd.Timestamp):
-        return format_date(value.date())
-    return str(value)
-
-
 def _breakable(text: str) -> str:
     """The text with the points where it may break marked (BREAKS)."""
     return BREAKS.get(text, text)
@@ -90,7 +75,7 @@ def table_block(frame: pd.DataFrame) -> gongwen.Table:
     a rate table too wide for 小四 is set in 五号."""
     two_levels = frame.columns.nlevels == 2
     names = [str(c[-1]) if two_levels else str(c) for c in frame.columns]
-    rows = [[_breakable(_cell(v, c)) for v, c in zip(row, names)]
+    rows = [[_breakable(cell_text(v, c)) for v, c in zip(row, names)]
             for row in frame.itertuples(index=False, name=None)]
     groups = ()
     if two_levels:

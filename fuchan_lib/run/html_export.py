@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 
 _REMOTE_SCRIPT = re.compile(r'<script src="https?://[^"]*">\s*</script>\s*')
+# what a page says of the parameters papermill passed (run_dir, the staging folder, is not shown)
+PARAMETER_WORDS = {"params_path": "参数文件", "as_of": "截止日期"}
 
 
 @cache
@@ -87,6 +89,59 @@ def _character(match: re.Match) -> str:
     return chr(point) if 0x80 <= point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF else match.group(0)
 
 
+def readable_parameters(book) -> None:
+    """In place, for the page: papermill's injected cell (its values json-escaped, "\\u793a…",
+    and the run's staging folder) becomes one Chinese line, "参数文件：示例县_2023Q1.yaml　截止日期：
+    2023年2月15日", and the committed defaults' cell (tag parameters) is left out. A notebook
+    run without papermill keeps its parameters cell: it holds what was run."""
+    import nbformat
+
+    tags = [cell.get("metadata", {}).get("tags", []) for cell in book.cells]
+    if not any("injected-parameters" in t for t in tags):
+        return
+    cells = []
+    for cell, cell_tags in zip(book.cells, tags):
+        if "injected-parameters" in cell_tags:
+            cells.append(nbformat.v4.new_markdown_cell(parameter_line(_assigned(cell.source))))
+        elif "parameters" not in cell_tags:
+            cells.append(cell)
+    book.cells = cells
+
+
+def _assigned(source: str) -> dict[str, object]:
+    """name -> value of the `name = literal` lines papermill writes."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    return {node.targets[0].id: node.value.value for node in tree.body
+            if isinstance(node, ast.Assign) and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Constant)}
+
+
+def parameter_line(values: dict[str, object]) -> str:
+    """The parameters of a run in plain Chinese: the params file by its name, the date in words."""
+    from datetime import date
+
+    from fuchan_lib.core.wording import format_date
+
+    parts = []
+    for name, word in PARAMETER_WORDS.items():
+        value = values.get(name)
+        if name == "params_path" and value:
+            value = str(value).replace("\\", "/").rsplit("/", 1)[-1]
+        elif name == "as_of":
+            try:
+                value = format_date(date.fromisoformat(str(value)))
+            except ValueError:
+                value = value or "参数文件中的截止日期"
+        if value:
+            parts.append(f"{word}：{value}")
+    return "**本次运行**　" + "　".join(parts)
+
+
 def export_html(notebooks: list[Path], folder: Path) -> list[Path]:
     """Write each executed notebook as `<name>.html` into `folder`; return the pages."""
     import nbformat
@@ -97,6 +152,7 @@ def export_html(notebooks: list[Path], folder: Path) -> list[Path]:
     pages = []
     for notebook in notebooks:
         book = nbformat.read(notebook, as_version=4)
+        readable_parameters(book)
         body, _ = exporter.from_notebook_node(book, resources={"metadata": {"name": notebook.stem}})
         body = _REMOTE_SCRIPT.sub("", body)
         page = folder / f"{notebook.stem}.html"

@@ -10,17 +10,24 @@ The hand-off is `run.transaction`'s (one pickle, private to the run).
 
 from __future__ import annotations
 
+import re
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from fuchan_lib.core import schema
+from fuchan_lib.core.wording import format_date
 from fuchan_lib.core.run_folder import RunFolder
 from fuchan_lib.core.params import Params, parse_date_text
 from fuchan_lib.core.text import write_csv
 from fuchan_lib.run.prepare import Prepared, prepare
 from fuchan_lib.run.transaction import take_hand_off
+from fuchan_lib.stats.annex_tables import cell_text
 from fuchan_lib.stats.build import Built, Part
+from fuchan_lib.stats.facts import FactSet
 
 
 @dataclass(frozen=True)
@@ -35,12 +42,23 @@ class NotebookRun:
 
     def describe(self) -> str:
         p = self.params
-        return f"{p.county}　截止日期：{p.as_of}　复工率口径：{p.rate_basis}　小数位数：{p.digits}"
+        return (f"{p.county}　截止日期：{format_date(p.as_of)}　复工率口径：{p.rate_basis}"
+                f"　小数位数：{p.digits}")
 
     def save(self, part: Part) -> list[Path]:
         """Write a part's 附表 (.xlsx) and figures (.png) into the run folder; return the paths."""
         return save_part(self.folder, part)
 
+    @staticmethod
+    def show(frame: pd.DataFrame) -> "Shown":
+        """A 附表 as the report's tables show it (rates "88.8%", "—" for no value), every row."""
+        return Shown(shown_frame(frame))
+
+    @staticmethod
+    def show_facts(facts: FactSet) -> "Shown":
+        """The facts of a part: key (for the narrative template), what it is, and the words
+        the report prints (rates rounded as in the text)."""
+        return Shown(facts.to_frame()[["键", "说明", "报告文字"]])
 
     @staticmethod
     def show_figures(paths: list[Path], width: int = 700) -> None:
@@ -50,6 +68,36 @@ class NotebookRun:
         for path in paths:
             if path.suffix == ".png":
                 display(Image(filename=str(path), width=width))
+
+
+_NUMBER = re.compile(r"[-+]?[\d,.]+%?|—")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A table as a notebook displays it: every row, no index, no "130 rows × 4 columns" line;
+    text left-aligned and wrapped, numbers right-aligned and whole."""
+
+    frame: pd.DataFrame
+
+    def _repr_html_(self) -> str:
+        table = f"fuchan-{uuid.uuid4().hex[:8]}"
+        numbers = [j for j in range(self.frame.shape[1])
+                   if all(_NUMBER.fullmatch(str(v)) for v in self.frame.iloc[:, j])]
+        rules = [f"#{table} td, #{table} th {{text-align: left; vertical-align: top; max-width: 36em}}"]
+        rules += [f"#{table} td:nth-child({j + 1}) {{text-align: right; white-space: nowrap}}" for j in numbers]
+        return f"<style>{' '.join(rules)}</style>" + self.frame.to_html(
+            index=False, show_dimensions=False, max_rows=None, max_cols=None, table_id=table)
+
+    def __repr__(self) -> str:
+        return self.frame.to_string(index=False)
+
+
+def shown_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame's values as text the way the report's tables write them (annex_tables.cell_text)."""
+    names = [c[-1] if isinstance(c, tuple) else c for c in frame.columns]
+    columns = [[cell_text(v, name) for v in frame.iloc[:, j].tolist()] for j, name in enumerate(names)]
+    return pd.DataFrame(dict(enumerate(columns)), index=range(len(frame))).set_axis(frame.columns, axis=1)
 
 
 def save_part(folder: RunFolder, part: Part) -> list[Path]:

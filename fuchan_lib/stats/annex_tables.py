@@ -13,6 +13,7 @@ import pandas as pd
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.params import RATE_BASIS_NEEDING, Params
+from fuchan_lib.core.wording import format_date, format_percent, is_missing
 from fuchan_lib.stats.follow_up import not_resumed_rows
 from fuchan_lib.stats.groupings import CountingBasis, Groupings
 from fuchan_lib.stats.growth import IndicatorGrowth, schedule_progress
@@ -23,9 +24,27 @@ RETAIL_WITH_INDIVIDUAL = "限上批零住餐（含大个体）"
 UNREPORTED = "未报送"  # a township listed in params with no rows this week
 
 
+MONEY_COLUMNS = {"本期", "上年同期", "目标"}  # of the 经济指标 table, in 万元
 TOTAL = "合计"  # the last row of every count table
 SUBTOTAL = "小计"  # a category's row after its trades in the 行业 table
 TOWN_GROUPS = ("工业企业", "服务业企业", TOTAL)  # the 乡镇 table's column groups
+
+
+def cell_text(value, column: str) -> str:
+    """One value of a 附表 as the report's tables and the notebooks show it: a rate as the text
+    writes it (81.25 -> "81.3%"), money with thousands separators, a date in Chinese, "—" for
+    no value."""
+    if is_missing(value) or value == "":
+        return "—"
+    if column in schema.PERCENT_COLUMNS and isinstance(value, (int, float)):
+        return format_percent(value)  # 附表 frames hold percent values: 81.25 -> "81.3%"
+    if column in MONEY_COLUMNS and isinstance(value, (int, float)):
+        return f"{value:,.1f}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, pd.Timestamp):
+        return format_date(value.date())
+    return str(value)
 
 
 def with_total(groups: dict) -> dict:
