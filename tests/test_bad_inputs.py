@@ -97,10 +97,16 @@ def clean_grid():
     return corpus.table(corpus.clean_frames()[schema.INDUSTRY])
 
 
+@pytest.fixture(scope="module")
+def clean_ledger(clean_grid):
+    """The clean grid as read, once for all the examples below."""
+    return ledger_from_rows(clean_grid, schema.INDUSTRY, file="x.xlsx", sheet="S")
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_garbage_in_cells_is_refused_at_a_touched_cell_or_leaves_other_rows_unchanged(
-    clean_grid, data
+    clean_grid, clean_ledger, data
 ):
     header, rows = clean_grid[0], [list(r) for r in clean_grid[1:]]
     cells = data.draw(st.lists(
@@ -111,7 +117,7 @@ def test_garbage_in_cells_is_refused_at_a_touched_cell_or_leaves_other_rows_unch
         rows[i][j] = value
     touched_rows = {i + 2 for i, _, _ in cells}
     touched_columns = {header[j] for _, j, _ in cells}
-    clean = ledger_from_rows(clean_grid, schema.INDUSTRY, file="x.xlsx", sheet="S")
+    clean = clean_ledger
     try:
         frame = ledger_from_rows([header, *rows], schema.INDUSTRY, file="x.xlsx", sheet="S", year=2023)
     except LedgerError as err:
