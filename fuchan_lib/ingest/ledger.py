@@ -1,4 +1,4 @@
-"""Ledgers as bureaus keep them -> one canonical frame per kind (DESIGN §2 "How ledgers arrive").
+"""Ledgers as bureaus keep them -> one canonical frame per kind (DESIGN §6).
 
 A `数据` entry in params is a file, a folder (every .xlsx/.xls/.csv inside, Office lock files
 `~$…` ignored, in sorted order) or a list of files and folders; a workbook may hold one sheet

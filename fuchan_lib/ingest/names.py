@@ -1,5 +1,5 @@
 """What a sheet's or file's name says about its rows: the township (乡镇（园区）) and, for the
-bureau's four status ledgers, the 春节期间状态 (DESIGN §2 "How ledgers arrive").
+bureau's four status ledgers, the 春节期间状态 (DESIGN §6).
 
 Townships send "城关镇.xlsx" or "城关镇工业企业台账.xlsx", or one sheet per township in a
 shared workbook; the seed report's 工作方案 keeps 春节期间正常生产企业台账、节后可生产企业台账、
