@@ -184,6 +184,17 @@ def test_an_unreadable_earlier_run_is_skipped_with_a_warning_naming_it(tmp_path,
     assert len(said) == 1 and "跳过无法读取的运行“测试县_第二周”" in said[0] and reason in said[0]
 
 
+def test_an_earlier_run_with_text_progress_and_dates_is_read_not_skipped(tmp_path):
+    """进度 facts are words ("低于时序进度2.4个百分点"): not a damaged number."""
+    params = PARAMS.model_copy(update={"base_dir": tmp_path / "params"})
+    facts = built(date(2023, 2, 8)).facts
+    facts.text("测试.进度", "低于时序进度2.4个百分点", "完成率对时序进度", kind="progress")
+    facts.date("测试.日期", date(2023, 2, 8), "日期")
+    write_run(params.output_path, "测试县_第二周", date(2023, 2, 8), facts)
+    said = []
+    assert load_history(params, say=said.append).previous.as_of == date(2023, 2, 8) and said == []
+
+
 def test_fuchan_list_shows_an_unreadable_run_as_such(tmp_path):
     write_run(tmp_path, "测试县_第一周", date(2023, 2, 1), built(date(2023, 2, 1)).facts)
     _edit_manifest(write_run(tmp_path, "测试县_第二周", date(2023, 2, 8), built(date(2023, 2, 8)).facts),
