@@ -68,6 +68,7 @@ from pathlib import Path  # noqa: E402
     ("协调县供电公司保障企业用电，组织农民专业合作社对接超市。", []),
     ("推广星级酒店、连锁超市和社区便民店的经验。", []),
     ("该公司订单暴跌。", []),
+    ("关停砖厂3家，新建加工厂2个，县供电公司保障用电。", []),
 ])
 def test_firm_like_names_are_found_whatever_their_prefix_and_prose_is_not(sentence, names):
     assert [m.name for m in find_mentions([(1, sentence)], ("测试县",))] == names
@@ -119,3 +120,12 @@ def test_a_firm_listed_twice_is_producing_when_either_row_says_so_and_the_ledger
     assert names.states == {"测试县宏达建材公司": True, "测试县海升化工公司": True, "测试县绿源食品公司": True}
     assert LedgerNames([LEDGER], date(2023, 2, 15)).states["测试县海升化工公司"] is False
     assert firm_mentions([(1, "全县企业稳定生产。")], [None], date(2023, 2, 15), "测试县", "x.md") == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "如宏达建材公司改用夜间生产后每月节约电费。",  # without the county, 有限 left out
+    "春节期间协调县农商银行为测试县宏达建材有限公司发放贷款。",
+    "国网测试县供电公司保障绿源食品股份有限公司用电。",
+])
+def test_this_countys_firms_however_shortened_are_known(sentence):
+    assert check(sentence) == []

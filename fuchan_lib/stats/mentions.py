@@ -44,16 +44,18 @@ _STRONG_AHEAD = re.compile(rf"[\u4e00-\u9fff]{{0,8}}?(?:{'|'.join(STRONG_FORMS)}
 # public bodies and generic words that end like a firm but name none ("供电公司" is named as a
 # firm only with its place, "县供销合作社", "政务服务中心" never)
 GENERIC_CORES = ("供电", "电力", "电网", "燃气", "供水", "自来水", "水务", "邮政", "电信", "移动", "联通",
-                 "铁塔", "烟草", "保险", "担保", "农民专业", "专业", "供销", "水泥")
+                 "铁塔", "烟草", "保险", "担保", "农民专业", "专业", "供销", "水泥", "加工", "发电", "污水处理",
+                 "工厂", "门店", "分店", "连锁")
 PUBLIC_WORDS = ("政务", "政府", "人民", "便民", "服务", "党群", "指挥", "调度", "培训", "就业", "社保", "医疗",
                 "卫生", "文化", "融媒体", "会展", "数据")
 # words that stand before a name in a sentence ("撬动…", "为…", "例如…"), stripped from its start
 LEAD_WORDS = tuple(sorted((
     "例如", "比如", "如", "为", "以", "由", "向", "对", "与", "和", "及", "同", "在", "从", "把", "将", "让",
     "帮助", "推动", "动员", "撬动", "跟进", "协调", "组织", "支持", "指导", "督促", "包括", "其中", "持续",
-    "积极", "全力", "重点", "依托", "通过", "引进", "新增", "是", "有", "等", "该", "本", "此", "各", "这",
+    "积极", "全力", "重点", "依托", "通过", "引进", "新增", "新建", "建成", "关停", "整治", "淘汰", "是", "有", "等", "该", "本", "此", "各", "这",
     "县", "区", "市", "全县", "全区", "全市", "全旗", "本县", "本区", "本市", "该县", "该区", "该市", "县内", "区内", "市内",
 ), key=len, reverse=True))
+SHORTEST_CORE = 4  # characters before the form that name a firm on their own ("绿源食品")
 COUNTY_ENDS = "县旗"  # a 2-character place before these is a county ("青石县")
 PLACE_ENDS = "省市县区旗镇乡"
 _NOT_PLACE_BEFORE = "全本该各每外两多省市县区"
@@ -75,6 +77,7 @@ class Mention:
     place: str  # the county-like place that starts it ("示例县"), or ""
     sentence: str
     segment: str  # the words from the last break before the name to its end (for matching)
+    form: str  # the form of business that ends it ("有限公司")
 
 
 _IGNORED = "股份|有限责任|有限"  # "宏达建材公司" names "宏达建材有限公司"
@@ -148,7 +151,7 @@ def find_mentions(lines, places: tuple[str, ...] = ()) -> list[Mention]:
                         or (not strong and (not has_place or any(w in core for w in PUBLIC_WORDS)))):
                     start = end
                     continue
-                found.append(Mention(number, name, place, sentence, segment))
+                found.append(Mention(number, name, place, sentence, segment, form))
                 start = end
     return found
 
@@ -177,15 +180,22 @@ class LedgerNames:
         return sorted(key[::-1] for key in self.states)
 
     def match(self, mention: Mention) -> str | None:
-        """The ledger key the mention names, or None."""
+        """The ledger key the mention names, or None: a ledger name the words before the form
+        end with; else, for a name without a county of its own ("保障绿源食品公司"), a ledger
+        name ending with its last words, at least four characters before the form ("绿源食品公司"
+        finds "青石县绿源食品有限公司"; "示例县绿源食品公司" never finds 青石县's)."""
         segment = _key(mention.segment)
-        for i in range(len(segment) - 3):  # a ledger name that the words before the form end with
+        for i in range(len(segment) - 3):
             if segment[i:] in self.states:
                 return segment[i:]
-        wanted = _key(mention.name)[::-1]  # a ledger name ending with the narrative's name
-        at = bisect.bisect_left(self._reversed, wanted)
-        if at < len(self._reversed) and self._reversed[at].startswith(wanted):
-            return self._reversed[at][::-1]
+        if mention.place:
+            return None
+        shortest = len(_key(mention.form)) + SHORTEST_CORE
+        for i in range(len(segment) - shortest + 1):
+            wanted = segment[i:][::-1]
+            at = bisect.bisect_left(self._reversed, wanted)
+            if at < len(self._reversed) and self._reversed[at].startswith(wanted):
+                return self._reversed[at][::-1]
         return None
 
 
