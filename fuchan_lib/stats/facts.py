@@ -167,14 +167,54 @@ def general_facts(params: Params) -> FactSet:
     return facts
 
 
-def industry_facts(ledger: pd.DataFrame, params: CountingBasis, groups: Grouped | None = None) -> FactSet:
-    """Figures of 一（一）工业复工复产情况 (`groups`: the ledger's groupings, counted once per run)."""
-    groups = group_ledger(ledger, schema.INDUSTRY, params.as_of) if groups is None else groups
+@dataclass(frozen=True)
+class Sector:
+    """Industry or services as their facts are keyed and worded."""
+
+    prefix: str  # the facts' key prefix
+    kind: str  # schema.INDUSTRY | schema.SERVICE
+    words: tuple[str, str, str]  # (正常, 长期停, 已复工) in the sector's terms
+    reasons_by: tuple[str, tuple[str, ...]] | None = None  # column and groups with their own 未复工原因
+
+
+INDUSTRY = Sector("工业", schema.INDUSTRY, ("正常生产", "长期停产", "已复工"), (schema.SCALE, schema.SCALES))
+SERVICES = Sector("服务业", schema.SERVICE, ("坚持营业", "长期停业", "已复工"))
+
+
+def sector_facts(sector: Sector, ledger: pd.DataFrame, params: CountingBasis, groups: Grouped | None,
+                 group_facts) -> FactSet:
+    """The skeleton both sectors' facts share: the sector's counts and rate, its own groups'
+    facts (`group_facts(facts, groups, params)`), 返岗, 未复工原因 (also per `sector.reasons_by`
+    group), the lagging townships. `groups`: the ledger's groupings, counted once per run."""
+    groups = group_ledger(ledger, sector.kind, params.as_of) if groups is None else groups
     facts = FactSet()
-    words = ("正常生产", "长期停产", "已复工")
-    states, by_scale = groups.states, groups.by_kind
+    _resumption(facts, sector.prefix, groups.total, params, sector.words)
+    group_facts(facts, groups, params)
+    _return_to_work(facts, sector.prefix, ledger, params)
+    # the waiting firms' reasons coded once; each group's breakdown tallies its rows' codes
+    late, codes, found = _waiting_codes(ledger, groups.states)
+    names = ledger[schema.NAME].to_numpy(dtype=object)
+    _waiting_reasons(facts, sector.prefix, _named(reasons.tally_reasons(codes, found), names, late), params)
+    if sector.reasons_by is not None:
+        column, values = sector.reasons_by
+        of_late = ledger[column].array.take(late)
+        for value in values:
+            mine = np.flatnonzero(of_late == value)
+            _waiting_reasons(facts, f"{sector.prefix}.{value}",
+                             _named(reasons.tally_reasons(codes[mine], found), names, late[mine]), params)
+    _lagging_towns(facts, sector.prefix, ledger, params, groups.by_town)
+    return facts
+
+
+def industry_facts(ledger: pd.DataFrame, params: CountingBasis, groups: Grouped | None = None) -> FactSet:
+    """Figures of 一（一）工业复工复产情况."""
+    return sector_facts(INDUSTRY, ledger, params, groups, _scale_facts)
+
+
+def _scale_facts(facts: FactSet, groups: Grouped, params: CountingBasis) -> None:
+    """规上 and 规下 industry."""
+    words, by_scale = INDUSTRY.words, groups.by_kind
     empty = Resumption.none()
-    _resumption(facts, "工业", groups.total, params, words)
     for scale in schema.SCALES:
         _resumption(facts, f"工业.{scale}", by_scale.get(scale, empty), params, words)
     scale_words = {schema.ABOVE_SCALE: "规模以上工业企业", schema.BELOW_SCALE: "规模以下工业企业"}
@@ -186,18 +226,6 @@ def industry_facts(ledger: pd.DataFrame, params: CountingBasis, groups: Grouped 
              for s in schema.SCALES if (c := by_scale.get(s, empty)).rate(params.rate_basis) is not None]
     facts.text("工业.规模复工列表", "，".join(parts) or None,
                "规上、规下工业已复工户数和复工率（没有复工率的不写；户数相加等于已复工）")
-    _return_to_work(facts, "工业", ledger, params)
-    # the waiting firms' reasons coded once; each scale's breakdown tallies its rows' codes
-    late, codes, found = _waiting_codes(ledger, states)
-    names = ledger[schema.NAME].to_numpy(dtype=object)
-    _waiting_reasons(facts, "工业", _named(reasons.tally_reasons(codes, found), names, late), params)
-    scales = ledger[schema.SCALE].array.take(late)
-    for scale in schema.SCALES:
-        mine = np.flatnonzero(scales == scale)
-        _waiting_reasons(facts, f"工业.{scale}",
-                         _named(reasons.tally_reasons(codes[mine], found), names, late[mine]), params)
-    _lagging_towns(facts, "工业", ledger, params, groups.by_town)
-    return facts
 
 
 def _waiting_codes(ledger: pd.DataFrame, states: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -249,16 +277,17 @@ def _return_to_work(facts: FactSet, prefix: str, ledger: pd.DataFrame, params: C
 
 
 def service_facts(ledger: pd.DataFrame, params: CountingBasis, groups: Grouped | None = None) -> FactSet:
-    """Figures of 一（二）服务业复工营业情况 (`groups`: the ledger's groupings, counted once per run)."""
-    groups = group_ledger(ledger, schema.SERVICE, params.as_of) if groups is None else groups
-    facts = FactSet()
-    words = ("坚持营业", "长期停业", "已复工")
-    states, by_category, by_trade = groups.states, groups.by_kind, groups.by_trade
+    """Figures of 一（二）服务业复工营业情况."""
+    return sector_facts(SERVICES, ledger, params, groups, _category_facts)
+
+
+def _category_facts(facts: FactSet, groups: Grouped, params: CountingBasis) -> None:
+    """限上批零住餐, 大个体 and 规上服务业, and their 行业."""
+    words, by_category, by_trade = SERVICES.words, groups.by_kind, groups.by_trade
     empty = Resumption.none()
     retail = by_category.get(schema.RETAIL_ABOVE_QUOTA, empty)
     individual = by_category.get(schema.BIG_INDIVIDUAL, empty)
     services = by_category.get(schema.SERVICE_ABOVE_SCALE, empty)
-    _resumption(facts, "服务业", groups.total, params, words)
     _resumption(facts, "限上", retail, params, words)
     _resumption(facts, "大个体", individual, params, words)
     _resumption(facts, "限上和大个体", retail + individual, params, words)
@@ -267,9 +296,9 @@ def service_facts(ledger: pd.DataFrame, params: CountingBasis, groups: Grouped |
         facts.count(f"限上.{trade}", by_trade.get((schema.RETAIL_ABOVE_QUOTA, trade), empty).total,
                     f"限上{trade}企业数")
     present = [t for (c, t) in by_trade if c == schema.SERVICE_ABOVE_SCALE]
-    for sector in dict.fromkeys(list(schema.SERVICE_SECTORS) + present):
-        counts = by_trade.get((schema.SERVICE_ABOVE_SCALE, sector), empty)
-        facts.count(f"规上服务业.{sector}", counts.total, f"规上服务业中{sector}企业数")
+    for trade in dict.fromkeys(list(schema.SERVICE_SECTORS) + present):
+        counts = by_trade.get((schema.SERVICE_ABOVE_SCALE, trade), empty)
+        facts.count(f"规上服务业.{trade}", counts.total, f"规上服务业中{trade}企业数")
     for prefix, category, what in (("限上", schema.RETAIL_ABOVE_QUOTA, "行业"),
                                    ("大个体", schema.BIG_INDIVIDUAL, "行业"),
                                    ("规上服务业", schema.SERVICE_ABOVE_SCALE, "门类")):
@@ -289,12 +318,6 @@ def service_facts(ledger: pd.DataFrame, params: CountingBasis, groups: Grouped |
     facts.text("服务业.已复工列表",
                wording.join_with_and([f"{c.resumed}家{w}" for w, c in resumed_words if c.resumed]),
                "已复工的服务业企业按类别（为0的不写）")
-    _return_to_work(facts, "服务业", ledger, params)
-    late, codes, found = _waiting_codes(ledger, states)
-    _waiting_reasons(facts, "服务业", _named(reasons.tally_reasons(codes, found),
-                                           ledger[schema.NAME].to_numpy(dtype=object), late), params)
-    _lagging_towns(facts, "服务业", ledger, params, groups.by_town)
-    return facts
 
 
 def _retail_lists(facts: FactSet, groups: tuple[tuple[str, Resumption], ...]) -> None:
