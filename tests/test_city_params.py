@@ -36,7 +36,7 @@ def test_counties_keep_their_order_and_paths_are_relative_to_the_file(tmp_path):
 
 
 def test_unknown_key_names_the_key_and_the_allowed_ones(tmp_path):
-    with pytest.raises(ParamsError, match="未知的参数“县名”.*允许的参数有：「市名」「报告单位」.*「各县」"):
+    with pytest.raises(ParamsError, match="未知的参数“县名”.*允许的参数有：「市名」「主送机关」「报告单位」.*「各县」"):
         load_city_params(write(tmp_path, BASE + "县名: 甲县\n"))
 
 
@@ -80,3 +80,14 @@ def test_a_city_file_is_told_from_a_county_file(tmp_path):
     county = tmp_path / "county.yaml"
     county.write_text("县名: 甲县\n", encoding="utf-8")
     assert not is_city_params(county) and not is_city_params(tmp_path / "missing.yaml")
+
+
+def test_the_fields_county_and_city_params_share_are_declared_once():
+    from fuchan_lib.core.city_params import CityParams
+    from fuchan_lib.core.params import Params, ReportParams
+
+    shared = set(ReportParams.model_fields)
+    assert {"organisation", "as_of", "rate_basis", "digits", "narrative", "output_dir", "fonts"} <= shared
+    for level in (Params, CityParams):
+        assert shared <= set(level.model_fields)
+        assert not shared & set(vars(level).get("__annotations__", {}))  # none declared again

@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 
 from fuchan_lib.core.names import name_validator
 from fuchan_lib.core.params import (
-    RATE_BASIS_NEEDING, Fonts, UserDate, ReportParams, StrictModel, load_model,
+    ReportParams, StrictModel, UserDate, load_model,
 )
 
 YES, NO = "是", "否"
@@ -37,19 +37,17 @@ class CountySource(StrictModel):
         return self
 
 
-class CityParams(ReportParams):
+class CityName(StrictModel):
+    """The city's name and whom its report is addressed to (first in the city params)."""
+
     city: Annotated[str, name_validator("市名")] = Field(alias="市名", min_length=1)
-    organisation: Annotated[str, name_validator("报告单位")] = Field(alias="报告单位", min_length=1)
     addressee: str = Field(default="市人大常委会", alias="主送机关")
-    as_of: UserDate = Field(alias="截止日期")
+
+
+class CityParams(ReportParams, CityName):
     report_date: UserDate = Field(alias="报告日期")
-    rate_basis: Literal["需复工", "含正常生产"] = Field(default=RATE_BASIS_NEEDING, alias="复工率口径")
-    digits: int = Field(default=1, ge=0, le=4, alias="小数位数")
     counties: tuple[CountySource, ...] = Field(alias="各县", min_length=1)
     allow_different_as_of: Literal["是", "否"] = Field(default=NO, alias="允许截止日期不同")
-    narrative: str | None = Field(default=None, alias="叙述模板")
-    output_dir: str = Field(default="../outputs", alias="输出目录")
-    fonts: Fonts = Field(default_factory=Fonts, alias="字体")
 
     @model_validator(mode="after")
     def _checks(self):

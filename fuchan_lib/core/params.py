@@ -107,11 +107,21 @@ class Acknowledgement(StrictModel):
 
 
 class ReportParams(StrictModel):
-    """What county and city params share: paths relative to the file, the report's title."""
+    """What county and city params share, declared once: the sender, the as-of date, 口径 and
+    digits, the template, the output folder and fonts; paths relative to the file, the title.
+    Each level puts its own name (and 主送机关) first by a small base class before this one,
+    so messages list the keys in the order a params file is written."""
 
     # set by load_model: the folder paths are relative to, and the file itself
     base_dir: Path = Field(default=Path("."), exclude=True)
     source: Path | None = Field(default=None, exclude=True)
+    organisation: Annotated[str, name_validator("报告单位")] = Field(alias="报告单位", min_length=1)
+    as_of: UserDate = Field(alias="截止日期")
+    rate_basis: Literal["需复工", "含正常生产"] = Field(default=RATE_BASIS_NEEDING, alias="复工率口径")
+    digits: int = Field(default=1, ge=0, le=4, alias="小数位数")
+    narrative: str | None = Field(default=None, alias="叙述模板")
+    output_dir: str = Field(default="../outputs", alias="输出目录")
+    fonts: Fonts = Field(default_factory=Fonts, alias="字体")
 
     def resolve(self, relative: str) -> Path:
         path = Path(relative)
@@ -130,23 +140,21 @@ class ReportParams(StrictModel):
         return f"{self.organisation}关于工业和服务业复工复产工作情况的报告"
 
 
-class Params(ReportParams):
+class CountyName(StrictModel):
+    """The county's name and whom its report is addressed to (first in a county's params)."""
+
     county: Annotated[str, name_validator("县名")] = Field(alias="县名", min_length=1)
-    organisation: Annotated[str, name_validator("报告单位")] = Field(alias="报告单位", min_length=1)
     addressee: str = Field(default="县人大常委会", alias="主送机关")
+
+
+class Params(ReportParams, CountyName):
     directory_date: UserDate = Field(alias="名录截止日期")
     spring_festival: UserDate = Field(alias="春节")
-    as_of: UserDate = Field(alias="截止日期")
     stated_report_date: UserDate | None = Field(default=None, alias="报告日期")
     target_end: UserDate | None = Field(default=None, alias="目标截止")
     indicator_period_end: UserDate | None = Field(default=None, alias="指标期末")
-    rate_basis: Literal["需复工", "含正常生产"] = Field(default=RATE_BASIS_NEEDING, alias="复工率口径")
-    digits: int = Field(default=1, ge=0, le=4, alias="小数位数")
     money_unit: Literal["自动", "万元", "亿元"] = Field(default="自动", alias="金额单位")
     data: DataFiles = Field(alias="数据")
-    narrative: str | None = Field(default=None, alias="叙述模板")
-    output_dir: str = Field(default="../outputs", alias="输出目录")
-    fonts: Fonts = Field(default_factory=Fonts, alias="字体")
     attachments: tuple[AttachmentChoice, ...] = Field(default=DEFAULT_ATTACHMENTS, alias="报告附件")
     acknowledged: tuple[Acknowledgement, ...] = Field(default=(), alias="审核说明")
     towns: tuple[str, ...] = Field(default=(), alias="乡镇")  # the county's own order of townships
