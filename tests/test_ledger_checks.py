@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from fuchan_lib.core import schema
+from fuchan_lib.core.exceptions import LedgerProblems
 from fuchan_lib.ingest.firms import one_row_per_firm
 from fuchan_lib.ingest.inputs import load_inputs
 from fuchan_lib.ingest.ledger import read_entries
@@ -149,3 +150,39 @@ def test_check_lists_skipped_sheets_the_towns_from_sheet_names_and_the_towns_tha
     assert table.iloc[4, 1:].isna().all() and towns[-1] == "合计"
     chart = annex_tables.town_chart_frame(table)
     assert "青石镇（未报送）" not in chart[schema.TOWN].tolist()
+
+
+# --- a folder's problems at once; status ledgers by file name; hidden copies ------------------
+
+
+def test_every_broken_file_of_a_folder_is_reported_at_once(tmp_path):
+    folder = tmp_path / "工业"
+    write_book(folder / "城关镇.xlsx", {"S": [HEADER, ["甲厂", None, None, "规上", "停产放假", None]]})
+    write_book(folder / "东山镇.xlsx", {"S": [["企业名称", "企业规模"], ["乙厂", "规下"]]})  # no status
+    write_book(folder / "西河镇.xlsx", {"S": [HEADER, ["丙厂", None, None, "中型", "停产放假", None]]})
+    with pytest.raises(LedgerProblems) as err:
+        read_entries([(folder, None)], IND)
+    text = str(err.value)
+    assert "文件“东山镇.xlsx”工作表“S”" in text and "缺少必需的列「春节期间状态」" in text
+    assert "文件“西河镇.xlsx”工作表“S”" in text and "值“中型”不是允许的取值" in text
+
+
+def test_status_ledgers_are_recognised_by_file_name_and_give_the_township_too(tmp_path):
+    header = ["企业名称", "企业规模", "复工日期"]
+    folder = tmp_path / "台账"
+    write_book(folder / "城关镇春节期间正常生产企业台账.xlsx", {"Sheet1": [header, ["甲厂", "规上", None]]})
+    write_book(folder / "城关镇不能复产企业台账.xlsx", {"Sheet1": [header, ["乙厂", "规下", None]]})
+    read = read_entries([(folder, None)], IND, towns=("城关镇", "东山镇"))
+    got = read.frame[[schema.NAME, schema.STATUS, schema.TOWN]].astype(object).values.tolist()
+    assert sorted(got) == [["乙厂", "长期停产", "城关镇"], ["甲厂", "正常生产", "城关镇"]]
+
+
+def test_a_hidden_copy_beside_a_visible_ledger_is_skipped_and_listed(tmp_path):
+    path = write_book(tmp_path / "a.xlsx", {"本周": [HEADER, ["甲厂", None, "城关镇", "规上", "停产放假", None]],
+                                            "旧": [HEADER, ["甲厂", None, "城关镇", "规上", "停产放假", None]]})
+    book = openpyxl.load_workbook(path)
+    book["旧"].sheet_state = "hidden"
+    book.save(path)
+    read = read_entries([(path, None)], IND)
+    assert len(read.frame) == 1 and read.issues == ()
+    assert [(s.sheet, s.reason) for s in read.skipped] == [("旧", "隐藏的工作表")]
