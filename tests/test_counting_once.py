@@ -11,6 +11,7 @@ import pytest
 from fuchan_lib.core.schema import CATEGORY, COUNTY, SCALE, TOWN, TRADE
 from fuchan_lib.ingest.inputs import run_params
 from fuchan_lib.report import narrative
+from fuchan_lib.stats.groupings import CountingBasis
 from fuchan_lib.stats import growth, rates
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +56,7 @@ def test_a_county_run_counts_each_grouping_once_and_reads_and_renders_its_templa
     from fuchan_lib.run.prepare import prepare_from, render_narrative
 
     prepared = prepare_from(run_params(example / "示例县_2023Q1.yaml", None))
+    assert isinstance(prepared.inputs.params, CountingBasis)  # a county counts on its params
     built = prepared.build()
     blocks = render_narrative(built.facts, prepared.template)
     build_report(prepared.inputs.params, built, tmp_path, blocks)
@@ -73,6 +75,8 @@ def test_a_city_build_counts_each_grouping_of_the_combined_ledgers_once(calls, e
     from fuchan_lib.run import city
 
     r = city.prepare(example / "示例市_2023Q1.yaml")
+    assert isinstance(r.basis, CountingBasis)  # the city counts on its CityBasis
+    assert not isinstance(r.params, CountingBasis)  # not on its params (no 春节, no 乡镇)
     calls.clear()  # each county's own audit counted that county's ledgers, once each
     city.build(r)
     industry, service = id(r.city.industry), id(r.city.service)

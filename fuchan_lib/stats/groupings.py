@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,7 @@ from fuchan_lib.core import schema
 from fuchan_lib.stats.rates import Resumption, count_by, states_at
 
 
+@runtime_checkable
 class CountingBasis(Protocol):
     """The settings every count and rate is taken under."""
 
