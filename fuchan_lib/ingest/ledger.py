@@ -23,7 +23,7 @@ from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import LedgerError, LedgerProblems, ledger_problems
 from fuchan_lib.core.messages import quoted
 from fuchan_lib.ingest import firms, names
-from fuchan_lib.ingest.header import HEADER_SEARCH_ROWS, find_header, missing_columns_error
+from fuchan_lib.ingest.header import HEADER_SEARCH_ROWS, Header, find_header, missing_columns_error
 from fuchan_lib.ingest.sheet import SheetMapping, SheetRead, ledger_from_rows, read_rows
 from fuchan_lib.ingest.workbook import EXCEL_SUFFIXES, LEDGER_SUFFIXES, Workbook, read_csv
 
@@ -94,7 +94,7 @@ class _Sheet:
 
     name: str
     grid: list[list]
-    header: object
+    header: Header | None
     supplied: dict[str, tuple[str, str]]
     visible: bool = True
 
