@@ -51,7 +51,8 @@ def test_a_clean_ledger_has_no_findings():
         ({schema.RESUMED_ON: pd.Timestamp("2023-01-21")}, ("复工日期早于春节", "错误", 2)),
         ({schema.CREDIT_CODE: "91350100M000100Y44"}, ("信用代码校验位错误", "警告", 2)),
         ({schema.TOWN: None}, ("乡镇未填", "警告", 2)),
-        ({schema.RESUMED_ON: pd.Timestamp("2023-02-16")}, ("复工日期晚于截止日期", "警告", 2)),
+        ({schema.RESUMED_ON: pd.Timestamp("2023-02-16"), schema.REASON: "订单不足"},
+         ("复工日期晚于截止日期", "警告", 2)),
         ({schema.RETURNED: 29}, ("返岗率低于30%", "警告", 2)),
         ({schema.STATUS: "正常生产"}, ("正常生产却有复工日期", "警告", 2)),
         ({schema.STAFF: 200_001, schema.RETURNED: 100_000}, ("从业人员过多", "警告", 2)),
@@ -169,3 +170,16 @@ def test_an_unknown_firm_in_the_notes_is_compared_by_what_tells_firms_apart(writ
         assert f"是不是想写“{suggested}”？" in message
     else:
         assert "是不是想写" not in message
+
+
+def test_firms_waiting_without_a_reason_are_counted_per_township_in_county_order():
+    """Two 东山镇 firms and one 城关镇 firm wait without a reason; one 东山镇 firm gave one, one
+    城关镇 firm has resumed (its blank reason does not matter): one warning per township."""
+    waiting = {schema.RESUMED_ON: pd.NaT}
+    ledger = industry(waiting | {schema.TOWN: "东山镇"}, waiting | {schema.TOWN: "东山镇", schema.REASON: ""},
+                      waiting | {schema.TOWN: "东山镇", schema.REASON: "订单不足"},
+                      waiting | {schema.TOWN: "城关镇"}, {schema.TOWN: "城关镇"})
+    params = PARAMS.model_copy(update={"towns": ("城关镇", "东山镇")})
+    found = [f for f in audit({schema.INDUSTRY: ledger}, params).findings if f.rule == "未复工原因未填"]
+    assert [(f.enterprise, f.level) for f in found] == [("（城关镇）", "警告"), ("（东山镇）", "警告")]
+    assert found[1].message.startswith("东山镇有2户尚未复工的企业没有填报未复工原因")

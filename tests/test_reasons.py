@@ -50,16 +50,29 @@ def test_reasons_count_only_firms_still_waiting_most_frequent_first():
 @pytest.mark.parametrize(
     "named, expected",
     [
-        (5, "订单不足2户、用电受限2户、资金困难1户、设备检修1户，未填原因1户"),
-        (2, "订单不足2户、用电受限2户，其他原因2户，未填原因1户"),
+        (5, "其中订单不足2户、用电受限2户、资金困难1户、设备检修1户，另有1户未填报原因"),
+        (2, "其中订单不足2户、用电受限2户，其他原因2户，另有1户未填报原因"),
         # a rest of one reason is named: 设备检修1户, not 其他原因1户
-        (3, "订单不足2户、用电受限2户、资金困难1户、设备检修1户，未填原因1户"),
+        (3, "其中订单不足2户、用电受限2户、资金困难1户、设备检修1户，另有1户未填报原因"),
     ],
 )
 def test_breakdown_adds_up_to_the_firms_still_waiting(named, expected):
     text = reasons.reason_breakdown(tallied(WAITING)[0], named)
     assert text == expected
     assert sum(int(n) for n in pd.Series(text).str.findall(r"(\d+)户")[0]) == 7
+
+
+@pytest.mark.parametrize(
+    "counts, expected",
+    [
+        ({"订单不足": 286}, "均为订单不足"),  # one reason: said once, not "订单不足286户"
+        ({"未填原因": 34}, "均未填报原因"),  # none given: said so, not listed as a reason
+        ({"订单不足": 40, "未填原因": 2}, "其中订单不足40户，另有2户未填报原因"),
+        ({"订单不足": 3, "资金困难": 1}, "其中订单不足3户、资金困难1户"),
+    ],
+)
+def test_reasons_read_as_a_statistician_writes_them(counts, expected):
+    assert reasons.reason_breakdown(counts) == expected
 
 
 def test_no_waiting_firm_gives_no_sentence():

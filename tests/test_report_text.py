@@ -52,7 +52,7 @@ def test_example_narrative_has_no_gap_and_its_lists_add_up(example):
     assert int(sectors.group(1)) == counts(sectors.group(2)) == 106
     retail = re.search(r"限额以上批零住餐企业(\d+)户、大个体\d+户，限额以上批零住餐企业中(.*?)。", printed)
     assert int(retail.group(1)) == counts(retail.group(2)) == 149
-    waiting = re.search(r"尚未复工的(\d+)户工业企业中，(.*?)。", printed)
+    waiting = re.search(r"尚未复工的(\d+)户工业企业，其中(.*?)。", printed)
     assert int(waiting.group(1)) == counts(waiting.group(2)) == 111
     assert "截止" not in printed.replace("截止日期", "")  # 截至 for points in time
     assert re.search(r"\d\.0万元", printed) is None
@@ -108,9 +108,9 @@ def test_a_county_with_only_large_industry_and_no_services_above_scale(example):
     assert "【待补充】" not in basic
     assert "其中：规模以上工业企业91户，复工复产率达98.9%（" in basic  # 规下: nothing to state
     assert "全县共有工业企业123户，其中：规模以上工业企业123户。" in basic  # not "规模以下工业企业0户"
-    # no firm to resume, no rate: no "已复工营业…0户" sentence; a category with no firm is not listed
-    assert "节后需复工营业规模以上服务业企业0户。" in basic and "已复工营业规模以上服务业企业" not in basic
-    assert "0户" not in basic.replace("规模以上服务业企业0户", "")
+    # no 规上服务业: said once, no paragraph of zeros; a category with no firm is not listed
+    assert "规模以上服务业。截至2022年末，全县无规模以上服务业企业。据填报了" in basic
+    assert "已复工营业规模以上服务业企业" not in basic and "0户" not in basic
     assert "全县共有限额以上批零住餐企业149户，限额以上批零住餐企业中批发业42户、零售业39户、住宿业24户、餐饮业44户" in basic
     for junk in ("，，", "：，", "，。", "其中：。"):
         assert junk not in printed, junk
@@ -165,11 +165,11 @@ def test_retail_paragraph_lists_no_empty_category_and_states_its_base(example, s
 @pytest.mark.parametrize(
     "basis, expected",
     [
-        # 106 = 105 running + 1 long stopped: no firm to resume, so no resumed count and no rate
-        ("需复工", "春节期间坚持营业规模以上服务业企业105户，长期停业1户，节后需复工营业规模以上服务业企业0户。据"),
-        # 含正常生产: 105 / (106 − 1) = 100.0%, with its base
-        ("含正常生产", "节后需复工营业规模以上服务业企业0户。截至2023年2月15日，已复工营业规模以上服务业企业0户，"
-                      "复工营业率100.0%（含春节期间坚持营业企业，不含长期停业企业）。"),
+        # 106 = 105 running + 1 long stopped: no firm to resume, so no 需复工, resumed count or rate
+        ("需复工", "春节期间坚持营业规模以上服务业企业105户，长期停业1户。据"),
+        # 含正常生产: 105 / (106 − 1) = 100.0%, with its base (and no "0户" clause)
+        ("含正常生产", "春节期间坚持营业规模以上服务业企业105户，长期停业1户。截至2023年2月15日，"
+                      "规模以上服务业复工营业率100.0%（含春节期间坚持营业企业，不含长期停业企业）。"),
     ],
 )
 def test_services_above_scale_with_none_to_resume(example, basis, expected):

@@ -9,10 +9,15 @@ A plain-text file (a Markdown subset) editable in JupyterLab's editor without Py
     any other line                  one paragraph (blank lines are ignored)
     {工业.复工率}                   a computed figure (the keys are listed in facts.json / the notebooks)
     [[较上周{周比.工业.复工率变化}]] an optional part: left out when any figure in it has no value
-                                   (one level only: no [[ inside [[…]])
+                                   or is a count of 0 (one level only: no [[ inside [[…]])
+    [[A||B||C]]                    alternatives: the first that is not left out (a clause said
+                                   differently when its group is empty: "…||全县无规模以上服务业企业")
     【待补充】                       a gap the statistician still has to fill; highlighted in the report
     <!-- … -->                     a comment line, not printed
     {{ and }}                       literal braces
+
+A part left out takes the separator beside it along ("A，[[B]]。" -> "A。", "。[[B]]，C" ->
+"。C"), so clauses can be made optional one by one without dangling commas.
 
 A figure with no value renders as a highlighted 【待补充】; an unknown placeholder is an error
 naming the template line and the names available. So are typos that would otherwise pass into
@@ -29,7 +34,7 @@ from pathlib import Path
 
 from fuchan_lib.core.exceptions import TemplateError
 from fuchan_lib.core.messages import closest, quoted
-from fuchan_lib.stats.facts import FactSet
+from fuchan_lib.stats.facts import COUNT, FactSet
 from fuchan_lib.report.gongwen import Heading, Paragraph, Run
 
 MISSING = "【待补充】"
@@ -179,19 +184,38 @@ def _merge(runs: list[Run]) -> list[Run]:
             for missing, group in groupby(runs, key=lambda r: r.missing)]
 
 
-def _resolve_optional(text: str, line: TemplateLine, name: str, facts: FactSet) -> str:
-    """Drop each [[…]] part whose figures lack a value; keep the others without brackets."""
+def _empty(fact) -> bool:
+    """A figure that leaves its [[…]] part out: no value, or a count of 0 (a clause about an
+    empty group says nothing: "坚持营业的企业0户")."""
+    return fact.text is None or (fact.kind == COUNT and fact.value == 0)
 
-    def keep_or_drop(match: re.Match) -> str:
-        inner = match.group(1)
-        for key in re.findall(r"(?<!\{)\{([^{}]*)\}(?!\})", inner):
+
+_DROPPED = "\x00"  # where a part was left out, until the separators beside it are tidied
+# a part left out at a sentence's start takes the separator after it; after a separator and
+# before another (or the sentence's end), the separator before it
+_AFTER_START = re.compile(rf"(?<![^。；：！？]){_DROPPED}+[，、；。]?")
+_BEFORE_END = re.compile(rf"[，、；]{_DROPPED}+(?=[，、；。：！？]|$)")
+
+
+def _resolve_optional(text: str, line: TemplateLine, name: str, facts: FactSet) -> str:
+    """Each [[…]] part: its first alternative (split by ||) whose figures all have a value and
+    no count among them is 0, without brackets; left out when none is."""
+
+    def keeps(part: str) -> bool:
+        kept = True
+        for key in re.findall(r"(?<!\{)\{([^{}]*)\}(?!\})", part):
             if key.strip() not in facts:
                 raise _unknown(key.strip(), line, name, facts)
-            if facts[key.strip()].text is None:
-                return ""
-        return inner
+            kept = kept and not _empty(facts[key.strip()])
+        return kept
 
-    return _OPTIONAL.sub(keep_or_drop, text)
+    def choose(match: re.Match) -> str:
+        alternatives = match.group(1).split("||")
+        kept = [part for part in alternatives if keeps(part)]  # every name checked, even unused
+        return kept[0] if kept else _DROPPED
+
+    resolved = _BEFORE_END.sub("", _AFTER_START.sub("", _OPTIONAL.sub(choose, text)))
+    return resolved.replace(_DROPPED, "")
 
 
 def render_template(text: str, facts: FactSet, name: str = "叙述模板") -> list[Heading | Paragraph]:

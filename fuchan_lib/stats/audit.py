@@ -18,6 +18,8 @@ from fuchan_lib.core.exceptions import AuditError, ParamsError
 from fuchan_lib.core.messages import did_you_mean, did_you_mean_firm, quoted
 from fuchan_lib.core import wording
 from fuchan_lib.core.params import Acknowledgement, Params
+from fuchan_lib.stats.lists import county_towns
+from fuchan_lib.stats.reasons import unfilled_by_town
 
 ERROR, WARNING = "错误", "警告"
 LIST_COLUMNS = ["级别", "文件", "工作表", "行号", "单元格", "列", "企业名称", "规则", "问题", "处理办法", "说明"]
@@ -164,6 +166,7 @@ RULES: tuple[Rule, ...] = (
 FEWER_RESUMED = "已复工企业少于上次"
 UNREPORTED = "乡镇未报送"
 DIRECTION_MARKS = "含文字方向控制字符"
+UNFILLED_REASONS = "未复工原因未填"  # per 乡镇: the report can only say "另有N户未填报原因"
 # firms the narrative names (stats.mentions): checked against the ledgers
 MENTION_UNKNOWN = "叙述中的企业不在台账中"
 ACK_UNUSED = "审核说明用不上"
@@ -271,7 +274,8 @@ def audit(
     """Run every rule on every ledger; compare resumed counts with the previous run if given.
     `extra`: findings made elsewhere (the narrative's firm names), acknowledged the same way."""
     warning_rules = [r.name for r in RULES if r.level == WARNING] + [
-        FEWER_RESUMED, UNREPORTED, MENTION_UNKNOWN, MENTION_NOT_RESUMED, MENTION_OTHER_COUNTY, DIRECTION_MARKS]
+        FEWER_RESUMED, UNREPORTED, UNFILLED_REASONS, MENTION_UNKNOWN, MENTION_NOT_RESUMED, MENTION_OTHER_COUNTY,
+        DIRECTION_MARKS]
     for ack in params.acknowledged:
         if ack.rule not in warning_rules:
             hint = did_you_mean(ack.rule, warning_rules)
@@ -291,6 +295,7 @@ def audit(
                 FEWER_RESUMED, WARNING, kind, "", None, "（全部企业）", schema.RESUMED_ON,
                 f"已复工企业 {now} 户，少于上次运行的 {before} 户；请核实是否有企业复工日期被删改或重新停产",
             ))
+    found.extend(_unfilled_reasons(ledgers, params))
     found.extend(extra or [])
     found = [replace(f, note=_acknowledgement(f, params.acknowledged))
              if f.level == WARNING else f for f in found]
@@ -303,6 +308,21 @@ def direction_mark_findings(layouts) -> list[Finding]:
                     f"“{column}”中有看不见的文字方向控制字符（如 U+202E，会让文字倒着显示），已删去；"
                     "请核对原表中的这个单元格")
             for layout in layouts for row, column, name in layout.direction_marks]
+
+
+def _unfilled_reasons(ledgers: dict[str, pd.DataFrame], params: Params) -> list[Finding]:
+    """One warning per 乡镇 and ledger whose firms still waiting did not give a 未复工原因."""
+    found = []
+    for kind, df in ledgers.items():
+        if df is None or not len(df) or kind not in BOTH:
+            continue
+        for town, count in unfilled_by_town(df, params.as_of, county_towns(df, listed=params.towns)).items():
+            found.append(Finding(
+                UNFILLED_REASONS, WARNING, kind, "", None, f"（{town}）", schema.REASON,
+                f"{town}有{count}户尚未复工的企业没有填报未复工原因，报告中只能写“另有{count}户未填报原因”；"
+                "请该乡镇（园区）在台账“未复工原因”列补填",
+            ))
+    return found
 
 
 def _unused_acknowledgements(found: list[Finding], ledgers: dict[str, pd.DataFrame],

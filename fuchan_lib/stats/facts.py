@@ -27,6 +27,9 @@ from fuchan_lib.stats.groupings import CountingBasis, Grouped, group_ledger
 from fuchan_lib.stats.rates import Resumption, return_to_work
 
 
+COUNT = "count"  # the kind of a count fact: a count of 0 leaves the narrative's [[…]] part out
+
+
 @dataclass(frozen=True)
 class Fact:
     key: str
@@ -52,7 +55,7 @@ class FactSet:
     # --- adding, one method per kind so wording is applied in one place ---
     def count(self, key: str, value, label: str) -> None:
         missing = wording.is_missing(value)
-        self._put(Fact(key, "count", None if missing else int(value),
+        self._put(Fact(key, COUNT, None if missing else int(value),
                        wording.format_count(value), label))
 
     def percent(self, key: str, value: Fraction | None, label: str, digits: int) -> None:
@@ -125,6 +128,8 @@ def _resumption(facts: FactSet, prefix: str, counts: Resumption, params: Countin
     facts.count(f"{prefix}.需复工", counts.needing, "节后需复工户数（春节期间停产/停业放假）")
     facts.count(f"{prefix}.{resumed}", counts.resumed, f"截止日期前{resumed}户数")
     facts.count(f"{prefix}.未复工", counts.needing - counts.resumed, "需复工但尚未复工户数")
+    facts.text(f"{prefix}.均已复工", "均已复工" if counts.needing and counts.resumed == counts.needing
+               else None, "节后需复工的企业都已复工时为“均已复工”（否则没有值，[[…]]中的句子不写）")
     facts.percent(f"{prefix}.复工率", counts.rate(params.rate_basis),
                   f"复工率（口径：{params.rate_basis}）", params.digits)
 
@@ -223,9 +228,10 @@ def _scale_facts(facts: FactSet, groups: Grouped, params: CountingBasis) -> None
                                                for s in schema.SCALES)) or None,
                "规上、规下工业企业户数（为0的不写；相加等于工业.企业数）")
     parts = [f"{scale_words[s]}{c.resumed}户，复工复产率达{wording.format_percent(c.rate(params.rate_basis), params.digits)}"
+             if c.resumed else f"{scale_words[s]}尚未复工"
              for s in schema.SCALES if (c := by_scale.get(s, empty)).rate(params.rate_basis) is not None]
     facts.text("工业.规模复工列表", "，".join(parts) or None,
-               "规上、规下工业已复工户数和复工率（没有复工率的不写；户数相加等于已复工）")
+               "规上、规下工业已复工户数和复工率（没有复工率的不写，无一复工的写“尚未复工”；户数相加等于已复工）")
 
 
 def _waiting_codes(ledger: pd.DataFrame, states: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -322,18 +328,13 @@ def _category_facts(facts: FactSet, groups: Grouped, params: CountingBasis) -> N
 
 def _retail_lists(facts: FactSet, groups: tuple[tuple[str, Resumption], ...]) -> None:
     """'限额以上批零住餐企业149户、大个体345户' for each count of the paragraph: a group with 0
-    is left out (a county without 限上 firms reads "全县共有大个体115户"); the resumed are
-    listed for the groups that had firms to resume, and not at all when none had."""
-    present = [(w, c) for w, c in groups if c.total] or list(groups)
+    is left out (a county without 限上 firms reads "全县共有大个体115户"), and a count with
+    no group has no value (the template's [[…]] part, or its alternative, is then used)."""
     for key, what, attr in (("企业数", "企业总数", "total"), ("坚持营业", "春节期间坚持营业", "running"),
-                            ("需复工", "节后需复工", "needing")):
-        pairs = [(w, getattr(c, attr)) for w, c in present]
-        items = lists.labelled_counts(pairs) or [f"{w}0户" for w, _n in pairs]
-        facts.text(f"限上和大个体.{key}列表", "、".join(items),
-                   f"{what}的限上批零住餐企业和大个体（为0的不写；都为0时写0户）")
-    resumed = [f"{w}{c.resumed}户" for w, c in groups if c.needing]
-    facts.text("限上和大个体.已复工列表", "、".join(resumed) or None,
-               "已复工的限上批零住餐企业和大个体（只写有节后需复工的类别；都没有时无值）")
+                            ("需复工", "节后需复工", "needing"), ("已复工", "已复工", "resumed")):
+        items = lists.labelled_counts((w, getattr(c, attr)) for w, c in groups)
+        facts.text(f"限上和大个体.{key}列表", "、".join(items) or None,
+                   f"{what}的限上批零住餐企业和大个体（为0的不写；都为0时没有值，[[…]]中的句子不写）")
 
 
 def indicator_facts(rows: list[growth_mod.IndicatorGrowth], params: Params) -> FactSet:

@@ -3,7 +3,8 @@ townships lag most, and where this period's resumptions happened.
 
 Each function returns the words for one placeholder, or None when the data holds nothing to
 say (the template's optional [[…]] part is then left out). Every breakdown adds up to the
-total it qualifies: the reasons not named are summed as 其他原因, blank ones as 未填原因.
+total it qualifies: the reasons not named are summed as 其他原因; blank ones are counted as
+firms that did not report a reason ("另有2户未填报原因"), never listed as a reason.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from fuchan_lib.core.wording import format_percent, join_items, round_half_up
 from fuchan_lib.stats.rates import Resumption
 
 NO_REASON = "未填原因"
+UNFILLED_WORDS = "未填报原因"  # how the report says it: a count of firms, never a reason
 # reasons townships commonly give: each has a placeholder even in a week nobody gives it
 COMMON_REASONS = ("订单不足", "资金困难", "用工不足", "原材料短缺", "用电受限", "设备检修", "技术改造",
                   "环保整改", "停产整顿", "厂房搬迁", "经营困难", "客流不足", "货源不足", "租约到期",
@@ -56,19 +58,40 @@ def tally_reasons(codes: np.ndarray, found: np.ndarray,
 
 
 def reason_breakdown(counts: Mapping[str, int], named: int = 5) -> str | None:
-    """'订单不足43户、资金困难18户…，其他原因9户，未填原因2户': up to `named` reasons by
-    frequency, the rest summed, so the parts add up to the firms still waiting. A rest of one
-    reason is named, not called 其他原因."""
-    given = {r: n for r, n in counts.items() if r != NO_REASON}
+    """The reasons of the firms still waiting, as a statistician writes them after "尚未复工的
+    N户工业企业，": "均为订单不足" (one reason), "均未填报原因" (none given), else "其中订单不足
+    43户、资金困难18户…，其他原因9户，另有2户未填报原因": up to `named` reasons by frequency, the
+    rest summed (a rest of one reason is named, not called 其他原因), the unfilled counted as
+    such, never as a reason; the parts add up to the firms still waiting."""
+    given = {r: n for r, n in counts.items() if r != NO_REASON and n}
+    unfilled = counts.get(NO_REASON, 0)
+    if not given:
+        return "均未填报原因" if unfilled else None
+    if len(given) == 1 and not unfilled:
+        return f"均为{next(iter(given))}"
     if len(given) == named + 1:
         named += 1
     shown = list(given.items())[:named]
     rest = sum(n for _r, n in list(given.items())[named:])
-    parts = [f"{r}{n}户" for r, n in shown]
-    tail = [f"{label}{n}户" for label, n in ((OTHER_REASONS, rest), (NO_REASON, counts.get(NO_REASON, 0))) if n]
-    if not parts and not tail:
-        return None
-    return "，".join(filter(None, ["、".join(parts)] + tail))
+    parts = ["其中" + "、".join(f"{r}{n}户" for r, n in shown)]
+    parts += [f"{OTHER_REASONS}{rest}户"] if rest else []
+    parts += [f"另有{unfilled}户{UNFILLED_WORDS}"] if unfilled else []
+    return "，".join(parts)
+
+
+def unfilled_by_town(df: pd.DataFrame, as_of: date, towns: list[str]) -> dict[str, int]:
+    """How many firms still waiting gave no 未复工原因, per 乡镇 (county order, 未填 last; only
+    townships with any): what the 审核清单 asks each township to fill in."""
+    late = waiting(df, as_of, [schema.TOWN, schema.REASON])
+    blank = late[schema.REASON].isna() if schema.REASON in late else pd.Series(True, index=late.index)
+    if schema.REASON in late:
+        blank |= late[schema.REASON].astype(object).eq("")
+    town = late[schema.TOWN].astype(object).where(late[schema.TOWN].notna(), "未填") if schema.TOWN in late \
+        else pd.Series("未填", index=late.index)
+    counts = town[blank.to_numpy()].value_counts(sort=False)
+    rank = {t: i for i, t in enumerate(towns)}
+    order = sorted(counts.index, key=lambda t: (t == "未填", rank.get(t, len(rank))))
+    return {str(t): int(counts[t]) for t in order}
 
 
 def name_firms(names: list[str], total: int, limit: int = 2) -> str | None:
