@@ -63,6 +63,18 @@ def parse_date_text(value: str | date, what: str = "截止日期") -> date:
 UserDate = Annotated[date, BeforeValidator(_date_or_text)]
 
 
+def _percent_text(value):
+    """'90%' or '90％' -> '90' (a share typed as a percent); anything else left for pydantic."""
+    if isinstance(value, str) and value.strip().endswith(("%", "％")):
+        return value.strip()[:-1].strip()
+    return value
+
+
+# a percent from 0 to 100, written 90 or 90%
+UserPercent = Annotated[float, BeforeValidator(_percent_text)]
+DEFAULT_AT_WORK_THRESHOLD = 90.0
+
+
 class StrictModel(BaseModel):
     """Frozen, and an unknown key is an error: every model of a params file."""
 
@@ -158,6 +170,8 @@ class Params(ReportParams, CountyName):
     attachments: tuple[AttachmentChoice, ...] = Field(default=DEFAULT_ATTACHMENTS, alias="报告附件")
     acknowledged: tuple[Acknowledgement, ...] = Field(default=(), alias="审核说明")
     towns: tuple[str, ...] = Field(default=(), alias="乡镇")  # the county's own order of townships
+    # "人员到岗率90%以上的企业": a resumed firm counts when 已返岗人数/从业人员 reaches this percent
+    at_work_threshold: UserPercent = Field(default=DEFAULT_AT_WORK_THRESHOLD, gt=0, le=100, alias="到岗率门槛")
 
     # set by with_as_of: the 截止日期 the file states, which its 报告日期 goes with
     stated_as_of: date | None = Field(default=None, exclude=True)
@@ -285,6 +299,8 @@ def _describe(error: dict, suggested: set[tuple], root: type[BaseModel]) -> str 
         allowed = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
         hint = did_you_mean(str(value), allowed)
         return f"参数“{key}”的值“{value}”不在允许范围内，可选：{quoted(allowed)}。{hint}".rstrip("。")
+    if loc and loc[-1] == "到岗率门槛" and kind.startswith(("float", "greater", "less")):
+        return f"参数“{key}”的值“{value}”应为大于0、不超过100的百分数，如 90 或 90%"
     if kind.startswith("int") or kind.startswith("greater") or kind.startswith("less"):
         return f"参数“{key}”的值“{value}”应为 0 到 4 之间的整数"
     if kind == "value_error":
