@@ -18,6 +18,7 @@ import pandas as pd
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import FuchanInputError
+from fuchan_lib.core.params import DEFAULT_AT_WORK_THRESHOLD
 from fuchan_lib.core.wording import (
     format_date, format_percent, interval_words, points_phrase, round_half_up,
 )
@@ -59,6 +60,7 @@ class CityBasis:
     digits: int
     directory_date: date | None
     towns: tuple[str, ...] = ()  # every county's townships, named with the county, city order
+    at_work_threshold: float = DEFAULT_AT_WORK_THRESHOLD  # "人员到岗率90%以上" (the county default)
 
 
 def _names(counties) -> str:
