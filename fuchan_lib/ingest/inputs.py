@@ -37,6 +37,11 @@ class Inputs:
         """The ledger files actually read, for the manifest."""
         return list(self.read_files)
 
+    def files_of(self, kind: str) -> list[Path]:
+        """The files read for one ledger kind: those of `read_files` under its params entries."""
+        entries = [path for path, _sheet in self.params.ledger(kind) or []]
+        return [f for f in self.read_files if any(f == e or e in f.parents for e in entries)]
+
     def unreported_towns(self) -> list[str]:
         """Townships listed in params `乡镇` with no row in either firm ledger this week."""
         present = {str(t) for df in (self.industry, self.service) for t in df[schema.TOWN].dropna().unique()}

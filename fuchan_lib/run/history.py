@@ -8,7 +8,7 @@ good run of the same county and 春节 (the same period) with an earlier as-of d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -22,8 +22,10 @@ from fuchan_lib.core.run_folder import (
 )
 from fuchan_lib.core.params import Params
 from fuchan_lib.core.text import csv_text
-from fuchan_lib.core.wording import format_percent
+from fuchan_lib.core.wording import format_date, format_percent
+from fuchan_lib.ingest.inputs import sha256
 from fuchan_lib.stats.facts import FactSet
+from fuchan_lib.stats.indicators import before_period
 from fuchan_lib.stats.weekly import History, PreviousRun
 
 
@@ -148,8 +150,35 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def load_history(params: Params, say=print) -> History:
-    """The previous run (facts, snapshot) and the headline rates of every earlier run. A run
+def _indicator_period(manifest: Manifest) -> date | None:
+    """指标期末 of a run: its params', else the month before its as-of date (as Params does)."""
+    stated = manifest.params.get("指标期末")
+    try:
+        return date.fromisoformat(str(stated)) if stated else manifest.as_of.replace(day=1) - timedelta(days=1)
+    except ValueError:
+        return None
+
+
+def stale_indicators(params: Params, runs: list[RunRecord], files: list[Path]) -> tuple[str, ...]:
+    """Why this run's 经济指标 (`files`, as read) are not this period's (empty when nothing says
+    so): 指标期末 before the period began, or every file byte-identical (sha256) to an input of a
+    run of this county with an earlier 指标期末, i.e. last period's figures under this period's name."""
+    found = [reason] if (reason := before_period(params.indicator_period, params.as_of)) else []
+    digests = {sha256(f) for f in files}
+    for record in runs if digests else []:
+        end = _indicator_period(record.manifest)
+        if (record.manifest.county == params.county and end is not None and end < params.indicator_period
+                and digests <= {f.sha256 for f in record.manifest.inputs}):
+            found.append(f"经济指标文件“{'、'.join(f.name for f in files)}”与截至{format_date(record.as_of)}的运行"
+                         f"（指标期末{format_date(end)}）读的文件完全相同，本期“指标期末”却是"
+                         f"{format_date(params.indicator_period)}：文件像是还没有换成本期的数")
+            break
+    return tuple(found)
+
+
+def load_history(params: Params, indicator_files: tuple[Path, ...] | list[Path] = (), say=print) -> History:
+    """The previous run (facts, snapshot), the headline rates of every earlier run, and whether
+    the 经济指标 (`indicator_files`, as read) are this period's. A run
     folder that cannot be read is skipped with a one-line warning (`say`); the comparison is
     with the latest run that can be read."""
     records, unreadable = scan_runs(params.output_path, False)
@@ -167,7 +196,8 @@ def load_history(params: Params, say=print) -> History:
             unreadable.append(Unreadable(record.folder, str(exc)))
     for skipped in unreadable:
         say(skipped.warning)
-    return History(previous=previous, earlier_rates=rates)
+    return History(previous=previous, earlier_rates=rates,
+                   stale_indicators=stale_indicators(params, records, list(indicator_files)))
 
 
 def format_runs(records: list[RunRecord], unreadable: list[Unreadable] = ()) -> str:

@@ -23,6 +23,7 @@ from fuchan_lib.core.params import Params
 from fuchan_lib.ingest.inputs import Inputs, run_params, sha256
 from fuchan_lib.run.prepare import Prepared, UnreadableCells, prepare_from, render_narrative
 from fuchan_lib.run.transaction import RunTransaction, manifest_fields
+from fuchan_lib.stats.audit import STALE_INDICATORS
 from fuchan_lib.stats.build import Built
 from fuchan_lib.stats.mentions import other_county_warnings
 
@@ -182,6 +183,9 @@ def _run(params_path, as_of, pdf, say, kernel, started) -> RunResult:
     for line in other_county_warnings(audit.warnings):
         say(line)
     say(f"检查通过（{audit.summary()}），开始运行笔记本……")
+    for finding in audit.warnings:
+        if finding.rule == STALE_INDICATORS:  # a whole section left out: said, not only listed
+            say(f"警告：{finding.message}")
     say(p.report_date_rule)
 
     name = run_folder.run_name(p.county, p.as_of, datetime.now())

@@ -18,7 +18,7 @@ from fuchan_lib.core.exceptions import LedgerProblems
 from fuchan_lib.core.params import Params
 from fuchan_lib.ingest.inputs import Inputs, read_inputs, run_params
 from fuchan_lib.stats.audit import (AuditReport, audit, direction_mark_findings, row_issue_findings,
-                                    unreported_findings)
+                                    stale_indicator_findings, unreported_findings)
 from fuchan_lib.stats.facts import FactSet, indicator_rows
 from fuchan_lib.stats.groupings import Groupings, count_groupings
 from fuchan_lib.stats.growth import IndicatorGrowth
@@ -33,17 +33,21 @@ def read_narrative(params: Params) -> tuple[str, str]:
 
 
 def audit_inputs(inputs: Inputs, previous_resumed: dict[str, int] | None = None,
-                 groupings: Groupings | None = None, template: tuple[str, str] | None = None) -> AuditReport:
-    """The audit of this run's ledgers (with the previous run's resumed counts when known).
+                 groupings: Groupings | None = None, template: tuple[str, str] | None = None,
+                 stale_indicators: tuple[str, ...] = ()) -> AuditReport:
+    """The audit of this run's ledgers (with the previous run's resumed counts when known, and
+    why the 经济指标 are not this period's when they are not: run.history.stale_indicators).
     `groupings`, `template`: the run's counts and narrative template (counted and read here
     when not given)."""
     p = inputs.params
     groupings = count_groupings(inputs.industry, inputs.service, p.as_of) if groupings is None else groupings
     current = {schema.INDUSTRY: groupings.industry.total.resumed, schema.SERVICE: groupings.service.total.resumed}
     ledgers = {schema.INDUSTRY: inputs.industry, schema.SERVICE: inputs.service}
+    indicator_files = "、".join(f.name for f in inputs.files_of(schema.INDICATORS)) or schema.INDICATORS
     found = (row_issue_findings(inputs.issues) + unreported_findings(inputs.unreported_towns(), p)
              + narrative_mentions(inputs, read_narrative(p) if template is None else template)
-             + direction_mark_findings(inputs.layouts))
+             + direction_mark_findings(inputs.layouts)
+             + stale_indicator_findings(stale_indicators, indicator_files))
     return audit(ledgers, p, previous_resumed=previous_resumed, current_resumed=current, extra=found)
 
 
@@ -121,7 +125,7 @@ def prepare_from(params: Params) -> Prepared:
     from fuchan_lib.run.history import load_history
 
     inputs = read_inputs(params)
-    prepared = prepare_inputs(inputs, load_history(inputs.params))
+    prepared = prepare_inputs(inputs, load_history(inputs.params, inputs.files_of(schema.INDICATORS)))
     if inputs.problems:
         raise UnreadableCells(prepared)
     return prepared
@@ -133,7 +137,8 @@ def prepare_inputs(inputs: Inputs, history: History) -> Prepared:
     previous = history.previous
     groupings = count_groupings(inputs.industry, inputs.service, p.as_of)
     template = read_narrative(p)
-    report = audit_inputs(inputs, previous.resumed if previous else None, groupings, template)
+    report = audit_inputs(inputs, previous.resumed if previous else None, groupings, template,
+                          history.stale_indicators)
     rows = indicator_rows(inputs.indicators, inputs.enterprise_indicators, p)
     return Prepared(inputs, report, history, groupings, rows, template)
 

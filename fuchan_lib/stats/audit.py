@@ -167,6 +167,7 @@ FEWER_RESUMED = "已复工企业少于上次"
 UNREPORTED = "乡镇未报送"
 DIRECTION_MARKS = "含文字方向控制字符"
 UNFILLED_REASONS = "未复工原因未填"  # per 乡镇: the report can only say "另有N户未填报原因"
+STALE_INDICATORS = "经济指标不是本期的"  # run.history.stale_indicators: the text leaves them out
 # firms the narrative names (stats.mentions): checked against the ledgers
 MENTION_UNKNOWN = "叙述中的企业不在台账中"
 ACK_UNUSED = "审核说明用不上"
@@ -274,8 +275,8 @@ def audit(
     """Run every rule on every ledger; compare resumed counts with the previous run if given.
     `extra`: findings made elsewhere (the narrative's firm names), acknowledged the same way."""
     warning_rules = [r.name for r in RULES if r.level == WARNING] + [
-        FEWER_RESUMED, UNREPORTED, UNFILLED_REASONS, MENTION_UNKNOWN, MENTION_NOT_RESUMED, MENTION_OTHER_COUNTY,
-        DIRECTION_MARKS]
+        FEWER_RESUMED, UNREPORTED, UNFILLED_REASONS, STALE_INDICATORS, MENTION_UNKNOWN, MENTION_NOT_RESUMED,
+        MENTION_OTHER_COUNTY, DIRECTION_MARKS]
     for ack in params.acknowledged:
         if ack.rule not in warning_rules:
             hint = did_you_mean(ack.rule, warning_rules)
@@ -308,6 +309,13 @@ def direction_mark_findings(layouts) -> list[Finding]:
                     f"“{column}”中有看不见的文字方向控制字符（如 U+202E，会让文字倒着显示），已删去；"
                     "请核对原表中的这个单元格")
             for layout in layouts for row, column, name in layout.direction_marks]
+
+
+def stale_indicator_findings(reasons: tuple[str, ...], file: str) -> list[Finding]:
+    """The 审核清单 warnings of 经济指标 that are not this period's (one per reason)."""
+    return [Finding(STALE_INDICATORS, WARNING, file, "", None, "（经济指标）", "",
+                    f"{reason}。报告不写经济指标的句子；请换上本期的经济指标文件，并核对参数“指标期末”")
+            for reason in reasons]
 
 
 def _unfilled_reasons(ledgers: dict[str, pd.DataFrame], params: Params) -> list[Finding]:

@@ -68,10 +68,11 @@ def services(inputs: Inputs, groupings: Groupings) -> Part:
                 {run_folder.TABLE_TRADE: {"行业": annex_tables.trade_table(groupings, p)}})
 
 
-def indicators(inputs: Inputs, rows: list[IndicatorGrowth]) -> Part:
-    """二（三）经济指标: values, growth, targets and 完成率, table and chart."""
+def indicators(inputs: Inputs, rows: list[IndicatorGrowth], stale: tuple[str, ...] = ()) -> Part:
+    """二（三）经济指标: values, growth, targets and 完成率, table and chart; no figure in the text
+    when they are not this period's (`stale`: run.history.stale_indicators)."""
     table = annex_tables.indicator_table(rows, inputs.params)
-    facts = facts_mod.indicator_facts(rows, inputs.params)
+    facts = facts_mod.indicator_facts(rows, inputs.params, stale)
     return Part("经济指标", facts, {run_folder.TABLE_INDICATORS: {"经济指标": table}},
                 {run_folder.FIGURE_INDICATORS: (table,)})
 
@@ -150,5 +151,6 @@ def build_all(inputs: Inputs, audit: AuditReport, history: weekly.History,
         rows = facts_mod.indicator_rows(inputs.indicators, inputs.enterprise_indicators, p)
     industry_part, services_part = industry(inputs, groupings), services(inputs, groupings)
     current = industry_part.facts.merge(services_part.facts)
-    return Built(industry_part, services_part, indicators(inputs, rows), attachments(inputs, audit, groupings),
+    return Built(industry_part, services_part, indicators(inputs, rows, history.stale_indicators),
+                 attachments(inputs, audit, groupings),
                  week_over_week(inputs, history, current))

@@ -362,9 +362,12 @@ def _retail_lists(facts: FactSet, groups: tuple[tuple[str, Resumption], ...]) ->
                    f"{what}的限上批零住餐企业和大个体（为0的不写；都为0时没有值，[[…]]中的句子不写）")
 
 
-def indicator_facts(rows: list[growth_mod.IndicatorGrowth], params: Params) -> FactSet:
+def indicator_facts(rows: list[growth_mod.IndicatorGrowth], params: Params,
+                    stale: tuple[str, ...] = ()) -> FactSet:
     """Figures of 二（三）: values, growth, targets and 完成率 against 时序进度 (`rows`: the
-    run's `indicator_rows`, computed once)."""
+    run's `indicator_rows`, computed once). With `stale` reasons (run.history.stale_indicators)
+    they are an earlier period's: every indicator figure has no value, so no sentence states them."""
+    rows = [] if stale else rows
     facts = FactSet()
     period_end = params.indicator_period
     target_end = params.target_end
@@ -409,11 +412,13 @@ def indicator_rows(indicators: pd.DataFrame | None, enterprise_rows: pd.DataFram
 
 
 def indicator_omissions(indicators: pd.DataFrame | None, rows: list[growth_mod.IndicatorGrowth],
-                        params: Params) -> list[str]:
+                        params: Params, stale: tuple[str, ...] = ()) -> list[str]:
     """Which indicator clauses the report leaves out and why (for `fuchan check`; `rows`: the
     run's `indicator_rows`)."""
     if indicators is None:
         return ["没有经济指标文件：报告不写经济指标的句子"]
+    if stale:
+        return ["经济指标不是本期的数：报告不写经济指标的句子（原因见警告“经济指标不是本期的”）"]
     target_end, period_end = params.target_end, params.indicator_period
     progress = None if target_end is None else growth_mod.schedule_progress(period_end, target_end)
     text = indicators_mod.indicator_text(rows, period_end, target_end, progress, digits=params.digits)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from fuchan_lib.core.wording import format_money_as, format_percent, growth_phrase, progress_phrase
+from fuchan_lib.core.wording import (format_date, format_money_as, format_percent, growth_phrase,
+                                     progress_phrase)
 from fuchan_lib.stats.growth import IndicatorGrowth
 
 _QUARTER_NAMES = {3: "一季度", 6: "上半年", 9: "前三季度", 12: "全年"}
@@ -31,6 +32,24 @@ def period_name(period_end: date) -> str:
     if period_end.month == 1:
         return "1月份"
     return _QUARTER_NAMES.get(period_end.month, f"1-{period_end.month}月")
+
+
+def period_start(as_of: date) -> date:
+    """First day of the quarter whose indicators a report on `as_of` can hold: the quarter of
+    the last full month before it (a report in the first weeks of April still has March's)."""
+    last_month = as_of.replace(day=1) - timedelta(days=1)
+    return date(last_month.year, 3 * ((last_month.month - 1) // 3) + 1, 1)
+
+
+def before_period(period_end: date, as_of: date) -> str | None:
+    """Why indicators ending `period_end` cannot be this report's (None when they can): they end
+    before the quarter the report covers began, so they are an earlier period's figures."""
+    start = period_start(as_of)
+    if period_end >= start:
+        return None
+    quarter = f"{start.year}年{'一二三四'[(start.month - 1) // 3]}季度"
+    return (f"参数“指标期末”是{format_date(period_end)}，早于本期（{quarter}，{format_date(start)}起）："
+            "经济指标是上一期的数")
 
 
 def deadline_words(target_end: date | None) -> str | None:

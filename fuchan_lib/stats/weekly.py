@@ -45,6 +45,8 @@ class History:
     previous: PreviousRun | None = None
     # 复工率 of each earlier good run by as-of date (fact key -> percent or None), oldest first
     earlier_rates: dict[date, dict[str, float | None]] = field(default_factory=dict)
+    # why this run's 经济指标 are not this period's (run.history.stale_indicators); empty if they are
+    stale_indicators: tuple[str, ...] = ()
 
 
 LEDGER = "台账"
