@@ -172,6 +172,8 @@ class Params(ReportParams, CountyName):
     towns: tuple[str, ...] = Field(default=(), alias="乡镇")  # the county's own order of townships
     # "人员到岗率90%以上的企业": a resumed firm counts when 已返岗人数/从业人员 reaches this percent
     at_work_threshold: UserPercent = Field(default=DEFAULT_AT_WORK_THRESHOLD, gt=0, le=100, alias="到岗率门槛")
+    # 较上年同期: a run folder of last year's 春节 (else the output folder is searched for one)
+    last_year_run: str | None = Field(default=None, alias="上年同期运行")
 
     # set by with_as_of: the 截止日期 the file states, which its 报告日期 goes with
     stated_as_of: date | None = Field(default=None, exclude=True)

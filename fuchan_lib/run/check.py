@@ -71,10 +71,13 @@ def summarise(prepared: Prepared, as_of_given: bool = False, listed_in: Path | N
         lines.append(f"经济指标：{len(inputs.indicators)}项")
     if inputs.enterprise_indicators is not None:
         lines.append(f"企业指标：{len(inputs.enterprise_indicators)}行")
-    omitted = indicator_omissions(inputs.indicators, prepared.indicator_rows, p, prepared.history.stale_indicators)
+    history = prepared.history
+    omitted = indicator_omissions(inputs.indicators, prepared.indicator_rows, p, history.stale_indicators)
     if omitted:
         lines.append("报告中不写的经济指标分句（数据中没有对应的数）：")
         lines.extend("  " + line for line in omitted)
+    if history.last_year_note:
+        lines.append(history.last_year_note)
     lines.append(p.report_date_rule)
     lines.append(report.summary())
     by_rule: dict[str, list] = {}

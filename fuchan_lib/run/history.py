@@ -20,12 +20,14 @@ from fuchan_lib.core.run_folder import (
     FACTS_FILE, FAILED_DIR, HEADLINE_KEYS, LIST_COLUMNS, MANIFEST_FILE, SNAPSHOT_FILE, STAGING_PREFIX, Manifest,
     RunFolder,
 )
+from fuchan_lib.core.exceptions import ParamsError
 from fuchan_lib.core.params import Params
 from fuchan_lib.core.text import csv_text
 from fuchan_lib.core.wording import format_date, format_percent
 from fuchan_lib.ingest.inputs import sha256
 from fuchan_lib.stats.facts import FactSet
 from fuchan_lib.stats.indicators import before_period
+from fuchan_lib.stats.last_year import LastYearRun, days_after_festival, same_day_last_year
 from fuchan_lib.stats.weekly import History, PreviousRun
 
 
@@ -176,6 +178,46 @@ def stale_indicators(params: Params, runs: list[RunRecord], files: list[Path]) -
     return tuple(found)
 
 
+def last_year_run(params: Params, runs: list[RunRecord]) -> tuple[LastYearRun | None, str | None]:
+    """The run of last year's 春节 to compare with at the same day after 春节 (the one named
+    by params 上年同期运行, else the latest of this county in the output folder whose snapshot
+    reaches that day), and a line saying which, or why none: (None, None) when nothing is there."""
+    if params.last_year_run:
+        folder = params.resolve(params.last_year_run)
+        try:
+            candidates = [RunRecord(folder, Manifest.read(folder))]
+        except (OSError, ValueError):
+            raise ParamsError(f"参数“上年同期运行”写的“{params.last_year_run}”不是一次运行的结果文件夹"
+                              f"（{folder} 中没有可读的 manifest.json）。请写上年同期某次运行的文件夹，或删去这一行") from None
+    else:
+        year = str(params.spring_festival.year - 1)
+        candidates = [r for r in runs if r.manifest.county == params.county
+                      and r.manifest.spring_festival[:4] == year and r.manifest.ok]
+    if not candidates:
+        return None, None
+    days = days_after_festival(params)
+    for record in candidates:  # newest as-of first
+        try:
+            festival = date.fromisoformat(record.manifest.spring_festival)
+        except ValueError:
+            continue
+        day = same_day_last_year(params, festival)
+        snapshot = RunFolder(record.folder).snapshot
+        if record.as_of < day or not snapshot.is_file():
+            continue
+        try:
+            frame = read_snapshot(snapshot)
+        except (OSError, ValueError, TypeError):
+            continue  # a damaged snapshot cannot be re-counted: an older run may still serve
+        if {schema.STATUS, schema.RESUMED_ON} <= set(frame.columns):  # older runs kept only 在产
+            found = LastYearRun(record.folder.name, festival, record.as_of, frame)
+            return found, (f"较上年同期：按运行“{record.folder.name}”的企业状态，重新计数到上年春节后第{days}天"
+                           f"（{format_date(day)}）")
+    latest = candidates[0]
+    return None, (f"较上年同期：上年的运行（最晚截至{format_date(latest.as_of)}）没有到春节后第{days}天的企业状态，"
+                  "报告不写与上年同期的比较")
+
+
 def load_history(params: Params, indicator_files: tuple[Path, ...] | list[Path] = (), say=print) -> History:
     """The previous run (facts, snapshot), the headline rates of every earlier run, and whether
     the 经济指标 (`indicator_files`, as read) are this period's. A run
@@ -196,8 +238,10 @@ def load_history(params: Params, indicator_files: tuple[Path, ...] | list[Path] 
             unreadable.append(Unreadable(record.folder, str(exc)))
     for skipped in unreadable:
         say(skipped.warning)
+    last_year, note = last_year_run(params, records)
     return History(previous=previous, earlier_rates=rates,
-                   stale_indicators=stale_indicators(params, records, list(indicator_files)))
+                   stale_indicators=stale_indicators(params, records, list(indicator_files)),
+                   last_year=last_year, last_year_note=note)
 
 
 def format_runs(records: list[RunRecord], unreadable: list[Unreadable] = ()) -> str:

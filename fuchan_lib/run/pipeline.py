@@ -186,6 +186,8 @@ def _run(params_path, as_of, pdf, say, kernel, started) -> RunResult:
     for finding in audit.warnings:
         if finding.rule == STALE_INDICATORS:  # a whole section left out: said, not only listed
             say(f"警告：{finding.message}")
+    if prepared.history.last_year_note:
+        say(prepared.history.last_year_note)
     say(p.report_date_rule)
 
     name = run_folder.run_name(p.county, p.as_of, datetime.now())

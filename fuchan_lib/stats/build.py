@@ -19,7 +19,7 @@ from fuchan_lib.core import run_folder, schema
 from fuchan_lib.core.wording import format_month_day
 from fuchan_lib.ingest.inputs import Inputs
 from fuchan_lib.stats import facts as facts_mod
-from fuchan_lib.stats import annex_tables, weekly
+from fuchan_lib.stats import annex_tables, last_year, weekly
 from fuchan_lib.stats.annex_tables import with_total
 from fuchan_lib.stats.audit import AuditReport
 from fuchan_lib.stats.lists import in_county_order
@@ -99,7 +99,8 @@ def attachments(inputs: Inputs, audit: AuditReport, groupings: Groupings) -> Par
 
 
 def week_over_week(inputs: Inputs, history: weekly.History, current: facts_mod.FactSet) -> Part:
-    """周比 against the previous run, the enterprises that changed, and the 复工率 trend."""
+    """周比 against the previous run, the enterprises that changed, the 复工率 trend, and 较上年
+    同期 (last year's run re-counted at the same day after 春节)."""
     p = inputs.params
     snapshot = weekly.enterprise_snapshot(inputs.industry, inputs.service, p.as_of)
     previous = history.previous
@@ -109,6 +110,7 @@ def week_over_week(inputs: Inputs, history: weekly.History, current: facts_mod.F
         changes = weekly.changes_since(previous.snapshot, snapshot)
         tables[run_folder.TABLE_CHANGES] = {"新复工": changes[0], "新停产": changes[1]}
     facts = weekly.week_over_week_facts(current, p, previous, changes, (inputs.industry, inputs.service))
+    facts = facts.merge(last_year.last_year_facts(current, p, history.last_year))
     trend = weekly.rate_trend(history, p, current)
     charts = {run_folder.FIGURE_TREND: (trend,)} if len(trend) > 1 else {}
     return Part("周比", facts, tables, charts, snapshot=snapshot)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -20,6 +21,9 @@ from fuchan_lib.stats.facts import FactSet
 from fuchan_lib.stats.lists import county_towns
 from fuchan_lib.stats.rates import status_flags
 from fuchan_lib.stats.reasons import most_resumed_towns
+
+if TYPE_CHECKING:  # stats.last_year reads snapshots with this module's ledgers_from_snapshot
+    from fuchan_lib.stats.last_year import LastYearRun
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,10 @@ class History:
     earlier_rates: dict[date, dict[str, float | None]] = field(default_factory=dict)
     # why this run's 经济指标 are not this period's (run.history.stale_indicators); empty if they are
     stale_indicators: tuple[str, ...] = ()
+    # 较上年同期: last year's run re-counted at the same day after 春节 (stats.last_year), and
+    # what was found or why none could be used, for check and run to say
+    last_year: LastYearRun | None = None
+    last_year_note: str | None = None
 
 
 LEDGER = "台账"
