@@ -22,7 +22,7 @@ from fuchan_lib.core import schema
 from fuchan_lib.core import wording
 from fuchan_lib.core.params import RATE_BASIS_NEEDING, Params
 from fuchan_lib.stats import indicators as indicators_mod
-from fuchan_lib.stats import lists, rates, reasons
+from fuchan_lib.stats import at_work, lists, reasons
 from fuchan_lib.stats.groupings import CountingBasis, Grouped, group_ledger
 from fuchan_lib.stats.rates import Resumption, return_to_work
 
@@ -169,7 +169,7 @@ def general_facts(params: Params) -> FactSet:
     facts.date("报告日期", params.report_date, "成文日期")
     facts.text("春节年份", str(params.spring_festival.year), "春节所在年份")
     facts.text("复工率口径", basis_note(params.rate_basis), "复工率口径说明")
-    facts.text("到岗率门槛", at_work_threshold_text(params), "参数“到岗率门槛”（“人员到岗率90%以上”）")
+    facts.text("到岗率门槛", at_work.threshold_text(params), "参数“到岗率门槛”（“人员到岗率90%以上”）")
     return facts
 
 
@@ -197,7 +197,7 @@ def sector_facts(sector: Sector, ledger: pd.DataFrame, params: CountingBasis, gr
     _resumption(facts, sector.prefix, groups.total, params, sector.words)
     group_facts(facts, groups, params)
     _return_to_work(facts, sector.prefix, ledger, params)
-    _at_work(facts, sector.prefix, ledger, params, groups.states)
+    at_work.at_work_facts(facts, sector.prefix, ledger, params, groups.states)
     # the waiting firms' reasons coded once; each group's breakdown tallies its rows' codes
     late, codes, found = _waiting_codes(ledger, groups.states)
     names = ledger[schema.NAME].to_numpy(dtype=object)
@@ -274,29 +274,6 @@ def _lagging_towns(facts: FactSet, prefix: str, ledger: pd.DataFrame, params: Co
     facts.text(f"{prefix}.复工率较低乡镇",
                reasons.lagging_towns(by_town, params.rate_basis, towns, params.digits),
                "复工率最低的乡镇（园区）及其复工率，最低的在前")
-
-
-def _at_work(facts: FactSet, prefix: str, ledger: pd.DataFrame, params: Params,
-             states: np.ndarray) -> None:
-    """人员到岗率 at or above the params threshold, as a share of the resumed firms reporting
-    both 从业人员 and 已返岗人数 (the key of that base says so)."""
-    counted = rates.at_work(ledger, states, Fraction(str(params.at_work_threshold)))
-    facts.count(f"{prefix}.填报人数的已复工企业数", counted.reporting,
-                "已复工且填报了从业人员和已返岗人数的企业数（到岗率占比的分母）")
-    facts.count(f"{prefix}.到岗率达标企业数", counted.reaching,
-                f"人员到岗率（已返岗人数÷从业人员）达到{at_work_threshold_text(params)}的已复工企业数")
-    facts.percent(f"{prefix}.到岗率达标占比", counted.share,
-                  "到岗率达标企业占已复工且填报了两项人数的企业的比例", params.digits)
-    resumed = int((states == rates.RESUMED).sum())
-    facts.text(f"{prefix}.到岗率口径", "" if counted.reporting in (0, resumed) else
-               f"（按填报了从业人员和已返岗人数的{counted.reporting}户已复工企业计算）",
-               "到岗率占比的分母说明：已复工企业都填报了两项人数时为空")
-
-
-def at_work_threshold_text(params: Params) -> str:
-    """'90%' (the params 到岗率门槛 as the report writes it)."""
-    return wording.format_percent(Fraction(str(params.at_work_threshold)),
-                                  0 if float(params.at_work_threshold).is_integer() else 1)
 
 
 def _return_to_work(facts: FactSet, prefix: str, ledger: pd.DataFrame, params: CountingBasis) -> None:

@@ -40,6 +40,9 @@ class CountingBasis(Protocol):
     @property
     def towns(self) -> tuple[str, ...]: ...  # the area's own order of townships (may be empty)
 
+    @property
+    def at_work_threshold(self) -> float: ...  # "人员到岗率90%以上": the percent a firm must reach
+
 
 @dataclass(frozen=True)
 class Grouped:

@@ -199,30 +199,6 @@ def return_to_work(df: pd.DataFrame) -> ReturnToWork:
     )
 
 
-@dataclass(frozen=True)
-class AtWork:
-    """到岗率 by firm among the resumed firms that report both 从业人员 (> 0) and 已返岗人数:
-    how many report (the share's base) and how many reach the threshold."""
-
-    reporting: int
-    reaching: int
-
-    @property
-    def share(self) -> Fraction | None:
-        return ratio_percent(self.reaching, self.reporting)
-
-
-def at_work(df: pd.DataFrame, states: np.ndarray, threshold: Fraction) -> AtWork:
-    """Resumed firms (`states`: `states_at`) whose 已返岗人数 / 从业人员 >= threshold percent,
-    compared exactly (returned × 100 >= threshold × staff), among those reporting both."""
-    staff, back = (pd.to_numeric(df[c], errors="coerce").astype("Int64") for c in (schema.STAFF, schema.RETURNED))
-    rows = (states == RESUMED) & staff.notna().to_numpy() & back.notna().to_numpy()
-    staff, back = (c.to_numpy(dtype=np.int64, na_value=0) for c in (staff, back))
-    rows &= staff > 0
-    reaching = back[rows] * (100 * threshold.denominator) >= staff[rows] * threshold.numerator
-    return AtWork(int(rows.sum()), int(reaching.sum()))
-
-
 def resumption_curves(
     df: pd.DataFrame, by: str, spring_festival: date, last_day: int,
     basis: str = RATE_BASIS_NEEDING, combine: dict[str, tuple[str, ...]] | None = None,
