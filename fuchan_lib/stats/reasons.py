@@ -10,13 +10,14 @@ firms that did not report a reason ("另有2户未填报原因"), never listed a
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.wording import format_percent, join_items, round_half_up
-from fuchan_lib.stats.rates import Resumption
+from fuchan_lib.stats.rates import Resumption, not_resumed
 
 NO_REASON = "未填原因"
 UNFILLED_WORDS = "未填报原因"  # how the report says it: a count of firms, never a reason
@@ -82,7 +83,7 @@ def reason_breakdown(counts: Mapping[str, int], named: int = 5) -> str | None:
 def unfilled_by_town(df: pd.DataFrame, as_of: date, towns: list[str]) -> dict[str, int]:
     """How many firms still waiting gave no 未复工原因, per 乡镇 (county order, 未填 last; only
     townships with any): what the 审核清单 asks each township to fill in."""
-    late = waiting(df, as_of, [schema.TOWN, schema.REASON])
+    late = not_resumed(df, as_of, [c for c in (schema.TOWN, schema.REASON) if c in df])
     blank = late[schema.REASON].isna() if schema.REASON in late else pd.Series(True, index=late.index)
     if schema.REASON in late:
         blank |= late[schema.REASON].astype(object).eq("")
