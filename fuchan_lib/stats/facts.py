@@ -329,9 +329,8 @@ def _category_facts(facts: FactSet, groups: Grouped, params: CountingBasis) -> N
 
 
 def _retail_lists(facts: FactSet, groups: tuple[tuple[str, Resumption], ...]) -> None:
-    """'限额以上批零住餐企业149户、大个体345户' for each count of the paragraph: a group with 0
-    is left out (a county without 限上 firms reads "全县共有大个体115户"), and a count with
-    no group has no value (the template's [[…]] part, or its alternative, is then used)."""
+    """'限额以上批零住餐企业149户、大个体345户' for each count of the paragraph: a group with 0 is
+    left out ("全县共有大个体115户"); no group, no value (the template's [[…]] part drops)."""
     for key, what, attr in (("企业数", "企业总数", "total"), ("坚持营业", "春节期间坚持营业", "running"),
                             ("需复工", "节后需复工", "needing"), ("已复工", "已复工", "resumed")):
         items = lists.labelled_counts((w, getattr(c, attr)) for w, c in groups)
@@ -341,9 +340,8 @@ def _retail_lists(facts: FactSet, groups: tuple[tuple[str, Resumption], ...]) ->
 
 def indicator_facts(rows: list[growth_mod.IndicatorGrowth], params: Params,
                     stale: tuple[str, ...] = ()) -> FactSet:
-    """Figures of 二（三）: values, growth, targets and 完成率 against 时序进度 (`rows`: the
-    run's `indicator_rows`, computed once). With `stale` reasons (run.history.stale_indicators)
-    they are an earlier period's: every indicator figure has no value, so no sentence states them."""
+    """Figures of 二（三） from the run's `indicator_rows` (computed once); none with `stale`
+    reasons (run.history.stale_indicators): an earlier period's are not stated as this one's."""
     rows = [] if stale else rows
     facts = FactSet()
     period_end = params.indicator_period
