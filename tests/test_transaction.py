@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -135,3 +136,28 @@ def test_a_failed_manifest_cannot_be_committed(tmp_path):
 def test_this_process_is_alive_and_an_ended_one_is_not():
     assert transaction.process_alive(os.getpid())
     assert not transaction.process_alive(dead_pid())
+
+
+def test_a_killed_runs_kernel_connection_file_goes_with_its_folder_and_nothing_else(tmp_path):
+    import tempfile
+
+    handle, name = tempfile.mkstemp(prefix="kernel-fuchan-", suffix=".json")  # as run.kernel makes it
+    os.close(handle)
+    kernel_file = Path(name)
+    elsewhere = tmp_path / "kernel-fuchan-keep.json"  # not in the temp folder: never touched
+    elsewhere.write_text("{}", encoding="utf-8")
+    output = tmp_path / "outputs"
+    killed_run(output, {"pid": dead_pid(), "host": socket.gethostname(), "started": None,
+                        "files": [str(kernel_file), str(elsewhere)]})
+    try:
+        assert len(transaction.remove_stale_staging(output, say=lambda _: None)) == 1
+        assert not kernel_file.exists() and elsewhere.exists()
+    finally:
+        kernel_file.unlink(missing_ok=True)
+
+
+def test_a_run_records_the_files_it_owns_outside_its_folder(tmp_path):
+    with RunTransaction(tmp_path, "本县_x", "本县", AS_OF) as run:
+        run.own(tmp_path / "kernel-fuchan-a.json")
+        owner = json.loads(run.folder.owner.read_text(encoding="utf-8"))
+        assert owner["files"] == [str(tmp_path / "kernel-fuchan-a.json")] and owner["pid"] == os.getpid()

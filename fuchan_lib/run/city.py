@@ -244,6 +244,7 @@ def run_rollup(params_path: str | Path, say=print) -> CityRunResult:
             with ThreadPoolExecutor(max_workers=1) as pool:  # 督办 needs no figure: write it meanwhile
                 books = pool.submit(write_follow_up, r, staging)
                 kernel = start_kernel(notebooks_dir())
+                run.own(kernel.connection_file)
                 try:
                     timings[CITY_NOTEBOOK] = execute_notebook(notebooks_dir() / CITY_NOTEBOOK, staging,
                                                               parameters, kernel)

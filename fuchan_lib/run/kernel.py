@@ -156,12 +156,15 @@ def _free_ports(count: int) -> list[int]:
             s.close()
 
 
+CONNECTION_PREFIX = "kernel-fuchan-"  # the connection files of our kernels, in the temp folder
+
+
 def write_connection_file(kernel_name: str) -> tuple[Path, dict]:
     """A kernel connection file (readable by this user only) and its content."""
     names = ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
     info = dict(zip(names, _free_ports(len(names))), ip="127.0.0.1", transport="tcp",
                 key=secrets.token_hex(16), signature_scheme="hmac-sha256", kernel_name=kernel_name)
-    handle, name = tempfile.mkstemp(prefix="kernel-fuchan-", suffix=".json")  # mode 0600
+    handle, name = tempfile.mkstemp(prefix=CONNECTION_PREFIX, suffix=".json")  # mode 0600
     with os.fdopen(handle, "w", encoding="utf-8") as f:
         json.dump(info, f)
     return Path(name), info

@@ -194,6 +194,7 @@ def _run(params_path, as_of, pdf, say, kernel, started) -> RunResult:
     transaction = RunTransaction(p.output_path, name, p.county, p.as_of, say=say)
     try:
         with transaction as run:
+            run.own(kernel.connection_file)
             staging = run.folder.path
             run.hand_off(prepared, built)
             parameters = notebook_parameters(staging, Path(params_path).resolve(), p.as_of)

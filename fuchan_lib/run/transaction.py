@@ -5,7 +5,8 @@ Every command that writes a run folder goes through `RunTransaction`: the county
 
 - At start, staging folders left by runs whose process is gone (killed, power cut) are removed.
   A staging folder records who builds it (pid, host, the process's start time), so a later run
-  can tell a dead run's folder from a live one, also when the pid has been reused.
+  can tell a dead run's folder from a live one, also when the pid has been reused; it records the
+  run's kernel connection file too (`own`), removed with the folder of a killed run.
 - The run's inputs and built parts reach the notebooks as one pickle (`hand_off`): it keeps
   every dtype exactly (categoricals, nullable integers, datetimes, the facts), loads in
   milliseconds and is private to the run: written into a folder this process created moments
@@ -59,8 +60,16 @@ class RunTransaction:
         self.output = prepare_output_folder(self.output)  # a bad 输出目录 named as configuration
         remove_stale_staging(self.output, self.say)
         self.folder = RunFolder(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.output))
-        self.folder.owner.write_text(json.dumps(owner_record()), encoding="utf-8")
+        self._owned: list[str] = []
+        self.own()
         return self
+
+    def own(self, *files: Path) -> None:
+        """Record files of this run outside its folder (its kernel's connection file): a later
+        run removes them with the staging folder if this one is killed."""
+        self._owned += [str(f) for f in files]
+        record = owner_record() | {"files": self._owned}
+        self.folder.owner.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
 
     def __exit__(self, kind, exc, traceback) -> bool:
         if self.final is not None or self.kept is not None:
@@ -193,13 +202,31 @@ def is_stale(staging: Path) -> bool:
 
 
 def remove_stale_staging(output: Path, say=print) -> list[Path]:
-    """Remove the staging folders of runs that were killed; one line says which."""
+    """Remove the staging folders of runs that were killed, and their kernel connection files;
+    one line says which."""
     stale = sorted(f for f in output.glob(STAGING_PREFIX + "*") if f.is_dir() and is_stale(f))
     for folder in stale:
+        for owned in owned_files(folder):
+            owned.unlink(missing_ok=True)
         shutil.rmtree(folder, ignore_errors=True)
     if stale:
         say(f"已删除{len(stale)}个中断的运行留下的临时文件夹：{'、'.join(f.name for f in stale)}")
     return stale
+
+
+def owned_files(staging: Path) -> list[Path]:
+    """The kernel connection files a staging folder's run recorded: only our kernels' files
+    directly in the temp folder, whatever else the record says."""
+    from fuchan_lib.run.kernel import CONNECTION_PREFIX
+
+    try:
+        listed = json.loads(RunFolder(staging).owner.read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    temp = Path(tempfile.gettempdir()).resolve()
+    paths = [Path(f) for f in listed if isinstance(f, str)]
+    return [p for p in paths if p.parent.resolve() == temp and p.name.startswith(CONNECTION_PREFIX)
+            and p.suffix == ".json"]
 
 
 # --- what every manifest records -----------------------------------------------------------------
