@@ -185,10 +185,12 @@ def test_an_unreadable_earlier_run_is_skipped_with_a_warning_naming_it(tmp_path,
 
 
 def test_an_earlier_run_with_text_progress_and_dates_is_read_not_skipped(tmp_path):
-    """进度 facts are words ("低于时序进度2.4个百分点"): not a damaged number."""
+    """进度 and 百分点 facts are words ("低于时序进度2.4个百分点", "提高6.0个百分点"): not a
+    damaged number (every run after a week-over-week or 较上年同期 sentence has them)."""
     params = PARAMS.model_copy(update={"base_dir": tmp_path / "params"})
     facts = built(date(2023, 2, 8)).facts
     facts.text("测试.进度", "低于时序进度2.4个百分点", "完成率对时序进度", kind="progress")
+    facts.text("测试.变化", "提高6.0个百分点", "复工率变化（周比、较上年同期）", kind="points")
     facts.date("测试.日期", date(2023, 2, 8), "日期")
     write_run(params.output_path, "测试县_第二周", date(2023, 2, 8), facts)
     said = []

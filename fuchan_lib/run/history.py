@@ -62,7 +62,7 @@ class Unreadable:
         return f"警告：跳过无法读取的运行“{self.folder.name}”（{self.reason}），改与更早的、能读取的运行比较"
 
 
-NUMERIC_FACTS = ("count", "percent", "money", "growth", "points")  # progress and date facts are text
+NUMERIC_FACTS = ("count", "percent", "money", "growth")  # progress, points and date facts are text
 
 
 def _manifest_problem(exc: Exception) -> str:
