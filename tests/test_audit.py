@@ -181,5 +181,5 @@ def test_firms_waiting_without_a_reason_are_counted_per_township_in_county_order
                       waiting | {schema.TOWN: "城关镇"}, {schema.TOWN: "城关镇"})
     params = PARAMS.model_copy(update={"towns": ("城关镇", "东山镇")})
     found = [f for f in audit({schema.INDUSTRY: ledger}, params).findings if f.rule == "未复工原因未填"]
-    assert [(f.enterprise, f.level) for f in found] == [("（城关镇）", "警告"), ("（东山镇）", "警告")]
+    assert [(f.enterprise, f.level) for f in found] == [("城关镇的未复工企业", "警告"), ("东山镇的未复工企业", "警告")]
     assert found[1].message.startswith("东山镇有2户尚未复工的企业没有填报未复工原因")

@@ -313,7 +313,7 @@ def direction_mark_findings(layouts) -> list[Finding]:
 
 def stale_indicator_findings(reasons: tuple[str, ...], file: str) -> list[Finding]:
     """The 审核清单 warnings of 经济指标 that are not this period's (one per reason)."""
-    return [Finding(STALE_INDICATORS, WARNING, file, "", None, "（经济指标）", "",
+    return [Finding(STALE_INDICATORS, WARNING, file, "", None, "经济指标文件", "",
                     f"{reason}。报告不写经济指标的句子；请换上本期的经济指标文件，并核对参数“指标期末”")
             for reason in reasons]
 
@@ -326,7 +326,7 @@ def _unfilled_reasons(ledgers: dict[str, pd.DataFrame], params: Params) -> list[
             continue
         for town, count in unfilled_by_town(df, params.as_of, county_towns(df, listed=params.towns)).items():
             found.append(Finding(
-                UNFILLED_REASONS, WARNING, kind, "", None, f"（{town}）", schema.REASON,
+                UNFILLED_REASONS, WARNING, kind, "", None, f"{town}的未复工企业", schema.REASON,
                 f"{town}有{count}户尚未复工的企业没有填报未复工原因，报告中只能写“另有{count}户未填报原因”；"
                 "请该乡镇（园区）在台账“未复工原因”列补填",
             ))
