@@ -288,7 +288,7 @@ def bench_weekly(results: Results) -> None:
     floor_cpu = statistics.median(f[1] for f, _ in pairs)
     # value = median ratio × median floor, so the table's ratio column is the median of ratios
     results.add(f"weekly run ÷ lean floor, wall (median of {WEEKLY_PAIRS} paired ratios)",
-                wall * floor_wall, floor_wall, 1.5)
+                wall * floor_wall, floor_wall, 1.3)
     results.add("weekly run ÷ lean floor, CPU of all processes (self + children)",
                 cpu * floor_cpu, floor_cpu, 2.5)
     results.note("fuchan run steps in the last run's manifest (s; notebooks one after another in "
