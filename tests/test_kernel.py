@@ -74,3 +74,21 @@ def test_the_kernel_starts_before_jupyter_client_is_imported_and_leaves_nothing_
         "jupyter_client imported at launch": False, "notebook ran in the started kernel": True,
         "papermill started another kernel": False, "alive": True, "ended": True,
         "connection file left": False}
+
+
+def test_a_kernel_that_cannot_be_attached_is_stopped_and_its_connection_file_removed(tmp_path, monkeypatch):
+    started = []
+
+    def fake_launch(connection_file, cwd):  # a stand-in process, not a kernel
+        started.append((connection_file, subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])))
+        return started[-1][1]
+
+    def no_attach(self, kernel_name):
+        raise RuntimeError("no client")
+
+    monkeypatch.setattr(kernel, "launch", fake_launch)
+    monkeypatch.setattr(kernel.SharedKernel, "_attach", no_attach)
+    with pytest.raises(NotebookError, match="无法启动 Python 内核"):
+        kernel.start_kernel(tmp_path)
+    connection_file, process = started[0]
+    assert process.poll() is not None and not connection_file.exists()

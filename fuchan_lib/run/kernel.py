@@ -195,20 +195,28 @@ class SharedKernel:
         self.connection_file, self._info = write_connection_file(kernel_name)
         try:
             self.process = launch(self.connection_file, cwd)  # first: it boots while we import
+            try:
+                self._attach(kernel_name)
+            except BaseException:
+                self.process.kill()
+                self.process.wait(timeout=5)
+                raise
         except BaseException:
             self.connection_file.unlink(missing_ok=True)
             raise
+
+    def _attach(self, kernel_name: str) -> None:
         from jupyter_client.blocking import BlockingKernelClient
         from jupyter_client.manager import AsyncKernelManager
 
         # papermill and nbclient want a kernel manager; this one is never started (the engine
         # below finds the kernel by it), so it never looks up kernelspecs or launches anything
         self.manager = AsyncKernelManager(kernel_name=kernel_name)
-        _KERNELS[id(self.manager)] = self
         self._client = BlockingKernelClient()
         self._client.load_connection_info(self._info)
         self._client.start_channels()
         self._client.execute(WARM_UP, silent=True)  # queued; runs as soon as the kernel is up
+        _KERNELS[id(self.manager)] = self
 
     def notebook_client(self):
         """An asynchronous client of this kernel for nbclient, alive while the process is."""
