@@ -107,9 +107,13 @@ def _with_hostile_township(ledger: Path) -> None:
     book.save(ledger)
 
 
-def test_no_hostile_name_makes_check_write_outside_its_folders(tmp_path):
+def test_no_hostile_name_makes_check_write_outside_its_folders(tmp_path, monkeypatch, capsys):
     """Every hostile name is refused at its line, and listing the whole temporary tree after
-    the attempts shows nothing written anywhere but the 审核清单 beside the params file."""
+    the attempts shows nothing written anywhere but the 审核清单 beside the params file (the
+    refusals run in this process: a child per name only repeated the imports; the last check
+    runs as the command)."""
+    from fuchan_lib.run import cli
+
     base = tmp_path / "a" / "b" / "c"
     params = _county_copy(base)
     _with_hostile_township(base / "data" / "example" / "工业企业台账.xlsx")
@@ -120,8 +124,10 @@ def test_no_hostile_name_makes_check_write_outside_its_folders(tmp_path):
         for value in values:
             hostile = params.with_name(f"hostile_{len(list(params.parent.iterdir()))}.yaml")
             hostile.write_text(text.replace(old, f"{key}: {value}"), encoding="utf-8")
-            done = _fuchan("check", str(hostile), cwd=base)
-            assert done.returncode == 2 and f"“{key}”的值" in done.stderr, done.stderr
+            monkeypatch.chdir(base)
+            code = cli.main(["check", str(hostile)])
+            err = capsys.readouterr().err
+            assert code == 2 and f"“{key}”的值" in err, err
     done = _fuchan("check", str(params), cwd=base)
     assert done.returncode in (0, 2) and "Traceback" not in done.stdout + done.stderr
     written = _changed(tmp_path, before)  # files and folders, new or rewritten
