@@ -106,26 +106,35 @@ def test_week_over_week_against_the_previous_week_names_who_changed():
     part = built(history=history).week_over_week
     facts = part.facts
     assert facts["周比.工业.新增复工"].value == 1  # 丁厂
+    assert facts["周比.工业.上期已复工"].value == 1  # 甲厂: 1 + 1 − 0 = 2 = 工业.已复工
     assert facts["周比.工业.复工率变化"].text == "提高33.4个百分点"  # 66.7 − 33.3, the printed figures
-    assert facts["周比.新复工企业数"].value == 2 and facts["周比.新停产企业数"].value == 0
+    assert facts["周比.工业.复工变化"].text == "本周新增复工复产企业1户"
+    assert facts["周比.限上和大个体.复工变化"].text == "本周新增复工营业企业1户"  # 戊店
+    assert facts["周比.规上服务业.复工变化"].text == "本周没有新增复工营业企业"
+    assert facts["周比.新复工企业数"].value == 2 and facts["周比.不再计入企业数"].value == 0
     newly = part.tables[run_folder.TABLE_CHANGES]["新复工"]
     assert list(newly["企业名称"]) == ["丁厂", "戊店"]
     [trend] = part.charts[run_folder.FIGURE_TREND]
     assert list(trend["工业"].round(1)) == [33.3, 66.7]
 
 
-def test_new_resumptions_are_counted_firm_by_firm_not_as_the_rise_of_the_count():
-    """乙厂 was producing on 2月8日 and has stopped since, 丁厂 resumed: the count of resumed
-    firms stays 2, yet one firm newly resumed, and the text says 1, as the 附表 lists."""
+def test_a_cleared_date_is_not_counted_and_the_sentence_reconciles():
+    """乙厂 had resumed on 2月5日 by 2月8日 and its date has been cleared since, 丁厂 resumed:
+    the count of resumed firms stays 2 (2 + 1 − 1), yet one firm newly resumed, and the text
+    says 1 and names the one that is no longer counted, as the 附表 lists."""
     before = previous_week()
     snapshot = before.snapshot.copy()
-    snapshot.loc[snapshot["企业名称"] == "乙厂", "在产"] = True
-    facts = FactSet([replace(f, value=2) if f.key == "工业.已复工" else f for f in before.facts])
-    previous = PreviousRun(before.as_of, before.rate_basis, facts, snapshot)
+    snapshot.loc[snapshot["企业名称"] == "乙厂", schema.RESUMED_ON] = pd.Timestamp("2023-02-05")
+    previous = PreviousRun(before.as_of, before.rate_basis, before.facts, snapshot)
     part = built(history=History(previous)).week_over_week
-    assert part.facts["周比.工业.新增复工"].value == 1
-    assert part.facts["周比.工业.规下.新增复工"].value == 1 and part.facts["周比.工业.规上.新增复工"].value == 0
-    assert list(part.tables[run_folder.TABLE_CHANGES]["新停产"]["企业名称"]) == ["乙厂"]
+    facts = part.facts
+    assert (facts["周比.工业.上期已复工"].value, facts["周比.工业.新增复工"].value,
+            facts["周比.工业.不再计入"].value) == (2, 1, 1)
+    assert facts["周比.工业.复工变化"].text == "本周新增复工复产企业1户，另有1户因台账删除或更正不再计入"
+    assert facts["周比.工业.规下.新增复工"].value == 1 and facts["周比.工业.规上.新增复工"].value == 0
+    assert facts["周比.工业.规上.不再计入"].value == 1 and facts["周比.工业.规下.不再计入"].value is None
+    dropped = part.tables[run_folder.TABLE_CHANGES]["不再计入"]
+    assert list(dropped["企业名称"]) == ["乙厂"] and list(dropped["原因"]) == ["复工日期已清空"]
 
 
 def test_rates_of_another_basis_are_not_compared_but_counts_are():

@@ -11,6 +11,7 @@ from fuchan_lib.report.document import changes_title
 from fuchan_lib.report.narrative import render_template
 from fuchan_lib.core.run_folder import WEEK_GROUPS as GROUPS
 from fuchan_lib.stats.facts import FactSet
+from fuchan_lib.stats.ledger_changes import compare
 from fuchan_lib.stats.weekly import PreviousRun, week_over_week_facts
 
 PARAMS = Params.model_validate({
@@ -33,29 +34,44 @@ def previous(tmp_path, as_of: date, rate: float, resumed: int) -> PreviousRun:
 
 
 TEMPLATE = ("[[全县工业企业复工复产率{周比.较上期}{周比.工业.复工率变化}，"
-            "{周比.期间}新增复工复产企业{周比.工业.新增复工}户。]][[{周比.期间}新复工企业较多的是{周比.新复工较多乡镇}。]]")
+            "{周比.工业.复工变化}。]][[{周比.期间}新复工工业企业较多的是{周比.工业.新复工较多乡镇}。]]")
+
+
+def snapshot(rows) -> pd.DataFrame:
+    """A run's 企业状态 from (name, town, group, status, 复工日期)."""
+    frame = pd.DataFrame(rows, columns=["企业名称", schema.TOWN, "规模或类别", schema.STATUS, schema.RESUMED_ON])
+    frame[schema.RESUMED_ON] = pd.to_datetime(frame[schema.RESUMED_ON])
+    frame["台账"] = [schema.INDUSTRY if g.endswith("工业") else schema.SERVICE for g in frame["规模或类别"]]
+    return frame.assign(键=frame["企业名称"], **{schema.CREDIT_CODE: None})
+
+
+WAITING = snapshot([("甲厂", "城关镇", "规上工业", "停产放假", None), ("乙厂", "新田乡", "规下工业", "停产放假", None),
+                    ("丙厂", "新田乡", "规下工业", "停产放假", None), ("丁店", "城关镇", "大个体", "停业放假", None),
+                    ("戊店", "城关镇", "大个体", "停业放假", None)])
+RESUMED = WAITING.assign(**{schema.RESUMED_ON: pd.to_datetime(["2023-02-10"] * 5)})
 
 
 @pytest.mark.parametrize(
     "before, sentence, title",
     [
         (date(2023, 2, 8), "全县工业企业复工复产率较上周提高5.3个百分点，本周新增复工复产企业3户。"
-                           "本周新复工企业较多的是新田乡2户、城关镇1户。", "本周复工变化企业名单"),
+                           "本周新复工工业企业较多的是新田乡2户、城关镇1户。", "本周复工变化企业名单"),
         (date(2023, 2, 1), "全县工业企业复工复产率较2月1日提高5.3个百分点，2月1日以来新增复工复产企业3户。"
-                           "2月1日以来新复工企业较多的是新田乡2户、城关镇1户。",
+                           "2月1日以来新复工工业企业较多的是新田乡2户、城关镇1户。",
          "复工变化企业名单（2月1日以来）"),  # not "4.2月1日以来…" in the 附件 list
     ],
 )
 def test_runs_7_and_14_days_apart(tmp_path, before, sentence, title):
-    # the count rose by 12 (100 against 88; the ledger changed between the runs), but the
-    # firm-by-firm comparison names 3 newly resumed firms: the text says 3, as the 附表 lists
-    changes = (pd.DataFrame({schema.TOWN: ["城关镇", "新田乡", "新田乡"],
-                             "规模或类别": ["规上工业", "规下工业", "规下工业"]}), pd.DataFrame())
-    facts = week_over_week_facts(group_facts(85.25, 100), PARAMS, previous(tmp_path, before, 80.04, 88), changes)
+    # three industrial firms and two 大个体 in 城关镇 resumed: the industry sentence counts and
+    # places the three industrial firms only (城关镇 1, not 3)
+    comparison = compare(WAITING, RESUMED, before, PARAMS.as_of)
+    facts = week_over_week_facts(group_facts(85.25, 100), PARAMS, previous(tmp_path, before, 80.04, 88), comparison)
     (paragraph,) = render_template(TEMPLATE, facts)
     # 百分点 from the two rounded rates the reader sees: 85.25 -> 85.3, 80.04 -> 80.0, so 5.3
     assert "".join(r.text for r in paragraph.runs) == sentence
     assert changes_title(facts["周比.期间"].text) == title
+    assert facts["周比.工业和服务业.新复工较多乡镇"].text == "城关镇3户、新田乡2户"
+    assert facts["周比.限上和大个体.新复工较多乡镇"].text == "城关镇2户"
 
 
 def test_first_run_states_no_comparison(tmp_path):

@@ -101,10 +101,10 @@ def test_week_over_week_is_stated_only_with_a_previous_run(two_weeks):
     assert f"本周新增复工复产企业{gain}户" in text
     assert re.search(r"较上周(提高|回落)\d+\.\d个百分点", text)
     changed = pd.read_excel(second.run_dir / "tables" / run_folder.TABLE_CHANGES, sheet_name=None, engine="calamine")
-    assert set(changed) == {"新复工", "新停产"}
+    assert set(changed) == {"新复工", "不再计入"}
     assert (second.run_dir / "figures" / "5_复工率趋势.png").is_file()
     assert not (first.run_dir / "figures" / "5_复工率趋势.png").exists()
-    assert "本周复工变化企业名单" in text and f"上次统计以来新复工（营业）的企业：{len(changed['新复工'])}户" in text
+    assert "本周复工变化企业名单" in text and f"上次统计以来新计入已复工（营业）的企业：{len(changed['新复工'])}户" in text
 
 
 def test_runs_are_listed_newest_first(two_weeks):

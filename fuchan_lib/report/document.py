@@ -128,7 +128,8 @@ def _changes(built: Built) -> tuple[gongwen.Table | gongwen.Paragraph, ...] | No
     if sheets is None:  # only when there is a previous run to compare with
         return None
     blocks = []
-    for sheet, caption in (("新复工", "上次统计以来新复工（营业）的企业"), ("新停产", "上次统计时在产、本次不在产的企业")):
+    for sheet, caption in (("新复工", "上次统计以来新计入已复工（营业）的企业"),
+                           ("不再计入", "上次统计时已复工、本次因台账删除或更正不再计入的企业")):
         frame = sheets.get(sheet)
         blocks.append(gongwen.Paragraph((gongwen.Run(f"{caption}：{0 if frame is None else len(frame)}户"),)))
         if frame is not None and len(frame):

@@ -11,6 +11,7 @@ from fuchan_lib.core.wording import format_date
 from fuchan_lib.ingest.inputs import Inputs, run_params
 from fuchan_lib.ingest.sheet import describe_mappings
 from fuchan_lib.run.prepare import Prepared, UnreadableCells, prepare_from, render_narrative
+from fuchan_lib.stats.audit import WEEK_RULES
 from fuchan_lib.stats.facts import indicator_omissions
 from fuchan_lib.stats.mentions import other_county_warnings
 
@@ -84,6 +85,9 @@ def summarise(prepared: Prepared, as_of_given: bool = False, listed_in: Path | N
     for finding in report.warnings:
         by_rule.setdefault(finding.rule, []).append(finding)
     for rule, found in by_rule.items():
+        if rule in WEEK_RULES:  # the firms changed since last week: every one named
+            lines.append(f"  警告“{rule}”{len(found)}条：" + "、".join(f.enterprise for f in found))
+            continue
         lines.append(f"  警告“{rule}”{len(found)}条，例如：")
         lines.extend("    " + f.describe() for f in found[:3])
     explained: dict[tuple[str, str], list[str]] = {}

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import LedgerProblems
 from fuchan_lib.core.params import Params
@@ -22,7 +24,8 @@ from fuchan_lib.stats.audit import (AuditReport, audit, direction_mark_findings,
 from fuchan_lib.stats.facts import FactSet, indicator_rows
 from fuchan_lib.stats.groupings import Groupings, count_groupings
 from fuchan_lib.stats.growth import IndicatorGrowth
-from fuchan_lib.stats.weekly import History
+from fuchan_lib.stats.ledger_changes import change_findings
+from fuchan_lib.stats.weekly import History, PreviousRun, compare_with, enterprise_snapshot
 
 
 def read_narrative(params: Params) -> tuple[str, str]:
@@ -32,13 +35,13 @@ def read_narrative(params: Params) -> tuple[str, str]:
     return read_template(params.narrative_path)
 
 
-def audit_inputs(inputs: Inputs, previous_resumed: dict[str, int] | None = None,
+def audit_inputs(inputs: Inputs, previous: PreviousRun | None = None,
                  groupings: Groupings | None = None, template: tuple[str, str] | None = None,
                  stale_indicators: tuple[str, ...] = ()) -> AuditReport:
-    """The audit of this run's ledgers (with the previous run's resumed counts when known, and
-    why the 经济指标 are not this period's when they are not: run.history.stale_indicators).
-    `groupings`, `template`: the run's counts and narrative template (counted and read here
-    when not given)."""
+    """The audit of this run's ledgers (against the previous run's counts and snapshot when
+    known, and why the 经济指标 are not this period's when they are not:
+    run.history.stale_indicators). `groupings`, `template`: the run's counts and narrative
+    template (counted and read here when not given)."""
     p = inputs.params
     groupings = count_groupings(inputs.industry, inputs.service, p.as_of) if groupings is None else groupings
     current = {schema.INDUSTRY: groupings.industry.total.resumed, schema.SERVICE: groupings.service.total.resumed}
@@ -47,8 +50,22 @@ def audit_inputs(inputs: Inputs, previous_resumed: dict[str, int] | None = None,
     found = (row_issue_findings(inputs.issues) + unreported_findings(inputs.unreported_towns(), p)
              + narrative_mentions(inputs, read_narrative(p) if template is None else template)
              + direction_mark_findings(inputs.layouts)
-             + stale_indicator_findings(stale_indicators, indicator_files))
-    return audit(ledgers, p, previous_resumed=previous_resumed, current_resumed=current, extra=found)
+             + stale_indicator_findings(stale_indicators, indicator_files)
+             + week_changes(inputs, previous))
+    return audit(ledgers, p, previous_resumed=previous.resumed if previous else None,
+                 current_resumed=current, extra=found)
+
+
+def week_changes(inputs: Inputs, previous: PreviousRun | None) -> list:
+    """Warnings for firms that left, came or changed since the previous run (stats.ledger_changes)."""
+    snapshot = enterprise_snapshot(inputs.industry, inputs.service, inputs.params.as_of)
+    comparison = compare_with(previous, snapshot, inputs.params.as_of)
+    if comparison is None:
+        return []
+    where = [schema.SOURCE_FILE, schema.SOURCE_SHEET, schema.SOURCE_ROW]
+    provenance = pd.concat([df.reindex(columns=where) for df in (inputs.industry, inputs.service)],
+                           ignore_index=True)
+    return change_findings(comparison, provenance)
 
 
 class UnreadableCells(LedgerProblems):
@@ -137,8 +154,7 @@ def prepare_inputs(inputs: Inputs, history: History) -> Prepared:
     previous = history.previous
     groupings = count_groupings(inputs.industry, inputs.service, p.as_of)
     template = read_narrative(p)
-    report = audit_inputs(inputs, previous.resumed if previous else None, groupings, template,
-                          history.stale_indicators)
+    report = audit_inputs(inputs, previous, groupings, template, history.stale_indicators)
     rows = indicator_rows(inputs.indicators, inputs.enterprise_indicators, p)
     return Prepared(inputs, report, history, groupings, rows, template)
 

@@ -168,6 +168,12 @@ UNREPORTED = "乡镇未报送"
 DIRECTION_MARKS = "含文字方向控制字符"
 UNFILLED_REASONS = "未复工原因未填"  # per 乡镇: the report can only say "另有N户未填报原因"
 STALE_INDICATORS = "经济指标不是本期的"  # run.history.stale_indicators: the text leaves them out
+# the ledger against the previous run's (stats.ledger_changes)
+LEFT_LEDGER = "台账中删除的企业"
+NEW_FIRM = "新列入台账的企业"
+DATE_WITHDRAWN = "复工日期被清空或推后"
+CLASS_CHANGED = "状态、规模或类别有变化"
+WEEK_RULES = (LEFT_LEDGER, NEW_FIRM, DATE_WITHDRAWN, CLASS_CHANGED)
 # firms the narrative names (stats.mentions): checked against the ledgers
 MENTION_UNKNOWN = "叙述中的企业不在台账中"
 ACK_UNUSED = "审核说明用不上"
@@ -276,7 +282,7 @@ def audit(
     `extra`: findings made elsewhere (the narrative's firm names), acknowledged the same way."""
     warning_rules = [r.name for r in RULES if r.level == WARNING] + [
         FEWER_RESUMED, UNREPORTED, UNFILLED_REASONS, STALE_INDICATORS, MENTION_UNKNOWN, MENTION_NOT_RESUMED,
-        MENTION_OTHER_COUNTY, DIRECTION_MARKS]
+        MENTION_OTHER_COUNTY, DIRECTION_MARKS, *WEEK_RULES]
     for ack in params.acknowledged:
         if ack.rule not in warning_rules:
             hint = did_you_mean(ack.rule, warning_rules)

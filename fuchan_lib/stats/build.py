@@ -104,12 +104,9 @@ def week_over_week(inputs: Inputs, history: weekly.History, current: facts_mod.F
     p = inputs.params
     snapshot = weekly.enterprise_snapshot(inputs.industry, inputs.service, p.as_of)
     previous = history.previous
-    changes = None
-    tables = {}
-    if previous is not None and previous.snapshot is not None:
-        changes = weekly.changes_since(previous.snapshot, snapshot)
-        tables[run_folder.TABLE_CHANGES] = {"新复工": changes[0], "新停产": changes[1]}
-    facts = weekly.week_over_week_facts(current, p, previous, changes, (inputs.industry, inputs.service))
+    comparison = weekly.compare_with(previous, snapshot, p.as_of)
+    tables = {run_folder.TABLE_CHANGES: weekly.changes_tables(comparison)} if comparison else {}
+    facts = weekly.week_over_week_facts(current, p, previous, comparison, (inputs.industry, inputs.service))
     facts = facts.merge(last_year.last_year_facts(current, p, history.last_year))
     trend = weekly.rate_trend(history, p, current)
     charts = {run_folder.FIGURE_TREND: (trend,)} if len(trend) > 1 else {}

@@ -18,6 +18,7 @@ from fuchan_lib.core.run_folder import RESUMED_KEYS, TREND_SERIES, WEEK_GROUPS
 from fuchan_lib.core.params import Params
 from fuchan_lib.core.wording import interval_words, points_phrase
 from fuchan_lib.stats.facts import FactSet
+from fuchan_lib.stats.ledger_changes import WHY, Comparison, compare
 from fuchan_lib.stats.lists import county_towns
 from fuchan_lib.stats.rates import status_flags
 from fuchan_lib.stats.reasons import most_resumed_towns
@@ -107,16 +108,6 @@ def ledgers_from_snapshot(snapshot: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
     return ledgers[0], ledgers[1]
 
 
-def changes_since(previous: pd.DataFrame, current: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(newly resumed, newly stopped) enterprises between two snapshots, matched by key."""
-    merged = current.merge(previous[["键", "在产"]], on="键", how="left", suffixes=("", "_上周"))
-    before = merged["在产_上周"].astype("boolean").fillna(False).astype(bool)
-    columns = ["企业名称", "乡镇（园区）", "规模或类别"]
-    newly_resumed = merged[merged["在产"] & ~before][columns]
-    newly_stopped = merged[~merged["在产"] & before][columns]
-    return newly_resumed.reset_index(drop=True), newly_stopped.reset_index(drop=True)
-
-
 # the snapshot's 规模或类别 labels making up each group of WEEK_GROUPS
 SNAPSHOT_GROUPS = {
     "工业": (schema.INDUSTRY_ABOVE, schema.INDUSTRY_BELOW),
@@ -125,40 +116,77 @@ SNAPSHOT_GROUPS = {
     "规上服务业": (schema.SERVICE_ABOVE_SCALE,),
     "服务业": (schema.RETAIL_ABOVE_QUOTA, schema.BIG_INDIVIDUAL, schema.SERVICE_ABOVE_SCALE),
 }
+BOTH = "工业和服务业"  # the combined figures say so in their key
+ALL_LABELS = SNAPSHOT_GROUPS["工业"] + SNAPSHOT_GROUPS["服务业"]
+CHANGE_COLUMNS = ["企业名称", "乡镇（园区）", "规模或类别"]
+
+
+def compare_with(previous: PreviousRun | None, snapshot: pd.DataFrame, as_of: date) -> Comparison | None:
+    """This run's snapshot against the previous run's, when that run kept one to compare."""
+    if previous is None:
+        return None
+    return compare(previous.snapshot, snapshot, previous.as_of, as_of)
+
+
+def changes_tables(comparison: Comparison) -> dict[str, pd.DataFrame]:
+    """复工变化企业: firms newly counted as resumed, and firms counted last time but not now
+    (with why); their lengths are the 新增 and 不再计入 of the text."""
+    both = comparison.counted(ALL_LABELS)
+    return {"新复工": both.added[CHANGE_COLUMNS].reset_index(drop=True),
+            "不再计入": both.dropped[CHANGE_COLUMNS + [WHY]].reset_index(drop=True)}
+
+
+def change_sentence(since: str | None, verb: str, added: int | None, dropped: int | None) -> str | None:
+    """'本周新增复工复产企业4户，另有2户因台账删除或更正不再计入': last week's figure + 新增 −
+    不再计入 = this week's; no '0户' (none added reads 没有新增)."""
+    if since is None or added is None:
+        return None
+    head = f"{since}新增{verb}企业{added}户" if added else f"{since}没有新增{verb}企业"
+    return head + (f"，另有{dropped}户因台账删除或更正不再计入" if dropped else "")
 
 
 def week_over_week_facts(current: FactSet, params: Params, previous: PreviousRun | None,
-                         changes: tuple[pd.DataFrame, pd.DataFrame] | None,
+                         comparison: Comparison | None,
                          ledgers: tuple[pd.DataFrame, ...] | None = None) -> FactSet:
-    """周比 facts; without a previous run every one has no value, so the text says nothing."""
+    """周比 facts; without a previous run every one has no value, so the text says nothing.
+    Each group counts its own firms (the industry paragraph's towns are industrial firms)."""
     facts = FactSet()
     facts.date("周比.上期截止日期", previous.as_of if previous else None, "上次运行的截止日期")
     compared, since = interval_words(previous.as_of if previous else None, params.as_of)
     facts.text("周比.较上期", compared, "与上次运行比较的说法：相隔7天为“较上周”，否则“较2月1日”")
     facts.text("周比.期间", since, "上次运行以来的说法：相隔7天为“本周”，否则“2月1日以来”")
     old = previous.facts if previous else None
-    newly_resumed, newly_stopped = changes if changes else (None, None)
+    towns = county_towns(*(ledgers or ()), listed=params.towns)
     for group in WEEK_GROUPS:
         key = f"{group}.复工率"
-        comparable = old is not None and key in old and previous.rate_basis == params.rate_basis
-        before = old[key].value if comparable else None
-        phrase = points_phrase(current[key].value, before, params.digits) if before is not None else None
+        is_comparable = old is not None and key in old and previous.rate_basis == params.rate_basis
+        before_rate = old[key].value if is_comparable else None
+        phrase = points_phrase(current[key].value, before_rate, params.digits) if before_rate is not None else None
         facts.text(f"周比.{group}.复工率变化", phrase, f"{group}复工率较上次运行的变化", kind="points")
-        resumed_key = f"{group}.已复工"
-        was = old[resumed_key].value if old is not None and resumed_key in old else None
-        now = current[resumed_key].value
-        if newly_resumed is not None:  # firm by firm: the names in the 复工变化 附表
-            added = int(newly_resumed["规模或类别"].isin(SNAPSHOT_GROUPS[group]).sum())
-        else:  # an earlier run without a snapshot: the rise of the count (a fall is not "新增")
-            added = None if was is None or now < was else now - was
-        facts.count(f"周比.{group}.新增复工", added, f"{group}上次运行后新复工的企业数（逐户比对）")
-    towns = county_towns(*(ledgers or ()), listed=params.towns)
-    facts.text("周比.新复工较多乡镇", most_resumed_towns(newly_resumed, towns),
-               "上次运行以来新复工企业最多的乡镇（园区）")
-    facts.count("周比.新复工企业数", None if newly_resumed is None else len(newly_resumed),
-                "上次运行后新复工（含新开业）的企业数")
-    facts.count("周比.新停产企业数", None if newly_stopped is None else len(newly_stopped),
-                "上次运行时在产、本次不在产的企业数")
+        counted = comparison.counted(SNAPSHOT_GROUPS[group]) if comparison else None
+        if counted is not None:  # firm by firm: the names in the 复工变化 附表
+            before, added, dropped = counted.before, len(counted.added), len(counted.dropped)
+        else:  # an earlier run without a usable snapshot: the rise of the count (a fall is not "新增")
+            resumed_key, now = f"{group}.已复工", current[f"{group}.已复工"].value
+            before = old[resumed_key].value if old is not None and resumed_key in old else None
+            added, dropped = (None if before is None or now < before else now - before), None
+        facts.count(f"周比.{group}.上期已复工", before, f"{group}上次运行的已复工户数")
+        facts.count(f"周比.{group}.新增复工", added, f"{group}上次运行后新计入已复工的企业数（逐户比对）")
+        facts.count(f"周比.{group}.不再计入", dropped or None,
+                    f"{group}上次已复工、本次因台账删除或更正不再计入的企业数（为0时没有值）")
+        verb = "复工复产" if group.startswith("工业") else "复工营业"
+        facts.text(f"周比.{group}.复工变化", change_sentence(since, verb, added, dropped),
+                   f"{group}的新增和不再计入（上期已复工+新增−不再计入=本期已复工）")
+        facts.text(f"周比.{group}.新复工较多乡镇",
+                   most_resumed_towns(counted.added if counted else None, towns),
+                   f"{group}上次运行以来新复工企业最多的乡镇（园区），只数{group}企业")
+    both = comparison.counted(ALL_LABELS) if comparison else None
+    facts.text(f"周比.{BOTH}.新复工较多乡镇", most_resumed_towns(both.added if both else None, towns),
+               "上次运行以来新复工企业最多的乡镇（园区），工业和服务业合计")
+    facts.count("周比.新复工企业数", None if both is None else len(both.added),
+                "上次运行后新计入已复工的企业数（工业和服务业合计）")
+    facts.count("周比.不再计入企业数", None if both is None else len(both.dropped),
+                "上次已复工、本次不再计入的企业数（工业和服务业合计）")
     return facts
 
 
