@@ -40,8 +40,8 @@ def write_csv(path, rows, encoding):
 
 def check_clean(frame, file, sheet):
     """The frame read from HEADER + ROWS, whatever the file format."""
-    assert list(frame.columns) == HEADER + [schema.SOURCE_FILE, schema.SOURCE_SHEET,
-                                            schema.SOURCE_ROW]
+    assert list(frame.columns) == HEADER + [schema.EXPECTED, schema.SOURCE_FILE, schema.SOURCE_SHEET,
+                                            schema.SOURCE_ROW]  # an optional column absent: blank
     assert frame[schema.NAME].tolist() == ["甲公司", "乙公司", "丙公司"]
     assert frame[schema.CREDIT_CODE].tolist() == ["91330100MA0000001A", None, "91330100MA0000003C"]
     assert frame[schema.SCALE].tolist() == ["规上", "规下", "规下"]
@@ -57,7 +57,7 @@ def check_clean(frame, file, sheet):
     assert dict(frame.dtypes.astype(str)) == {
         "企业名称": "object", "统一社会信用代码": "object", "乡镇（园区）": "category",
         "企业规模": "category", "春节期间状态": "category", "复工日期": "datetime64[ns]",
-        "从业人员": "Int64", "已返岗人数": "Int64", "未复工原因": "object",
+        "从业人员": "Int64", "已返岗人数": "Int64", "未复工原因": "object", "预计复工日期": "object",
         "_文件": "object", "_工作表": "object", "_行号": "int64",
     }
 

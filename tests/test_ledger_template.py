@@ -17,13 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PARAMS = ROOT / "params" / "示例县_2023Q1.yaml"
 
 INDUSTRY_ROWS = [
-    ["甲公司", "91360000MA35L8K2XF", "城关镇", "规上", "停产放假", date(2023, 2, 1), 120, 98, None],
-    ["乙公司", None, "东山镇", "规下", "正常生产", None, 15, 15, None],
-    ["丙公司", None, None, "规下", "停产放假", None, None, None, "订单不足"],
+    ["甲公司", "91360000MA35L8K2XF", "城关镇", "规上", "停产放假", date(2023, 2, 1), 120, 98, None, None],
+    ["乙公司", None, "东山镇", "规下", "正常生产", None, 15, 15, None, None],
+    ["丙公司", None, None, "规下", "停产放假", None, None, None, "订单不足", "3月上旬"],
 ]
 SERVICE_ROWS = [
-    ["丁超市", None, "城关镇", "限上批零住餐", "零售业", "停业放假", date(2023, 1, 28), 30, 20, None],
-    ["戊物业", None, "西河镇", "规上服务业", "居民服务、修理和其他服务业", "正常营业", None, 8, 8, None],
+    ["丁超市", None, "城关镇", "限上批零住餐", "零售业", "停业放假", date(2023, 1, 28), 30, 20, None, None],
+    ["戊物业", None, "西河镇", "规上服务业", "居民服务、修理和其他服务业", "正常营业", None, 8, 8, None, None],
 ]
 
 

@@ -30,6 +30,7 @@ RESUMED_ON = "复工日期"
 STAFF = "从业人员"
 RETURNED = "已返岗人数"
 REASON = "未复工原因"
+EXPECTED = "预计复工日期"  # optional; free text read by stats.expected ("3月上旬", "3月底", a date)
 
 INDICATOR = "指标"
 UNIT = "单位"
@@ -109,6 +110,7 @@ _DATE_ALIASES = ("复工时间", "复产日期", "复工复产日期", "复工�
 _STAFF_ALIASES = ("从业人员数", "职工人数", "员工人数", "从业人数", "从业人员（人）", "从业人员(人)")
 _RETURNED_ALIASES = ("返岗人数", "已返岗人员", "已返岗", "到岗人数", "已返岗人数（人）", "已返岗人数(人)")
 _REASON_ALIASES = ("未复工复产原因", "未复工营业原因", "原因", "备注")
+_EXPECTED_ALIASES = ("预计复工时间", "计划复工日期", "计划复工时间", "预计复工营业日期")
 
 _STATUS_VALUE_ALIASES = {
     "正常": "正常生产", "生产": "正常生产", "坚持生产": "正常生产", "春节期间正常生产": "正常生产",
@@ -139,6 +141,7 @@ INDUSTRY_COLUMNS: tuple[Column, ...] = (
     Column(STAFF, False, "int", _STAFF_ALIASES),
     Column(RETURNED, False, "int", _RETURNED_ALIASES),
     Column(REASON, False, "text", _REASON_ALIASES),
+    Column(EXPECTED, False, "text", _EXPECTED_ALIASES),
 )
 
 SERVICE_COLUMNS: tuple[Column, ...] = (
@@ -171,6 +174,7 @@ SERVICE_COLUMNS: tuple[Column, ...] = (
     Column(STAFF, False, "int", _STAFF_ALIASES),
     Column(RETURNED, False, "int", _RETURNED_ALIASES),
     Column(REASON, False, "text", _REASON_ALIASES),
+    Column(EXPECTED, False, "text", _EXPECTED_ALIASES),
 )
 
 INDICATOR_COLUMNS: tuple[Column, ...] = (

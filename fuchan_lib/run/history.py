@@ -119,7 +119,7 @@ def previous_run(output: Path, county: str, as_of: date, spring_festival: date) 
 
 def read_snapshot(path: Path) -> pd.DataFrame:
     text = {"键": str, schema.CREDIT_CODE: str, schema.NAME: str, schema.TOWN: str,
-            schema.REASON: str, schema.TRADE: str}
+            schema.REASON: str, schema.TRADE: str, schema.EXPECTED: str}
     frame = pd.read_csv(path, encoding="utf-8-sig", dtype=text, keep_default_na=False, na_values=[""])
     for name in frame.columns:
         if frame[name].dtype == object or isinstance(frame[name].dtype, pd.StringDtype):

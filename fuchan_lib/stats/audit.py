@@ -20,6 +20,7 @@ from fuchan_lib.core import wording
 from fuchan_lib.core.params import Acknowledgement, Params
 from fuchan_lib.stats.lists import county_towns
 from fuchan_lib.stats.reasons import unfilled_by_town
+from fuchan_lib.stats.expected import unreadable
 
 ERROR, WARNING = "错误", "警告"
 LIST_COLUMNS = ["级别", "文件", "工作表", "行号", "单元格", "列", "企业名称", "规则", "问题", "处理办法", "说明"]
@@ -130,6 +131,10 @@ def _running_with_date(df: pd.DataFrame, _params: Params) -> pd.Series:
     return df[schema.STATUS].isin(schema.RUNNING) & _dates(df).notna()
 
 
+def _unreadable_expected(df: pd.DataFrame, params: Params) -> pd.Series:
+    return unreadable(df, params.spring_festival.year)
+
+
 BOTH = (schema.INDUSTRY, schema.SERVICE)
 
 RULES: tuple[Rule, ...] = (
@@ -161,6 +166,9 @@ RULES: tuple[Rule, ...] = (
                    "请核实（是否多填了几位或填成了金额）"),
     Rule("正常生产却有复工日期", WARNING, schema.RESUMED_ON, BOTH, _running_with_date,
          lambda r: f"春节期间“{r[schema.STATUS]}”的企业填了复工日期 {_day(r)}，计算时不使用该日期"),
+    Rule("预计复工日期无法识别", WARNING, schema.EXPECTED, BOTH, _unreadable_expected,
+         lambda r: f"预计复工日期“{r[schema.EXPECTED]}”说不准是哪一天（可写 2023-03-10、3月上旬、3月中旬、"
+                   "3月下旬、3月底），本期按“复工时间待定”统计"),
 )
 
 FEWER_RESUMED = "已复工企业少于上次"

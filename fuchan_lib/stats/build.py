@@ -22,6 +22,7 @@ from fuchan_lib.stats import facts as facts_mod
 from fuchan_lib.stats import annex_tables, last_year, weekly
 from fuchan_lib.stats.annex_tables import with_total
 from fuchan_lib.stats.audit import AuditReport
+from fuchan_lib.stats.expected import expected_facts
 from fuchan_lib.stats.lists import in_county_order
 from fuchan_lib.stats.groupings import Groupings, count_groupings
 from fuchan_lib.stats.growth import IndicatorGrowth
@@ -57,14 +58,18 @@ def industry(inputs: Inputs, groupings: Groupings) -> Part:
     by_scale = resumption_table(with_total(grouped.by_kind), schema.SCALE, p.rate_basis)
     towns = in_county_order(grouped.by_town, inputs.industry, inputs.service, listed=p.towns)
     by_town = resumption_table(with_total(towns), schema.TOWN, p.rate_basis)
-    return Part("工业", facts_mod.industry_facts(inputs.industry, p, grouped),
+    facts = facts_mod.industry_facts(inputs.industry, p, grouped).merge(
+        expected_facts(inputs.industry, p, "工业", "工业企业", "复工", grouped.states))
+    return Part("工业", facts,
                 {run_folder.TABLE_SECTIONS_INDUSTRY: {"按规模": by_scale, "按乡镇": by_town}})
 
 
 def services(inputs: Inputs, groupings: Groupings) -> Part:
     """一（二）服务业: facts, and counts by 类别 and 行业."""
     p = inputs.params
-    return Part("服务业", facts_mod.service_facts(inputs.service, p, groupings.service),
+    facts = facts_mod.service_facts(inputs.service, p, groupings.service).merge(
+        expected_facts(inputs.service, p, "服务业", "服务业企业", "复工营业", groupings.service.states))
+    return Part("服务业", facts,
                 {run_folder.TABLE_TRADE: {"行业": annex_tables.trade_table(groupings, p)}})
 
 

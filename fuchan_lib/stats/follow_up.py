@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from fuchan_lib.core import schema
+from fuchan_lib.stats.expected import overdue_days, parse_expected
 from fuchan_lib.stats.lists import county_towns
 from fuchan_lib.stats.rates import waiting_rows
 
@@ -32,7 +33,9 @@ def town_order(*ledgers: pd.DataFrame, listed: Iterable[str] = ()) -> list[str]:
     return county_towns(*ledgers, listed=listed) + ([TOWN_BLANK] if blank else [])
 
 
-ROW_COLUMNS = (schema.NAME, schema.CREDIT_CODE, schema.TOWN, GROUP, schema.TRADE, schema.REASON)
+ROW_COLUMNS = (schema.NAME, schema.CREDIT_CODE, schema.TOWN, GROUP, schema.TRADE, schema.REASON,
+               schema.EXPECTED)
+OVERDUE = "逾期"
 
 
 def not_resumed_rows(industry: pd.DataFrame, service: pd.DataFrame, as_of: date,
@@ -88,8 +91,16 @@ def _positions(values, order: list, blank: str | None = None) -> np.ndarray:
 
 def follow_up_lists(rows: pd.DataFrame, towns: list[str], spring_festival: date,
                     as_of: date) -> dict[str, pd.DataFrame]:
-    """One list per township (county order, only towns with firms not resumed) with 春节后天数."""
+    """One list per township (county order, only towns with firms not resumed) with 春节后天数,
+    and 逾期 ("逾期5天") for a firm still waiting after its 预计复工日期; without any expected
+    date in the ledgers neither column is shown."""
     days = (as_of - spring_festival).days
+    if schema.EXPECTED in rows:
+        if rows[schema.EXPECTED].notna().any():
+            late = overdue_days(parse_expected(rows[schema.EXPECTED], spring_festival.year)[0], as_of)
+            rows = rows.assign(**{OVERDUE: [None if pd.isna(d) else f"逾期{int(d)}天" for d in late]})
+        else:
+            rows = rows.drop(columns=schema.EXPECTED)
     lists = {}
     for town in towns:
         mine = rows[rows[schema.TOWN] == town].drop(columns=schema.TOWN)

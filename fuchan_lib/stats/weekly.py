@@ -62,7 +62,7 @@ LEDGER = "台账"
 # the canonical columns a snapshot keeps, so a city roll-up can rebuild both ledgers from it
 SNAPSHOT_LEDGER_COLUMNS = (schema.CREDIT_CODE, schema.SCALE, schema.CATEGORY, schema.TRADE,
                            schema.STATUS, schema.RESUMED_ON, schema.STAFF, schema.RETURNED,
-                           schema.REASON)
+                           schema.REASON, schema.EXPECTED)
 
 
 def enterprise_snapshot(industry: pd.DataFrame, service: pd.DataFrame, as_of: date) -> pd.DataFrame:
