@@ -212,7 +212,7 @@ def _make_industry(rng, n, festival, cutoff, county) -> pd.DataFrame:
     frame.insert(2, schema.TOWN, _labels(TOWNS, town))
     frame.insert(3, schema.SCALE, _labels(schema.SCALES, group))
     frame.insert(4, schema.STATUS, _labels(schema.INDUSTRY_STATUSES, status))
-    return frame[[c.name for c in schema.INDUSTRY_COLUMNS]]
+    return frame[[c.name for c in schema.INDUSTRY_COLUMNS if c.name in frame]]  # 预计复工日期 not made
 
 
 def _make_service(rng, n, festival, cutoff, county) -> pd.DataFrame:
@@ -248,7 +248,7 @@ def _make_service(rng, n, festival, cutoff, county) -> pd.DataFrame:
     frame.insert(3, schema.CATEGORY, _labels(schema.CATEGORIES, group))
     frame.insert(4, schema.TRADE, _labels(trades, trade))
     frame.insert(5, schema.STATUS, _labels(schema.SERVICE_STATUSES, status))
-    return frame[[c.name for c in schema.SERVICE_COLUMNS]]
+    return frame[[c.name for c in schema.SERVICE_COLUMNS if c.name in frame]]
 
 
 def _ledger_body(rng, group, status, festival, cutoff, resumption, staff_model, reasons) -> pd.DataFrame:

@@ -128,14 +128,19 @@ def _choices(column: schema.Column, towns: list[str] | None) -> tuple[str, ...]:
 
 
 def _add_lists(book: Workbook, columns, towns) -> dict[str, str]:
-    """Write each dropdown list into a column of the hidden sheet; canonical name -> range."""
+    """Write each dropdown list into a column of the hidden sheet (after the lists of another
+    ledger already there); canonical name -> range."""
     lists = {c.name: _choices(c, towns) for c in columns if _choices(c, towns)}
     if not lists:
         return {}
-    sheet = book.create_sheet(LISTS_SHEET)
+    if LISTS_SHEET in book.sheetnames:
+        sheet = book[LISTS_SHEET]
+        first = sheet.max_column + 1
+    else:
+        sheet, first = book.create_sheet(LISTS_SHEET), 1
     sheet.sheet_state = "hidden"
     ranges = {}
-    for j, (name, choices) in enumerate(lists.items(), start=1):
+    for j, (name, choices) in enumerate(lists.items(), start=first):
         letter = get_column_letter(j)
         sheet.cell(row=1, column=j, value=f"下拉选项-{name}")  # not a column name: never a ledger
         for i, choice in enumerate(choices, start=2):
@@ -231,8 +236,9 @@ def _allowed_text(column: schema.Column, towns) -> str:
 
 
 def _fill_notes_sheet(sheet: Worksheet, kind: str, columns, towns) -> None:
+    """The notes of one ledger, below those of another ledger already on the sheet."""
     data_note = (
-        f"请在第一个工作表“{kind}”中填写：第1行是表头，不要改动、删除或调换列；"
+        f"请在工作表“{kind}”中填写：第1行是表头，不要改动、删除或调换列；"
         "从第2行起一行一户企业（经济指标表一行一个指标），不要插入合计行、标题行或合并单元格。"
     )
     notes = [
@@ -242,7 +248,7 @@ def _fill_notes_sheet(sheet: Worksheet, kind: str, columns, towns) -> None:
     ]
     if kind == schema.INDICATORS:
         notes.append(("金额单位一般为万元；增速、目标增速填百分数的数字部分（如增长6.5%填 6.5）。", False))
-    row = 1
+    row = sheet.max_row + 3 if sheet.max_row > 1 else 1
     for text, bold in notes:
         cell = sheet.cell(row=row, column=1, value=text)
         cell.font = Font(bold=True, size=14) if bold else Font()
@@ -267,20 +273,28 @@ def _fill_notes_sheet(sheet: Worksheet, kind: str, columns, towns) -> None:
         sheet.column_dimensions[letter].width = width
 
 
-def _workbook(kind: str, towns: list[str] | None) -> Workbook:
-    columns = schema.COLUMNS_BY_KIND[kind]
+def ledger_workbook(kinds: tuple[str, ...], towns: list[str] | None) -> Workbook:
+    """A workbook with one blank data sheet per ledger kind (named after it, first), the 说明
+    sheet and the hidden dropdown lists (`towns`: the 乡镇 dropdown; None for free text)."""
     book = Workbook()
-    data = book.active
-    data.title = kind
+    book.remove(book.active)
+    data_sheets = [book.create_sheet(kind) for kind in kinds]
     notes = book.create_sheet(NOTES_SHEET)
-    ranges = _add_lists(book, columns, towns)
-    _fill_data_sheet(data, columns, ranges, towns)
-    _fill_notes_sheet(notes, kind, columns, towns)
+    for kind, data in zip(kinds, data_sheets):
+        columns = schema.COLUMNS_BY_KIND[kind]
+        _fill_data_sheet(data, columns, _add_lists(book, columns, towns), towns)
+        _fill_notes_sheet(notes, kind, columns, towns)
+    book.active = 0
+    return book
+
+
+def _workbook(kind: str, towns: list[str] | None) -> Workbook:
+    book = ledger_workbook((kind,), towns)
+    data = book[kind]
     if kind == schema.INDICATORS:
         for i, indicator in enumerate(schema.SEED_INDICATORS, start=2):
             data.cell(row=i, column=1, value=indicator)
             data.cell(row=i, column=2, value=UNIT_DEFAULT)
-    book.active = 0
     return book
 
 

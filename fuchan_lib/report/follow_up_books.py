@@ -27,7 +27,7 @@ TOWN = "乡镇（园区）"
 _NOT_IN_FILENAMES = re.compile(r'[\\/:*?"<>|\s]+')
 
 
-def _file_part(name: str) -> str:
+def file_part(name: str) -> str:
     """A township or county name usable in a file name on Windows too."""
     return _NOT_IN_FILENAMES.sub("_", name).strip("._") or "未命名"
 
@@ -47,7 +47,7 @@ def write_county_books(folder: Path, lists: dict[str, pd.DataFrame], *, county: 
         {SUMMARY_SHEET: follow_up_summary(lists)}, folder / SUMMARY_FILE,
         printing={SUMMARY_SHEET: _summary_layout(county, as_of)})]
     for number, (town, rows) in enumerate(lists.items(), start=1):
-        path = inside(folder, folder / f"{number:02d}_{_file_part(town)}.xlsx")
+        path = inside(folder, folder / f"{number:02d}_{file_part(town)}.xlsx")
         written.append(write_tables_xlsx(
             {LIST_SHEET: rows}, path, printing={LIST_SHEET: _list_layout(county, town, as_of)}))
     return written
@@ -65,5 +65,5 @@ def write_city_book(folder: Path, number: int, county: str, lists: dict[str, pd.
     sheets = {SUMMARY_SHEET: follow_up_summary(lists), LIST_SHEET: rows}
     printing = {SUMMARY_SHEET: _summary_layout(county, as_of),
                 LIST_SHEET: _list_layout(county, "", as_of)}
-    return write_tables_xlsx(sheets, inside(folder, folder / f"{number:02d}_{_file_part(county)}.xlsx"),
+    return write_tables_xlsx(sheets, inside(folder, folder / f"{number:02d}_{file_part(county)}.xlsx"),
                              printing=printing)
