@@ -15,6 +15,7 @@ from fuchan_lib.run.prepare import audit_inputs
 from fuchan_lib.stats import audit, facts as facts_mod, weekly
 from fuchan_lib.stats.ledger_changes import compare, name_keys
 from fuchan_lib.stats.weekly import PreviousRun
+from kept_runs import finished_run
 
 PARAMS = Params.model_validate({
     "县名": "测试县", "报告单位": "测试县工信局", "名录截止日期": "2022-12-31", "春节": "2023-01-22",
@@ -190,27 +191,6 @@ def test_last_weeks_figure_plus_new_minus_no_longer_counted_is_this_weeks(weeks)
 
 
 # --- two weeks of the example county around a ledger edit (no kernel) ------------------------
-
-def finished_run(params_path, as_of: str) -> "Built":
-    """Read, audit and build one week, and keep it in the output folder as a good run would
-    be kept (manifest, facts, snapshot), so the next week's run compares with it."""
-    from fuchan_lib.core.run_folder import STATUS_OK, Manifest, RunFolder
-    from fuchan_lib.ingest.inputs import run_params
-    from fuchan_lib.run.notebook import save_part
-    from fuchan_lib.run.prepare import prepare_from
-    from fuchan_lib.stats.build import build_all
-
-    prepared = prepare_from(run_params(params_path, as_of))
-    built = build_all(prepared.inputs, prepared.audit, prepared.history)
-    p = prepared.inputs.params
-    folder = RunFolder(p.output_path / f"run-{as_of}")
-    folder.path.mkdir(parents=True)
-    Manifest(status=STATUS_OK, run=folder.path.name, county=p.county, as_of=p.as_of, created=f"{as_of}T09:00:00",
-             params=p.model_dump(mode="json", by_alias=True, exclude={"base_dir", "source"})).write(folder.path)
-    built.facts.to_json(folder.facts)
-    save_part(folder, built.week_over_week)
-    return built
-
 
 def edit_ledger(path, deleted: str, cleared: str) -> None:
     """Delete one firm's row and clear another's 复工日期 (column F), as a township might."""

@@ -117,6 +117,20 @@ def _template(args) -> int:
     return 0
 
 
+def _handout_arguments(parser) -> None:
+    _params_argument(parser, required=True)
+    parser.add_argument("--输出", "--out", dest="out", metavar="文件夹",
+                        help="下发台账存放的文件夹（默认：参数文件旁的 下发台账_<县名>_截至<日期>）")
+
+
+def _handout(args) -> int:
+    from fuchan_lib.run.handout import write_handout
+
+    for path in write_handout(Path(args.params), Path(args.out) if args.out else None):
+        print(path)
+    return 0
+
+
 def _new_period_arguments(parser) -> None:
     _params_argument(parser, required=True)
     group = parser.add_mutually_exclusive_group(required=True)
@@ -188,6 +202,9 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
             f"fuchan list {EXAMPLE_PARAMS}", _params_argument, _list),
     Command("template", "生成空白台账模板，发给乡镇填写",
             "fuchan template 台账模板 --params " + EXAMPLE_PARAMS, _template_arguments, _template),
+    Command("下发", "按最近一次成功运行，为每个乡镇（园区）生成下周要填的台账（已填好企业、状态和复工日期）",
+            f"fuchan 下发 {EXAMPLE_PARAMS} --输出 下发台账", _handout_arguments, _handout,
+            aliases=("handout",)),
     Command("new-period", "从当前参数文件生成下一期（新截止日期或新季度）的参数文件",
             f"fuchan new-period {EXAMPLE_PARAMS} --as-of 2023-02-22",
             _new_period_arguments, _new_period),
