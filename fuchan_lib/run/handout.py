@@ -27,7 +27,7 @@ from fuchan_lib.run.history import RunRecord, list_runs, read_snapshot
 from fuchan_lib.stats.follow_up import TOWN_BLANK, town_order
 from fuchan_lib.stats.ledger_changes import comparable
 from fuchan_lib.stats.rates import status_flags
-from fuchan_lib.stats.weekly import LEDGER, ledgers_from_snapshot
+from fuchan_lib.stats.weekly import ledgers_from_snapshot
 
 KINDS = (schema.INDUSTRY, schema.SERVICE)
 
@@ -47,7 +47,7 @@ def handout_ledgers(record: RunRecord) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(industry, service) as the run kept them, 复工日期 blank where not resumed then."""
     folder = RunFolder(record.folder)
     snapshot = read_snapshot(folder.snapshot) if folder.snapshot.is_file() else None
-    if not comparable(snapshot) or LEDGER not in snapshot:
+    if not comparable(snapshot):
         raise FuchanInputError(
             f"运行“{record.folder.name}”没有保存下发所需的企业状态（旧版本的运行）。"
             "请用本版本重新运行一次 fuchan run，再下发")

@@ -67,7 +67,7 @@ def resumed_mask(snapshot: pd.DataFrame, as_of: date) -> np.ndarray:
 
 def comparable(snapshot: pd.DataFrame | None) -> bool:
     """Whether a snapshot keeps what the comparison needs (older runs kept only 在产)."""
-    return snapshot is not None and {schema.STATUS, schema.RESUMED_ON, GROUP} <= set(snapshot)
+    return snapshot is not None and {schema.STATUS, schema.RESUMED_ON, GROUP, LEDGER} <= set(snapshot)
 
 
 @dataclass(frozen=True)
