@@ -4,30 +4,30 @@ read back (unchanged) to the same report."""
 from datetime import datetime
 
 import openpyxl
-import pandas as pd
 import pytest
 
 from fuchan_lib.core import schema
 from fuchan_lib.ingest.blank_ledgers import LISTS_SHEET, NOTES_SHEET
-from fuchan_lib.ingest.inputs import Inputs, read_inputs, run_params, with_states
-from fuchan_lib.ingest.ledger import read_ledger
+from fuchan_lib.ingest.inputs import run_params
 from fuchan_lib.run.cli import main
 from fuchan_lib.run.handout import write_handout
-from fuchan_lib.run.prepare import audit_inputs
-from fuchan_lib.stats import build
-from fuchan_lib.stats.weekly import History
+from fuchan_lib.run.prepare import prepare_from
+from fuchan_lib.stats import audit, build
 from kept_runs import finished_run
 
 KINDS = (schema.INDUSTRY, schema.SERVICE)
 
 
-def read_back(files, params_path, as_of):
-    """The handed-out workbooks read through ingest, every township's rows of each ledger."""
-    frames = {kind: with_states(pd.concat([read_ledger(f, kind, sheet=kind) for f in files], ignore_index=True))
-              for kind in KINDS}
-    original = read_inputs(run_params(params_path, as_of))
-    return Inputs(original.params, frames[schema.INDUSTRY], frames[schema.SERVICE], original.indicators,
-                  original.enterprise_indicators)
+def read_back(params_path, folder, as_of=None):
+    """This county's params with both ledgers read from the handed-out folder, as the
+    townships return it: read, audited and built as a run would be."""
+    text = params_path.read_text(encoding="utf-8")
+    for kind in KINDS:
+        text = text.replace(f"{kind}: ../data/example/{kind}.xlsx", f"{kind}: ../{folder.name}")
+    returned = params_path.with_name("交回.yaml")
+    returned.write_text(text, encoding="utf-8")
+    prepared = prepare_from(run_params(returned, as_of))
+    return prepared, build.build_all(prepared.inputs, prepared.audit, prepared.history)
 
 
 def report_facts(built) -> dict[str, str | None]:
@@ -36,17 +36,24 @@ def report_facts(built) -> dict[str, str | None]:
             for f in part.facts}
 
 
-def test_the_workbooks_returned_unchanged_give_the_same_report(county, tmp_path):
+def test_the_workbooks_returned_unchanged_give_the_same_report(county):
     week = finished_run(county, "2023-02-15")
-    files = write_handout(county, tmp_path / "下发")
+    folder = county.parent.parent / "下发"
+    files = write_handout(county, folder)
     # the example county's ten townships, in the order they first appear, one workbook each
     assert [f.name for f in files][:3] == ["01_工业园区.xlsx", "02_高坪乡.xlsx", "03_城关镇.xlsx"]
     assert len(files) == 10
-    inputs = read_back(files, county, "2023-02-15")
+    prepared, again = read_back(county, folder)
+    inputs = prepared.inputs
     assert len(inputs.industry) == 1200 and len(inputs.service) == 600  # every firm of the ledgers, once
-    again = build.build_all(inputs, audit_inputs(inputs), History())
     before, after = report_facts(week), report_facts(again)
     assert len(before) > 250 and after == before
+    # a week later, compared with the run they came from: nothing left, came or changed
+    later, next_week = read_back(county, folder, "2023-02-22")
+    assert later.history.previous.as_of.isoformat() == "2023-02-15"
+    assert not [f for f in later.audit.findings if f.rule in audit.WEEK_RULES]
+    facts = next_week.week_over_week.facts
+    assert (facts["周比.工业.新增复工"].value, facts["周比.工业.不再计入"].value) == (0, None)
 
 
 def test_a_township_workbook_holds_its_firms_with_dates_only_where_resumed(county, tmp_path):
@@ -85,3 +92,20 @@ def test_handed_out_workbooks_are_never_overwritten(county, tmp_path, capsys):
     assert main(["下发", str(county), "--输出", str(tmp_path / "下发")]) == 2
     assert "已存在" in capsys.readouterr().err
     assert (tmp_path / "下发" / "01_工业园区.xlsx").read_bytes() == b"filled in by the township"
+
+
+def test_a_firm_added_without_a_township_takes_its_workbooks(county):
+    """The workbooks are numbered to keep the county's order ("01_工业园区.xlsx"); a firm a
+    township adds with 乡镇 left blank belongs to that township, not to "01_工业园区"."""
+    finished_run(county, "2023-02-15")
+    folder = county.parent.parent / "下发"
+    first = write_handout(county, folder)[0]
+    book = openpyxl.load_workbook(first)
+    book[schema.INDUSTRY].append(["示例县新开厂", None, None, "规下", "停产放假", datetime(2023, 2, 14)])
+    book.save(first)
+    prepared, again = read_back(county, folder, "2023-02-22")
+    industry = prepared.inputs.industry
+    assert industry.loc[industry[schema.NAME] == "示例县新开厂", schema.TOWN].tolist() == ["工业园区"]
+    assert again.week_over_week.facts["周比.工业.新增复工"].value == 1  # compared with 2月15日's run
+    [new] = [f for f in prepared.audit.findings if f.rule == audit.NEW_FIRM]
+    assert (new.enterprise, new.file, new.sheet) == ("示例县新开厂", "01_工业园区.xlsx", schema.INDUSTRY)

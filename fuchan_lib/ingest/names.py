@@ -49,6 +49,7 @@ def town_of_name(name: str, towns: tuple[str, ...] = ()) -> str | None:
         return max(listed, key=lambda t: len(values.compact(t)))
     head = _LEDGER_WORDS.split(text)
     candidate = next((part for part in head if part), "")
+    candidate = re.sub(r"^\d{1,3}(?=[-_—.、 ]|\D)", "", candidate)  # "01_城关镇", "3.东山镇": a number to sort by
     candidate = candidate.strip("-_—()（）[]【】·.、 ")
     return candidate if _TOWN_LIKE.fullmatch(candidate) else None
 
