@@ -5,14 +5,14 @@ from fuchan_lib.core.run_folder import STATUS_OK, Manifest, RunFolder
 from fuchan_lib.ingest.inputs import run_params
 from fuchan_lib.run.notebook import save_part
 from fuchan_lib.run.prepare import prepare_from
-from fuchan_lib.stats.build import Built, build_all
+from fuchan_lib.stats.build import Built
 
 
 def finished_run(params_path, as_of: str) -> Built:
     """Read, audit and build one week, and keep it in the output folder as a good run would
     be kept (manifest, facts, snapshot), so the next week's run compares with it."""
     prepared = prepare_from(run_params(params_path, as_of))
-    built = build_all(prepared.inputs, prepared.audit, prepared.history)
+    built = prepared.build()
     p = prepared.inputs.params
     folder = RunFolder(p.output_path / f"run-{as_of}")
     folder.path.mkdir(parents=True)

@@ -12,7 +12,7 @@ from fuchan_lib.ingest.inputs import run_params
 from fuchan_lib.run.cli import main
 from fuchan_lib.run.handout import write_handout
 from fuchan_lib.run.prepare import prepare_from
-from fuchan_lib.stats import audit, build
+from fuchan_lib.stats import audit
 from kept_runs import finished_run
 
 KINDS = (schema.INDUSTRY, schema.SERVICE)
@@ -27,7 +27,7 @@ def read_back(params_path, folder, as_of=None):
     returned = params_path.with_name("交回.yaml")
     returned.write_text(text, encoding="utf-8")
     prepared = prepare_from(run_params(returned, as_of))
-    return prepared, build.build_all(prepared.inputs, prepared.audit, prepared.history)
+    return prepared, prepared.build()
 
 
 def report_facts(built) -> dict[str, str | None]:
