@@ -13,7 +13,8 @@ from fuchan_lib.core.run_folder import WEEK_GROUPS
 from fuchan_lib.ingest.inputs import Inputs
 from fuchan_lib.run.prepare import audit_inputs
 from fuchan_lib.stats import audit, facts as facts_mod, weekly
-from fuchan_lib.stats.ledger_changes import compare, name_keys
+from fuchan_lib.ingest.firms import name_keys
+from fuchan_lib.stats.ledger_changes import compare
 from fuchan_lib.stats.weekly import PreviousRun
 from kept_runs import finished_run
 
@@ -228,3 +229,17 @@ def test_two_weekly_runs_around_a_ledger_edit_reconcile_and_name_both_firms(coun
     report = "".join(run.text for block in render_template(template, week2, name)
                      for run in getattr(block, "runs", ()) or getattr(block, "body", ()))
     assert f"本周新增复工复产企业{added}户，另有2户因台账删除或更正不再计入。" in report
+
+
+def test_the_third_week_compares_with_the_second_whose_facts_hold_phrases(county):
+    """The second week's facts say 提高4.5个百分点 (points) and 超时序进度… (progress): words, not
+    damaged numbers, so the third week compares with it rather than skipping it."""
+    from fuchan_lib.ingest.inputs import run_params
+    from fuchan_lib.run.history import load_history
+
+    finished_run(county, "2023-02-01")
+    second = finished_run(county, "2023-02-08").facts
+    assert isinstance(second["周比.工业.复工率变化"].value, str)
+    said = []
+    history = load_history(run_params(county, "2023-02-15"), say=said.append)
+    assert history.previous.as_of.isoformat() == "2023-02-08" and said == []

@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import FuchanInputError, OutputExistsError
+from fuchan_lib.core.output_folder import inside
 from fuchan_lib.core.params import Params, load_params
 from fuchan_lib.core.run_folder import RunFolder
 from fuchan_lib.core.xlsx import save_workbook
@@ -88,7 +89,8 @@ def write_handout(params_path: Path, out_dir: Path | None = None) -> list[Path]:
     folder = out_dir or Path(params_path).resolve().parent / f"下发台账_{params.county}_截至{record.as_of:%Y%m%d}"
     if folder.exists() and not folder.is_dir():
         raise OutputExistsError(f"“{folder}”是一个文件而不是文件夹，请换一个文件夹名存放下发的台账")
-    targets = {town: folder / f"{number:02d}_{file_part(town)}.xlsx" for number, town in enumerate(towns, start=1)}
+    targets = {town: inside(folder, folder / f"{number:02d}_{file_part(town)}.xlsx")
+               for number, town in enumerate(towns, start=1)}
     existing = [path for path in targets.values() if path.exists()]
     if existing:  # check all first: never a half-written set
         raise OutputExistsError(f"文件“{existing[0]}”已存在，为免覆盖乡镇已填写的内容，没有下发。"

@@ -17,20 +17,12 @@ import numpy as np
 import pandas as pd
 
 from fuchan_lib.core import schema, wording
-from fuchan_lib.ingest.firms import name_key
+from fuchan_lib.ingest.firms import name_keys
 from fuchan_lib.stats import audit
 
 GROUP = "规模或类别"
 LEDGER = "台账"
 WHY = "原因"
-
-
-def name_keys(names: pd.Series) -> pd.Series:
-    """Each firm's name as compared across weeks (ingest.firms.name_key: full-width folded,
-    no spaces), worked out once per distinct name."""
-    codes, uniques = pd.factorize(names.astype(object))
-    keys = np.array([name_key(u) for u in uniques] + [None], dtype=object)
-    return pd.Series(keys[codes], index=names.index, dtype=object)
 
 
 def _codes(snapshot: pd.DataFrame) -> pd.Series:
