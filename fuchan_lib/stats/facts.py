@@ -237,15 +237,9 @@ def _scale_facts(facts: FactSet, groups: Grouped, params: CountingBasis) -> None
 
 
 def _waiting_codes(ledger: pd.DataFrame, states: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Positions of the firms still waiting (`states`: rates.states_at), largest first, and
-    their 未复工原因 codes (reasons.reason_codes). Largest (从业人员, then name) rather than
-    ledger order: the firms a sentence names are the same however the ledger was split
-    into files or sheets (the townships' 下发 workbooks read back give the same report)."""
-    late = np.flatnonzero(states == schema.STATE_ON_HOLIDAY)
-    staff = pd.to_numeric(ledger[schema.STAFF], errors="coerce").to_numpy(dtype=float)[late] \
-        if schema.STAFF in ledger else np.zeros(len(late))
-    names = ledger[schema.NAME].to_numpy(dtype=object)[late].astype(str)
-    late = late[np.lexsort((names, np.where(np.isnan(staff), np.inf, -staff)))]
+    """Positions of the firms still waiting (`states`: rates.states_at), largest first
+    (reasons.largest_first), and their 未复工原因 codes (reasons.reason_codes)."""
+    late = reasons.largest_first(ledger, np.flatnonzero(states == schema.STATE_ON_HOLIDAY))
     return late, *reasons.reason_codes(ledger[[c for c in (schema.REASON,) if c in ledger]].take(late))
 
 

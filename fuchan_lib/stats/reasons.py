@@ -148,3 +148,13 @@ def leading_without_cutting_ties(ranked: list, most: int, value) -> list:
             break
         taken.append(item)
     return taken
+
+
+def largest_first(ledger: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """`rows` of the ledger ordered by 从业人员 (largest first, blanks last), then name: the
+    firms a sentence names ("A、B等13户") are then the same however the ledger was split into
+    files or sheets (the townships' 下发 workbooks read back give the same report)."""
+    staff = pd.to_numeric(ledger[schema.STAFF], errors="coerce").to_numpy(dtype=float)[rows] \
+        if schema.STAFF in ledger else np.zeros(len(rows))
+    names = ledger[schema.NAME].to_numpy(dtype=object)[rows].astype(str)
+    return rows[np.lexsort((names, np.where(np.isnan(staff), np.inf, -staff)))]
