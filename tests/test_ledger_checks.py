@@ -14,21 +14,11 @@ from fuchan_lib.ingest.ledger import read_entries
 from fuchan_lib.run import cli
 from fuchan_lib.run.prepare import prepare
 from fuchan_lib.stats import annex_tables
+from workbooks import write_book
 
 IND = schema.INDUSTRY
 HEADER = ["企业名称", "统一社会信用代码", "乡镇（园区）", "企业规模", "春节期间状态", "复工日期"]
 
-
-def write_book(path, sheets):
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(list(row))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
 
 
 def edit_example(county, edits, kind=IND):

@@ -13,6 +13,7 @@ from fuchan_lib.core import schema
 from fuchan_lib.ingest.inputs import load_inputs
 from fuchan_lib.run.prepare import prepare
 from fuchan_lib.stats.build import build_all
+from workbooks import write_book
 
 IND, SRV = schema.INDUSTRY, schema.SERVICE
 CANONICAL = {kind: [c.name for c in schema.COLUMNS_BY_KIND[kind]] for kind in (IND, SRV)}
@@ -23,17 +24,6 @@ def example_rows(county: Path, kind: str) -> list[tuple]:
     book = openpyxl.load_workbook(county.parent.parent / "data" / "example" / f"{kind}.xlsx", read_only=True)
     return list(book.active.iter_rows(values_only=True))
 
-
-def write_book(path: Path, sheets: dict[str, list]) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(list(row))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
 
 
 def without(rows: list[tuple], column: str) -> list[tuple]:
