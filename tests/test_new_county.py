@@ -67,9 +67,11 @@ def test_a_later_quarter_moves_the_dates_and_the_narratives_period_words(tmp_pat
     assert "须改写" in summary and "开门稳" in summary
 
 
-def test_without_a_period_the_quarter_of_today_is_used(tmp_path):
-    new_county("青石县", folder=tmp_path, today=date(2026, 3, 2))
-    assert (tmp_path / "params" / "青石县_2026Q1.yaml").is_file()
+@pytest.mark.parametrize("today, period", [(date(2026, 3, 2), "2026Q1"), (date(2026, 5, 20), "2026Q2"),
+                                           (date(2026, 12, 6), "2027Q1"), (date(2026, 7, 1), "2027Q1")])
+def test_without_a_period_the_coming_resumption_season_is_used(tmp_path, today, period):
+    new_county("青石县", folder=tmp_path, today=today)
+    assert (tmp_path / "params" / f"青石县_{period}.yaml").is_file()
 
 
 @pytest.mark.parametrize("existing", ["params/青石县_2024Q1.yaml", "narrative/青石县.md"])

@@ -64,6 +64,13 @@ def quarter_of(day: date) -> Quarter:
     return Quarter(day.year, (day.month - 1) // 3 + 1)
 
 
+def first_season(day: date) -> Quarter:
+    """The quarter a county set up on `day` reports first: the quarter itself in the first half
+    of the year (the 春节 resumption is under way), else the next year's first quarter (a county
+    set up in December prepares for the coming 春节, not a fourth quarter after the last one)."""
+    return quarter_of(day) if day.month <= 6 else Quarter(day.year + 1, 1)
+
+
 def month_end(year: int, month: int) -> date:
     first_of_next = date(year + month // 12, month % 12 + 1, 1)
     return first_of_next - timedelta(days=1)

@@ -148,7 +148,7 @@ def _new_period(args) -> int:
 def _new_county_arguments(parser) -> None:
     parser.add_argument("county", metavar="县名", help="本县（市、区、旗）的名称，如 青石县")
     parser.add_argument("--期", "--quarter", dest="quarter", metavar="季度",
-                        help="第一期的季度，如 2024Q1 或 2024年一季度（默认：今天所在的季度）")
+                        help="第一期的季度，如 2024Q1 或 2024年一季度（默认：上半年为今天所在的季度，下半年为明年一季度，即将到来的春节复工期）")
     parser.add_argument("--文件夹", "--folder", dest="folder", metavar="文件夹", default=".",
                         help="项目文件夹：在其中的 params/、narrative/、台账/ 下生成（默认：当前文件夹）")
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import OutputExistsError, ParamsError
 from fuchan_lib.core.names import name_problem, visible
-from fuchan_lib.core.quarters import SPRING_FESTIVALS, Quarter, parse_quarter, quarter_dates, quarter_of
+from fuchan_lib.core.quarters import SPRING_FESTIVALS, Quarter, first_season, parse_quarter, quarter_dates
 from fuchan_lib.core.wording import format_date
 from fuchan_lib.stats.facts import COUNTY_LEVELS, county_level
 
@@ -122,7 +122,7 @@ def new_county(name: str, *, period: str | None = None, folder: Path = Path(".")
     from fuchan_lib.run.period import write_validated
 
     county = check_county_name(name)
-    quarter = parse_quarter(period) if period else quarter_of(today or date.today())
+    quarter = parse_quarter(period) if period else first_season(today or date.today())
     folder = Path(folder)
     params = folder / "params" / f"{county}_{quarter}.yaml"
     narrative = folder / "narrative" / f"{county}.md"
