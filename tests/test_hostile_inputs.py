@@ -104,3 +104,25 @@ def test_fuchan_check_ends_in_exit_0_or_a_chinese_refusal_within_1gb_and_30s(cou
     if case.expect == "error":
         assert done.stderr.startswith("错误：") and case.name in done.stderr
     assert case.fragment in output
+
+
+@pytest.mark.parametrize("suffix", [".xlsb", ".ods"])
+def test_a_workbook_that_cannot_be_sized_before_reading_is_refused_with_the_fix(tmp_path, suffix):
+    from fuchan_lib.core.exceptions import LedgerError
+    from fuchan_lib.ingest.ledger import entry_files
+
+    ledger = tmp_path / f"工业企业台账{suffix}"
+    ledger.write_bytes(b"PK\x03\x04 not read")
+    with pytest.raises(LedgerError) as refused:
+        entry_files(ledger, "工业企业台账")
+    assert f"不支持“{suffix}”格式的文件" in str(refused.value) and ".xlsx" in str(refused.value)
+    files, skipped = entry_files(_folder_with(tmp_path, ledger), "工业企业台账")
+    assert [f.name for f in files] == ["城关镇.xlsx"] and [s.file for s in skipped] == [ledger.name]
+
+
+def _folder_with(tmp_path: Path, other: Path) -> Path:
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    other.rename(folder / other.name)
+    (folder / "城关镇.xlsx").write_bytes(b"")
+    return folder

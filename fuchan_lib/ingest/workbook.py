@@ -14,7 +14,9 @@ import python_calamine
 from fuchan_lib.core.exceptions import LedgerError
 from fuchan_lib.ingest import limits
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+# .xlsb and .ods are not read: their sheets cannot be sized before python-calamine allocates the
+# grid (DESIGN §10), and one far cell would abort the process; Excel and WPS save them as .xlsx
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 LEDGER_SUFFIXES = EXCEL_SUFFIXES + (".csv",)
 
 
