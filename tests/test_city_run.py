@@ -196,3 +196,18 @@ def test_city_notebook_runs_alone_from_the_city_params(tmp_path):
     assert "示例市　截止日期：2023-02-15　复工率口径：需复工　县数：3" in shown  # read the counties itself
     assert not (run_dir / "facts.json").exists()  # facts.json is the runner's, not a notebook side effect
     assert (run_dir / "tables" / run_folder.TABLE_COUNTIES).is_file()
+
+
+def test_a_damaged_earlier_roll_up_is_said_and_not_compared(tmp_path, capsys):
+    from types import SimpleNamespace
+
+    from fuchan_lib.run.city import previous_facts
+
+    folder = tmp_path / "示例市_截至20230208_20230209-090000"
+    folder.mkdir()
+    (folder / run_folder.FACTS_FILE).write_text("{不是 JSON", encoding="utf-8")
+    r = SimpleNamespace(previous=SimpleNamespace(folder=folder, basis="需复工"),
+                        params=SimpleNamespace(rate_basis="需复工"))
+    assert previous_facts(r) is None
+    assert f"上次汇总“{folder.name}”" in capsys.readouterr().err
+

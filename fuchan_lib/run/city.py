@@ -11,6 +11,8 @@ written beside it.
 
 from __future__ import annotations
 
+import sys
+
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -149,8 +151,10 @@ def previous_facts(r: Rollup) -> FactSet | None:
         return None  # rates of another 口径 are not compared
     try:
         return FactSet.from_json(r.previous.folder / run_folder.FACTS_FILE)
-    except (OSError, ValueError, TypeError, AttributeError):
-        return None  # a damaged earlier roll-up is not compared with
+    except (OSError, ValueError, TypeError, AttributeError):  # a damaged earlier roll-up: said, not compared
+        print(f"警告：上次汇总“{r.previous.folder.name}”的 {run_folder.FACTS_FILE} 无法读取或已损坏，"
+              "本次不写与上次汇总的比较", file=sys.stderr)
+        return None
 
 
 def load_handover(run_dir: str | Path, params_path: str | Path) -> tuple[Rollup, Part]:
