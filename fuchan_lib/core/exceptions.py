@@ -116,6 +116,16 @@ def ledger_problems(error: LedgerError) -> list[LedgerError]:
     return list(getattr(error, "problems", [error]))
 
 
+def raise_together(problems, unlisted: dict[tuple, int] | None = None) -> None:
+    """Nothing when there are no problems; a lone problem raised as itself; else all of them
+    as one LedgerProblems (`unlisted`: those past the per-file limit)."""
+    if not problems:
+        return
+    if len(problems) == 1 and not unlisted:
+        raise problems[0]
+    raise LedgerProblems(list(problems), unlisted or None)
+
+
 class AuditError(FuchanInputError):
     """Raised when 数据审核 finds errors; the message lists every finding."""
 

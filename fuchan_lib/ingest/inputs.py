@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from fuchan_lib.core import schema
-from fuchan_lib.core.exceptions import LedgerError, LedgerProblems
+from fuchan_lib.core.exceptions import LedgerError, raise_together
 from fuchan_lib.ingest.firms import RowIssue
 from fuchan_lib.ingest.ledger import LedgerRead, SheetMapping, Skipped, read_entries
 from fuchan_lib.core.params import Params, load_params, parse_date_text
@@ -49,10 +49,7 @@ class Inputs:
 
     def raise_for_problems(self) -> None:
         """Every unreadable cell of every ledger, raised together (nothing when all were read)."""
-        if len(self.problems) == 1 and not self.unlisted:
-            raise self.problems[0]
-        if self.problems:
-            raise LedgerProblems(list(self.problems), self.unlisted)
+        raise_together(self.problems, self.unlisted)
 
 
 def _read(params: Params, kind: str, required: bool) -> LedgerRead | None:
@@ -92,9 +89,7 @@ def read_inputs(params: Params) -> Inputs:
     if problems:
         cells = [p for read in reads.values() if read for p in read.problems]
         unlisted = {k: v for read in reads.values() if read for k, v in (read.unlisted or {}).items()}
-        if len(problems) == 1 and not cells and not unlisted:
-            raise problems[0]
-        raise LedgerProblems(problems + cells, unlisted or None)
+        raise_together(problems + cells, unlisted)
     found = [read for read in reads.values() if read is not None]
     frame = {kind: (read.frame if read else None) for kind, read in reads.items()}
     return Inputs(

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from fuchan_lib.core import schema
-from fuchan_lib.core.exceptions import LedgerError, LedgerProblems, ledger_problems
+from fuchan_lib.core.exceptions import LedgerError, ledger_problems, raise_together
 from fuchan_lib.core.messages import quoted
 from fuchan_lib.ingest import firms, names
 from fuchan_lib.ingest.header import HEADER_SEARCH_ROWS, Header, find_header, missing_columns_error
@@ -165,7 +165,7 @@ class _Reader:
                 self.skipped.append(Skipped(path.name, hidden.name, "隐藏的工作表"))
             fitting = [s for s in fitting if s.visible]
         for found in fitting:
-            self._read(path.name, _Sheet(found.name, book.rows(found.name), None, found.supplied))
+            self._read(path.name, _Sheet(found.name, book.rows(found.name), found.header, found.supplied))
 
     def _read(self, file: str, sheet: _Sheet) -> None:
         read = read_rows(sheet.grid, self.kind, file=file, sheet=sheet.name, year=self.year,
@@ -243,7 +243,7 @@ def read_entries(entries: list[tuple[Path, str | None]], kind: str, *, year: int
         )]
     cell_problems = tuple(reader.errors)
     if structural or not reader.reads or any(p.cell is None for p in cell_problems):
-        _raise_all(structural + list(cell_problems), reader.unlisted)
+        raise_together(structural + list(cell_problems), reader.unlisted)
     frame = pd.concat([r.frame for r in reader.reads], ignore_index=True) if len(reader.reads) > 1 \
         else reader.reads[0].frame
     frame = _categories_kept(frame, reader.reads[0].frame)
@@ -252,16 +252,9 @@ def read_entries(entries: list[tuple[Path, str | None]], kind: str, *, year: int
                       tuple(files), cell_problems, reader.unlisted or None, tuple(issues))
 
 
-def _raise_all(problems: list[LedgerError], unlisted: dict | None = None) -> None:
-    if len(problems) == 1 and not unlisted:
-        raise problems[0]
-    raise LedgerProblems(problems, unlisted or None)
-
-
 def raise_for_problems(read: LedgerRead) -> LedgerRead:
     """The read itself when every cell was readable; else all its problems raised together."""
-    if read.problems:
-        _raise_all(list(read.problems), read.unlisted)
+    raise_together(read.problems, read.unlisted)
     return read
 
 

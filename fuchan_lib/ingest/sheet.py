@@ -17,7 +17,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from fuchan_lib.core import schema
-from fuchan_lib.core.exceptions import LedgerError, LedgerProblems
+from fuchan_lib.core.exceptions import LedgerError, raise_together
 from fuchan_lib.core.messages import quoted
 from fuchan_lib.ingest import values
 from fuchan_lib.ingest.header import (
@@ -147,12 +147,9 @@ def ledger_from_rows(grid: list[list], kind: str, *, file: str = "", sheet: str 
 
 def raise_problems(read: SheetRead) -> SheetRead:
     """The read itself when every cell was readable; else its problems raised together."""
-    if not read.problems:
-        return read
-    if len(read.problems) == 1 and not read.unlisted:
-        raise read.problems[0]
-    file, sheet = read.mapping.file, read.mapping.sheet
-    raise LedgerProblems(list(read.problems), {(file, sheet): read.unlisted} if read.unlisted else None)
+    where = (read.mapping.file, read.mapping.sheet)
+    raise_together(read.problems, {where: read.unlisted} if read.unlisted else None)
+    return read
 
 
 def read_rows(grid: list[list], kind: str, *, file: str = "", sheet: str = "", year: int | None = None,
