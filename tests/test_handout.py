@@ -109,3 +109,16 @@ def test_a_firm_added_without_a_township_takes_its_workbooks(county):
     assert again.week_over_week.facts["周比.工业.新增复工"].value == 1  # compared with 2月15日's run
     [new] = [f for f in prepared.audit.findings if f.rule == audit.NEW_FIRM]
     assert (new.enterprise, new.file, new.sheet) == ("示例县新开厂", "01_工业园区.xlsx", schema.INDUSTRY)
+
+
+def test_a_firm_name_that_looks_like_a_formula_stays_text_in_the_handed_out_workbook(county):
+    ledger = county.parent.parent / "data" / "example" / f"{schema.INDUSTRY}.xlsx"
+    book = openpyxl.load_workbook(ledger)
+    book.active["A2"] = '=HYPERLINK("http://example.invalid","点我")'
+    book.active["A2"].data_type = "s"  # entered as text, as the ledger's reader sees it
+    book.save(ledger)
+    finished_run(county, "2023-02-15")
+    first = write_handout(county, county.parent.parent / "下发")[0]
+    cells = [row[0] for row in openpyxl.load_workbook(first)[schema.INDUSTRY].iter_rows(min_row=2)]
+    [cell] = [c for c in cells if str(c.value).startswith("=HYPERLINK")]
+    assert cell.data_type == "s" and cell.quotePrefix

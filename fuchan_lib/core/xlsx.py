@@ -13,6 +13,16 @@ import re
 import zipfile
 from pathlib import Path
 
+FORMULA_SIGNS = ("=", "+", "-", "@")  # a text cell starting so would be taken for a formula
+
+
+def keep_text(cell) -> None:
+    """A text cell that starts like a formula stays text: data_type 's', and quotePrefix so Excel
+    keeps it text even after the user edits the cell (a firm named "=HYPERLINK(…)" runs nothing)."""
+    if isinstance(cell.value, str) and cell.value[:1] in FORMULA_SIGNS:
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
 from fuchan_lib.core.text import atomic_write
 
 FONT_CHILDREN = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign",

@@ -21,14 +21,13 @@ from pathlib import Path
 import pandas as pd
 
 from fuchan_lib.core.text import clean_text, excel_width
-from fuchan_lib.core.xlsx import save_workbook
+from fuchan_lib.core.xlsx import FORMULA_SIGNS, save_workbook
 
 MISSING = "—"
 MAX_SHEET_TITLE = 31
 _BAD_TITLE_CHARS = re.compile(r"[\[\]:*?/\\]")
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 _HEADER_FILL = "DDEBF7"
-_FORMULA_SIGNS = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -175,7 +174,7 @@ def _data_cell(ws, value, kind: str, percent_format: str):
         text = clean_text(value)
         # plain text as a bare value (openpyxl stores it as text; 1.5x faster than a styled
         # cell on large sheets); text that could read as a formula keeps its guarded cell
-        return text if text[:1] not in _FORMULA_SIGNS else _text_cell(ws, value)
+        return text if text[:1] not in FORMULA_SIGNS else _text_cell(ws, value)
     if hasattr(value, "item") and not isinstance(value, (pd.Timestamp, datetime, date)):
         value = value.item()  # numpy scalar -> Python
     if kind == "percent" and isinstance(value, Number) and not isinstance(value, bool):
@@ -200,7 +199,7 @@ def _text_cell(ws, text: str, *, center: bool = False):
 
     cell = WriteOnlyCell(ws, value=clean_text(text))
     cell.data_type = "s"
-    if text[:1] in _FORMULA_SIGNS:
+    if text[:1] in FORMULA_SIGNS:
         cell.quotePrefix = True  # Excel keeps it text even after the user edits the cell
     if center:
         cell.alignment = Alignment(horizontal="center")

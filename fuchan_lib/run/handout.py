@@ -21,7 +21,7 @@ from fuchan_lib.core.exceptions import FuchanInputError, OutputExistsError
 from fuchan_lib.core.output_folder import inside
 from fuchan_lib.core.params import Params, load_params
 from fuchan_lib.core.run_folder import RunFolder
-from fuchan_lib.core.xlsx import save_workbook
+from fuchan_lib.core.xlsx import keep_text, save_workbook
 from fuchan_lib.ingest.blank_ledgers import DATE_FORMAT, ledger_workbook
 from fuchan_lib.report.follow_up_books import file_part
 from fuchan_lib.run.history import RunRecord, list_runs, read_snapshot
@@ -74,6 +74,8 @@ def _fill(sheet: Worksheet, rows: pd.DataFrame, kind: str) -> None:
     dates = [j for j, c in enumerate(columns, start=1) if c.kind == "date"]
     for values in rows[[c.name for c in columns]].itertuples(index=False):
         sheet.append([_cell(v) for v in values])
+        for cell in sheet[sheet.max_row]:
+            keep_text(cell)
         for j in dates:
             sheet.cell(sheet.max_row, j).number_format = DATE_FORMAT
 
