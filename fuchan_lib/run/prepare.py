@@ -25,7 +25,7 @@ from fuchan_lib.stats.facts import FactSet, indicator_rows
 from fuchan_lib.stats.groupings import Groupings, count_groupings
 from fuchan_lib.stats.growth import IndicatorGrowth
 from fuchan_lib.stats.ledger_changes import change_findings
-from fuchan_lib.stats.weekly import History, PreviousRun, compare_with, enterprise_snapshot
+from fuchan_lib.stats.weekly import History, PreviousRun, WeekChange, week_change
 
 
 def read_narrative(params: Params) -> tuple[str, str]:
@@ -37,11 +37,11 @@ def read_narrative(params: Params) -> tuple[str, str]:
 
 def audit_inputs(inputs: Inputs, previous: PreviousRun | None = None,
                  groupings: Groupings | None = None, template: tuple[str, str] | None = None,
-                 stale_indicators: tuple[str, ...] = ()) -> AuditReport:
+                 stale_indicators: tuple[str, ...] = (), change: WeekChange | None = None) -> AuditReport:
     """The audit of this run's ledgers (against the previous run's counts and snapshot when
     known, and why the 经济指标 are not this period's when they are not:
     run.history.stale_indicators). `groupings`, `template`: the run's counts and narrative
-    template (counted and read here when not given)."""
+    template and week-over-week comparison (counted, read and compared here when not given)."""
     p = inputs.params
     groupings = count_groupings(inputs.industry, inputs.service, p.as_of) if groupings is None else groupings
     current = {schema.INDUSTRY: groupings.industry.total.resumed, schema.SERVICE: groupings.service.total.resumed}
@@ -51,15 +51,14 @@ def audit_inputs(inputs: Inputs, previous: PreviousRun | None = None,
              + narrative_mentions(inputs, read_narrative(p) if template is None else template)
              + direction_mark_findings(inputs.layouts)
              + stale_indicator_findings(stale_indicators, indicator_files)
-             + week_changes(inputs, previous))
+             + week_changes(inputs, change or week_change(inputs.industry, inputs.service, p.as_of, previous)))
     return audit(ledgers, p, previous_resumed=previous.resumed if previous else None,
                  current_resumed=current, extra=found)
 
 
-def week_changes(inputs: Inputs, previous: PreviousRun | None) -> list:
+def week_changes(inputs: Inputs, change: WeekChange) -> list:
     """Warnings for firms that left, came or changed since the previous run (stats.ledger_changes)."""
-    snapshot = enterprise_snapshot(inputs.industry, inputs.service, inputs.params.as_of)
-    comparison = compare_with(previous, snapshot, inputs.params.as_of)
+    comparison = change.comparison
     if comparison is None:
         return []
     where = [schema.SOURCE_FILE, schema.SOURCE_SHEET, schema.SOURCE_ROW]
@@ -124,12 +123,14 @@ class Prepared:
     groupings: Groupings
     indicator_rows: list[IndicatorGrowth]
     template: tuple[str, str]  # the narrative template: text, name for messages
+    change: WeekChange  # the enterprise snapshot and its comparison with the previous run's
 
     def build(self):
         """Every part of the report (stats.build) from what was read and counted here."""
         from fuchan_lib.stats.build import build_all
 
-        return build_all(self.inputs, self.audit, self.history, self.groupings, self.indicator_rows)
+        return build_all(self.inputs, self.audit, self.history, self.groupings, self.indicator_rows,
+                         self.change)
 
 
 def prepare(params_path: str | Path, as_of: str | date | None = None) -> Prepared:
@@ -154,9 +155,10 @@ def prepare_inputs(inputs: Inputs, history: History) -> Prepared:
     previous = history.previous
     groupings = count_groupings(inputs.industry, inputs.service, p.as_of)
     template = read_narrative(p)
-    report = audit_inputs(inputs, previous, groupings, template, history.stale_indicators)
+    change = week_change(inputs.industry, inputs.service, p.as_of, previous)
+    report = audit_inputs(inputs, previous, groupings, template, history.stale_indicators, change)
     rows = indicator_rows(inputs.indicators, inputs.enterprise_indicators, p)
-    return Prepared(inputs, report, history, groupings, rows, template)
+    return Prepared(inputs, report, history, groupings, rows, template, change)
 
 
 def render_narrative(facts: FactSet, template: tuple[str, str]) -> list:

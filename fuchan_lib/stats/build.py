@@ -103,13 +103,16 @@ def attachments(inputs: Inputs, audit: AuditReport, groupings: Groupings) -> Par
     return Part("综合", facts_mod.general_facts(p), tables, charts)
 
 
-def week_over_week(inputs: Inputs, history: weekly.History, current: facts_mod.FactSet) -> Part:
+def week_over_week(inputs: Inputs, history: weekly.History, current: facts_mod.FactSet,
+                   change: weekly.WeekChange | None = None) -> Part:
     """周比 against the previous run, the enterprises that changed, the 复工率 trend, and 较上年
-    同期 (last year's run re-counted at the same day after 春节)."""
+    同期 (last year's run re-counted at the same day after 春节). `change`: the run's snapshot
+    and comparison when `run.prepare` made them already (for the audit); else made here."""
     p = inputs.params
-    snapshot = weekly.enterprise_snapshot(inputs.industry, inputs.service, p.as_of)
     previous = history.previous
-    comparison = weekly.compare_with(previous, snapshot, p.as_of)
+    if change is None:
+        change = weekly.week_change(inputs.industry, inputs.service, p.as_of, previous)
+    snapshot, comparison = change.snapshot, change.comparison
     tables = {run_folder.TABLE_CHANGES: weekly.changes_tables(comparison)} if comparison else {}
     facts = weekly.week_over_week_facts(current, p, previous, comparison, (inputs.industry, inputs.service))
     facts = facts.merge(last_year.last_year_facts(current, p, history.last_year))
@@ -146,9 +149,11 @@ class Built:
 
 
 def build_all(inputs: Inputs, audit: AuditReport, history: weekly.History,
-              groupings: Groupings | None = None, rows: list[IndicatorGrowth] | None = None) -> Built:
-    """Every part of the report. `groupings`, `rows`: the run's counts and indicator rows when
-    `run.prepare` made them already (for the audit and `fuchan check`); else made here, once."""
+              groupings: Groupings | None = None, rows: list[IndicatorGrowth] | None = None,
+              change: weekly.WeekChange | None = None) -> Built:
+    """Every part of the report. `groupings`, `rows`, `change`: the run's counts, indicator rows
+    and week-over-week comparison when `run.prepare` made them already (for the audit and
+    `fuchan check`); else made here, once."""
     p = inputs.params
     groupings = count_groupings(inputs.industry, inputs.service, p.as_of) if groupings is None else groupings
     if rows is None:
@@ -157,4 +162,4 @@ def build_all(inputs: Inputs, audit: AuditReport, history: weekly.History,
     current = industry_part.facts.merge(services_part.facts)
     return Built(industry_part, services_part, indicators(inputs, rows, history.stale_indicators),
                  attachments(inputs, audit, groupings),
-                 week_over_week(inputs, history, current))
+                 week_over_week(inputs, history, current, change))

@@ -128,6 +128,21 @@ def compare_with(previous: PreviousRun | None, snapshot: pd.DataFrame, as_of: da
     return compare(previous.snapshot, snapshot, previous.as_of, as_of)
 
 
+@dataclass(frozen=True)
+class WeekChange:
+    """This run's enterprise snapshot and its comparison with the previous run's (None without
+    one): made once per run, read by the audit (which firms changed) and the 周比 part."""
+
+    snapshot: pd.DataFrame
+    comparison: Comparison | None
+
+
+def week_change(industry: pd.DataFrame, service: pd.DataFrame, as_of: date,
+                previous: PreviousRun | None) -> WeekChange:
+    snapshot = enterprise_snapshot(industry, service, as_of)
+    return WeekChange(snapshot, compare_with(previous, snapshot, as_of))
+
+
 def changes_tables(comparison: Comparison) -> dict[str, pd.DataFrame]:
     """复工变化企业: firms newly counted as resumed, and firms counted last time but not now
     (with why); their lengths are the 新增 and 不再计入 of the text."""
