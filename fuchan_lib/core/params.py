@@ -19,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import ParamsError
 from fuchan_lib.core.names import name_validator
+from fuchan_lib.core.quarters import last_full_month_end
 from fuchan_lib.core.text import DATE_YMD
 from fuchan_lib.core.messages import closest, did_you_mean, quoted
 from fuchan_lib.core.yaml_text import describe_slip, raise_problems, read_yaml
@@ -209,7 +210,7 @@ class Params(ReportParams, CountyName):
         """End of the period 经济指标 本期 covers: 指标期末, else the month before 截止日期."""
         if self.indicator_period_end is not None:
             return self.indicator_period_end
-        return self.as_of.replace(day=1) - timedelta(days=1)
+        return last_full_month_end(self.as_of)
 
     # --- 成文日期: one rule (docs in the params template and README) ---
     @property

@@ -76,6 +76,12 @@ def month_end(year: int, month: int) -> date:
     return first_of_next - timedelta(days=1)
 
 
+def last_full_month_end(as_of: date) -> date:
+    """The default 指标期末: the end of the month before the as-of date (statistics for a
+    month are published after it ends)."""
+    return as_of.replace(day=1) - timedelta(days=1)
+
+
 def quarter_dates(quarter: Quarter, festival: date) -> dict[str, date]:
     """The params dates of a quarter whose year's 春节 is `festival` (see the module docstring)."""
     as_of = date(quarter.year, 3 * quarter.number - 1, 15)
@@ -87,6 +93,6 @@ def quarter_dates(quarter: Quarter, festival: date) -> dict[str, date]:
         "截止日期": as_of,
         "报告日期": as_of + timedelta(days=1),
         "目标截止": quarter.end,
-        "指标期末": as_of.replace(day=1) - timedelta(days=1),
+        "指标期末": last_full_month_end(as_of),
     }
     return dates

@@ -8,7 +8,7 @@ good run of the same county and 春节 (the same period) with an earlier as-of d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +22,7 @@ from fuchan_lib.core.run_folder import (
 )
 from fuchan_lib.core.exceptions import ParamsError
 from fuchan_lib.core.params import Params
+from fuchan_lib.core.quarters import last_full_month_end
 from fuchan_lib.core.text import csv_text
 from fuchan_lib.core.wording import format_date, format_percent
 from fuchan_lib.ingest.inputs import sha256
@@ -156,7 +157,7 @@ def _indicator_period(manifest: Manifest) -> date | None:
     """指标期末 of a run: its params', else the month before its as-of date (as Params does)."""
     stated = manifest.params.get("指标期末")
     try:
-        return date.fromisoformat(str(stated)) if stated else manifest.as_of.replace(day=1) - timedelta(days=1)
+        return date.fromisoformat(str(stated)) if stated else last_full_month_end(manifest.as_of)
     except ValueError:
         return None
 

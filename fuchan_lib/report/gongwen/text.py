@@ -64,15 +64,6 @@ def break_pieces(text: str) -> list[str]:
     return [piece for piece in pieces if piece]
 
 
-def two_line_width(text: str, width=estimated_width) -> float:
-    """The narrowest width at which text fits on two lines broken at an allowed point."""
-    best = width(text)
-    for i in range(1, len(text)):
-        if not math.isinf(_break_badness(text, i)):
-            best = min(best, max(width(text[:i]), width(text[i:])))
-    return best
-
-
 def split_title(text: str, max_width: float = TITLE_MAX_WIDTH) -> list[str]:
     """Split a title into the fewest lines of at most max_width 字, as balanced as possible,
     breaking preferably at punctuation or around 关于 (GB/T 9704 §7.3.1: 梯形或菱形)."""
