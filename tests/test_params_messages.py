@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 
 from fuchan_lib.core.exceptions import ParamsError
-from fuchan_lib.core.params import load_params
+from pydantic import Field
+
+from fuchan_lib.core.params import StrictModel, UserPercent, load_model, load_params
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = (ROOT / "params" / "示例县_2023Q1.yaml").read_text(encoding="utf-8")
@@ -85,3 +87,44 @@ def test_a_key_written_twice_is_reported(tmp_path):
 def test_dates_in_the_forms_the_cli_accepts(tmp_path, written):
     params = load(tmp_path, EXAMPLE.replace("截止日期: 2023-02-15", f"截止日期: {written}"))
     assert params.as_of.isoformat() == "2023-02-15"
+
+
+@pytest.mark.parametrize("key, written, said", [
+    ("小数位数", "9", "应为 0 到 4 之间的整数"),
+    ("小数位数", "-1", "应为 0 到 4 之间的整数"),
+    ("小数位数", "2.5", "应为 0 到 4 之间的整数"),
+    ("小数位数", "两位", "应为 0 到 4 之间的整数"),
+    ("到岗率门槛", "120", "应为大于0、不超过100的百分数，如 90 或 90%"),
+    ("到岗率门槛", "0", "应为大于0、不超过100的百分数，如 90 或 90%"),
+    ("到岗率门槛", "九成", "应为大于0、不超过100的百分数，如 90 或 90%"),
+])
+def test_a_bounded_number_out_of_range_is_told_its_range(tmp_path, key, written, said):
+    text = EXAMPLE.replace("小数位数: 1", f"小数位数: {written}") if key == "小数位数" else \
+        EXAMPLE.replace("到岗率门槛: 90", f"到岗率门槛: {written}")
+    assert text != EXAMPLE
+    with pytest.raises(ParamsError) as err:
+        load(tmp_path, text)
+    assert f"参数“{key}”的值“{written}”{said}" in str(err.value)
+
+
+class Bounded(StrictModel):
+    """Fields bounded every other way, as a later params key might be."""
+
+    weeks: int = Field(default=1, ge=1, alias="周数")
+    share: float = Field(default=0.5, gt=0, lt=1, alias="比例")
+    percent: UserPercent = Field(default=80.0, ge=50, le=100, alias="门槛")
+
+
+@pytest.mark.parametrize("line, said", [
+    ("周数: 0", "参数“周数”的值“0”应为不小于1的整数"),
+    ("周数: 三", "参数“周数”的值“三”应为不小于1的整数"),
+    ("比例: 1", "参数“比例”的值“1”应为大于0、小于1的数"),
+    ("比例: 一半", "参数“比例”的值“一半”应为大于0、小于1的数"),
+    ("门槛: 30%", "参数“门槛”的值“30”应为 50 到 100 之间的百分数，如 80 或 80%"),
+])
+def test_every_bounded_field_gets_its_range_from_its_declaration(tmp_path, line, said):
+    path = tmp_path / "b.yaml"
+    path.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(ParamsError) as err:
+        load_model(path, Bounded, "")
+    assert said in str(err.value)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic.fields import FieldInfo
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import ParamsError
@@ -302,10 +303,8 @@ def _describe(error: dict, suggested: set[tuple], root: type[BaseModel]) -> str 
         allowed = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
         hint = did_you_mean(str(value), allowed)
         return f"参数“{key}”的值“{value}”不在允许范围内，可选：{quoted(allowed)}。{hint}".rstrip("。")
-    if loc and loc[-1] == "到岗率门槛" and kind.startswith(("float", "greater", "less")):
-        return f"参数“{key}”的值“{value}”应为大于0、不超过100的百分数，如 90 或 90%"
-    if kind.startswith("int") or kind.startswith("greater") or kind.startswith("less"):
-        return f"参数“{key}”的值“{value}”应为 0 到 4 之间的整数"
+    if kind.startswith(("int", "float", "greater", "less")):
+        return f"参数“{key}”的值“{value}”应为{_number_words(_field_at(loc, root))}"
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error["msg"]))
     if kind == "too_short":
@@ -315,6 +314,30 @@ def _describe(error: dict, suggested: set[tuple], root: type[BaseModel]) -> str 
     if kind in ("model_type", "dict_type", "model_attributes_type", "string_type", "tuple_type"):
         return f"参数“{key}”的写法不对（得到“{value}”），请对照示例参数文件的缩进和写法"
     return f"参数“{key}”有误：{error['msg']}（值：{value!r}）"
+
+
+def _field_at(loc: tuple, root: type[BaseModel]) -> FieldInfo | None:
+    """The declared field of the key at `loc` (None when the key is not a field)."""
+    model = _model_at(loc, root) if loc else None
+    return next((f for f in model.model_fields.values() if f.alias == loc[-1]), None) if model else None
+
+
+_BOUND_WORDS = (("gt", "大于"), ("ge", "不小于"), ("lt", "小于"), ("le", "不超过"))
+
+
+def _number_words(field: FieldInfo | None) -> str:
+    """What a numeric field takes, from its declared bounds (ge/gt/le/lt) and type: "0 到 4 之间
+    的整数", "大于0、不超过100的百分数，如 90 或 90%". One wording for every bounded field."""
+    bounds = {name: getattr(m, name) for m in (field.metadata if field else ())
+              for name, _word in _BOUND_WORDS if hasattr(m, name)}
+    noun = "整数" if field is not None and field.annotation is int else "数"
+    if field is not None and any(getattr(m, "func", None) is _percent_text for m in field.metadata):
+        example = field.default if isinstance(field.default, (int, float)) else None
+        noun = "百分数" + (f"，如 {example:g} 或 {example:g}%" if example is not None else "")
+    if bounds.keys() == {"ge", "le"}:
+        return f" {bounds['ge']:g} 到 {bounds['le']:g} 之间的{noun}"  # "应为 0 到 4 之间的整数"
+    limits = "、".join(f"{word}{bounds[name]:g}" for name, word in _BOUND_WORDS if name in bounds)
+    return f"{limits}的{noun}" if limits else noun
 
 
 def _suggested_missing(errors: list[dict], root: type[BaseModel]) -> set[tuple]:
