@@ -318,6 +318,8 @@ def test_service_ledger_and_indicator_ledger(tmp_path):
     [
         ("a.txt", b"x", "不支持“.txt”格式的文件"),
         ("a.xls", b"<html><table><tr><td>1</td></tr></table></html>", "网页（HTML）格式"),
+        ("b.xls", b"\xef\xbb\xbf<html><table></table></html>", "网页（HTML）格式"),  # with a BOM
+        ("c.xlsx", b"  \r\n<!DOCTYPE html><html></html>", "网页（HTML）格式"),
         ("a.xlsx", b"not a zip", "文件不是 Excel 表格"),
         ("b.xlsx", b"PK\x03\x04 cut short", "文件不完整"),
     ],
@@ -359,3 +361,15 @@ def test_the_layout_shows_sheet_header_rows_and_aliased_columns(tmp_path):
     assert "B列“单位名称”→企业名称" in text and "D列→春节期间状态" in text and "E列“复工时间”→复工日期" in text
     assert "文件中没有的列（按空白处理）：「统一社会信用代码」「乡镇（园区）」" in text
     assert "没有用到的列：「联系电话」" in text
+
+
+def test_the_workbook_check_names_a_web_page_saved_as_excel(tmp_path):
+    """One check of the first bytes says both "not a workbook" and "a web page" (ingest.limits)."""
+    from fuchan_lib.ingest import limits
+
+    for name, head, message in (("a.xls", b"<html><table></table></html>", "网页（HTML）格式"),
+                                ("b.xls", b"plain text", "文件不是 Excel 表格")):
+        path = tmp_path / name
+        path.write_bytes(head)
+        with pytest.raises(LedgerError, match=message):
+            limits.check_workbook(path)

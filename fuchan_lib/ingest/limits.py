@@ -82,11 +82,15 @@ def check_grid(rows: int, columns: int, file: str, sheet: str | None = None) -> 
 
 
 def check_workbook(path: Path) -> None:
-    """Refuse a workbook the reader could not read within bounds (LedgerError); a file that is
-    not a zip archive (.xls, or not a workbook at all) is left to the reader to judge."""
-    check_file_size(path)
+    """Refuse a workbook the reader could not read within bounds (LedgerError): not a workbook
+    at all (a web page saved as .xls is named as such), too large, damaged; from its first bytes
+    (read once) and its zip directory, before the reader allocates."""
     with path.open("rb") as handle:
         magic = handle.read(8)
+    if magic.lstrip().lower().startswith((b"<", b"\xef\xbb\xbf<")):  # before its size, as a web page
+        raise LedgerError("这个文件实际上是网页（HTML）格式，只是扩展名为 Excel", file=path.name,
+                          fix="请用 Excel 或 WPS 打开后“另存为” .xlsx 文件")
+    check_file_size(path)
     if not magic.startswith((_ZIP, _OLE)):
         raise LedgerError("文件不是 Excel 表格（既不是 .xlsx 也不是 .xls 格式），可能是改了扩展名的文本或其他文件",
                           file=path.name, fix="请用 Excel 或 WPS 打开后另存为 .xlsx 文件；如果它是 CSV 文件，"

@@ -60,15 +60,8 @@ class Workbook:
 
     def __init__(self, path: Path):
         self.file = path.name
+        limits.check_workbook(path)  # before the reader allocates (a far cell aborts it)
         with path.open("rb") as handle:
-            magic = handle.read(8)
-            handle.seek(0)
-            if magic.lstrip().lower().startswith((b"<", b"\xef\xbb\xbf<")):
-                raise LedgerError(
-                    "这个文件实际上是网页（HTML）格式，只是扩展名为 Excel", file=self.file,
-                    fix="请用 Excel 或 WPS 打开后“另存为” .xlsx 文件",
-                )
-            limits.check_workbook(path)  # before the reader allocates (a far cell aborts it)
             try:
                 self.book = python_calamine.CalamineWorkbook.from_filelike(handle)
             except python_calamine.PasswordError:
