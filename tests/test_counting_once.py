@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fuchan_lib.core.schema import CATEGORY, COUNTY, SCALE, TOWN, TRADE
+from fuchan_lib.core.schema import CATEGORY, COUNTY, SCALE, STATE_ON_HOLIDAY, TOWN, TRADE
 from fuchan_lib.ingest.inputs import run_params
 from fuchan_lib.report import narrative
 from fuchan_lib.stats.groupings import CountingBasis
@@ -89,3 +89,46 @@ def test_a_city_build_counts_each_grouping_of_the_combined_ledgers_once(calls, e
         ("count_by", service, (CATEGORY, "行业")): 1,
         ("count_by", industry, COUNTY): 1, ("count_by", service, COUNTY): 1,
     })
+
+
+def test_the_expected_dates_are_read_once_per_ledger_for_the_audit_the_facts_and_the_follow_up_lists(
+        monkeypatch, example):
+    import openpyxl
+
+    from fuchan_lib.ingest import expected_dates
+    from fuchan_lib.run.prepare import prepare_from
+    from fuchan_lib.stats.follow_up import OVERDUE, county_follow_up
+
+    texts = ["3月上旬", "尽快", "2月10日", None]  # a date, a text that is not one, overdue, blank
+    for name in ("工业企业台账.xlsx", "服务业企业台账.xlsx"):
+        path = example.parent / "data" / "example" / name
+        book = openpyxl.load_workbook(path)
+        sheet = book.active
+        column = sheet.max_column + 1
+        sheet.cell(1, column, "预计复工日期")
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row, column, texts[row % len(texts)])
+        book.save(path)
+    parsed = []
+    original = expected_dates.parse_expected
+
+    def counted(texts, year):
+        parsed.append(len(texts))
+        return original(texts, year)
+
+    monkeypatch.setattr(expected_dates, "parse_expected", counted)
+    prepared = prepare_from(run_params(example / "示例县_2023Q1.yaml", None))
+    built = prepared.build()
+    inputs, p = prepared.inputs, prepared.inputs.params
+    lists = county_follow_up(inputs.industry, inputs.service, p.spring_festival, p.as_of, p.towns)
+    assert parsed == [len(inputs.industry), len(inputs.service)]  # once per ledger, when read
+    # and all three read them: the audit warns of 尽快, the facts count, the lists mark 逾期
+    waiting = sum(int((rates.states_at(df, p.as_of) == STATE_ON_HOLIDAY).sum())
+                  for df in (inputs.industry, inputs.service))
+    unreadable = [f for f in prepared.audit.findings if f.rule == "预计复工日期无法识别"]
+    assert len(unreadable) == sum(int((df["预计复工日期"] == "尽快").sum()) for df in (inputs.industry, inputs.service))
+    parts = [built.facts[f"{sector}.{key}"].value or 0 for sector in ("工业", "服务业")
+             for key in ("预计月底前复工", "预计月底后复工", "逾期未复工", "复工时间待定")]
+    assert sum(parts) == waiting and built.facts["工业.逾期未复工"].value
+    assert sum(df[OVERDUE].notna().sum() for df in lists.values()) == sum(
+        built.facts[f"{sector}.逾期未复工"].value or 0 for sector in ("工业", "服务业"))

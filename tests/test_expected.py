@@ -12,7 +12,7 @@ from fuchan_lib.ingest.inputs import Inputs
 from fuchan_lib.report.narrative import default_template_text, render_template
 from fuchan_lib.run.prepare import audit_inputs
 from fuchan_lib.stats import build
-from fuchan_lib.stats.expected import parse_expected
+from fuchan_lib.ingest.expected_dates import parse_expected
 from fuchan_lib.stats.follow_up import county_follow_up
 from fuchan_lib.stats.weekly import History
 

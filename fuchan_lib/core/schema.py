@@ -51,6 +51,9 @@ SOURCE_ROW = "_行号"
 # code, so every rate counts from one integer column instead of matching text again
 STATE = "_状态类"
 STATE_OTHER, STATE_RUNNING, STATE_LONG_STOPPED, STATE_ON_HOLIDAY = 0, 1, 2, 3
+# set with it (ingest.expected_dates.with_expected_days): 预计复工日期 read as a date (NaT when
+# blank or not a date that can be told), so the audit, the facts and the 督办 lists parse it once
+EXPECTED_DAY = "_预计复工日"
 
 # --- allowed values ---
 ABOVE_SCALE, BELOW_SCALE = "规上", "规下"

@@ -12,6 +12,7 @@ import pandas as pd
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import LedgerError, raise_together
+from fuchan_lib.ingest.expected_dates import with_expected_days
 from fuchan_lib.ingest.firms import RowIssue
 from fuchan_lib.ingest.ledger import LedgerRead, SheetMapping, Skipped, read_entries
 from fuchan_lib.core.params import Params, load_params, parse_date_text
@@ -92,10 +93,11 @@ def read_inputs(params: Params) -> Inputs:
         raise_together(problems + cells, unlisted)
     found = [read for read in reads.values() if read is not None]
     frame = {kind: (read.frame if read else None) for kind, read in reads.items()}
+    year = params.spring_festival.year
     return Inputs(
         params=params,
-        industry=with_states(frame[schema.INDUSTRY]),
-        service=with_states(frame[schema.SERVICE]),
+        industry=with_expected_days(with_states(frame[schema.INDUSTRY]), year),
+        service=with_expected_days(with_states(frame[schema.SERVICE]), year),
         indicators=frame[schema.INDICATORS],
         enterprise_indicators=frame[schema.ENTERPRISE_INDICATORS],
         layouts=tuple(m for read in found for m in read.mappings),

@@ -18,9 +18,9 @@ from fuchan_lib.core.exceptions import AuditError, ParamsError
 from fuchan_lib.core.messages import did_you_mean, did_you_mean_firm, quoted
 from fuchan_lib.core import wording
 from fuchan_lib.core.params import Acknowledgement, Params
+from fuchan_lib.ingest.expected_dates import unreadable
 from fuchan_lib.stats.lists import county_towns
 from fuchan_lib.stats.reasons import unfilled_by_town
-from fuchan_lib.stats.expected import unreadable
 
 ERROR, WARNING = "错误", "警告"
 LIST_COLUMNS = ["级别", "文件", "工作表", "行号", "单元格", "列", "企业名称", "规则", "问题", "处理办法", "说明"]

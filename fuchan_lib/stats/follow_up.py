@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from fuchan_lib.core import schema
-from fuchan_lib.stats.expected import overdue_days, parse_expected
+from fuchan_lib.ingest.expected_dates import expected_days, with_expected_days
+from fuchan_lib.stats.expected import overdue_days
 from fuchan_lib.stats.lists import county_towns
 from fuchan_lib.stats.rates import waiting_rows
 
@@ -93,14 +94,17 @@ def follow_up_lists(rows: pd.DataFrame, towns: list[str], spring_festival: date,
                     as_of: date) -> dict[str, pd.DataFrame]:
     """One list per township (county order, only towns with firms not resumed) with 春节后天数,
     and 逾期 ("逾期5天") for a firm still waiting after its 预计复工日期; without any expected
-    date in the ledgers neither column is shown."""
+    date in the ledgers neither column is shown. `rows` may carry the dates the run read
+    (schema.EXPECTED_DAY, see `county_follow_up`); else their texts are read here."""
     days = (as_of - spring_festival).days
     if schema.EXPECTED in rows:
         if rows[schema.EXPECTED].notna().any():
-            late = overdue_days(parse_expected(rows[schema.EXPECTED], spring_festival.year)[0], as_of)
+            expected = pd.to_datetime(expected_days(rows, spring_festival.year))
+            late = overdue_days(expected, as_of)
             rows = rows.assign(**{OVERDUE: [None if pd.isna(d) else f"逾期{int(d)}天" for d in late]})
         else:
             rows = rows.drop(columns=schema.EXPECTED)
+    rows = rows.drop(columns=schema.EXPECTED_DAY, errors="ignore")
     lists = {}
     for town in towns:
         mine = rows[rows[schema.TOWN] == town].drop(columns=schema.TOWN)
@@ -131,5 +135,8 @@ def follow_up_summary(lists: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def county_follow_up(industry: pd.DataFrame, service: pd.DataFrame, spring_festival: date,
                      as_of: date, listed: Iterable[str] = ()) -> dict[str, pd.DataFrame]:
     """A county's 督办 lists, township by township in the county's order (`listed`: params 乡镇)."""
-    rows = not_resumed_rows(industry, service, as_of, listed)
+    # the expected dates read once with the ledgers (read here for ledgers made otherwise)
+    industry, service = (df if schema.EXPECTED_DAY in df else with_expected_days(df, spring_festival.year)
+                         for df in (industry, service))
+    rows = not_resumed_rows(industry, service, as_of, listed, ROW_COLUMNS + (schema.EXPECTED_DAY,))
     return follow_up_lists(rows, town_order(industry, service, listed=listed), spring_festival, as_of)
