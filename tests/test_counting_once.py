@@ -12,7 +12,7 @@ from fuchan_lib.core.schema import CATEGORY, COUNTY, SCALE, STATE_ON_HOLIDAY, TO
 from fuchan_lib.ingest.inputs import run_params
 from fuchan_lib.report import narrative
 from fuchan_lib.stats.groupings import CountingBasis
-from fuchan_lib.stats import growth, rates, weekly
+from fuchan_lib.stats import growth, rates, reasons, weekly
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,8 @@ def calls(monkeypatch):
                narrative.read_template: counted(narrative.read_template, lambda *a, **k: "read_template"),
                narrative.render_template: counted(narrative.render_template, lambda *a, **k: "render_template"),
                weekly.enterprise_snapshot: counted(weekly.enterprise_snapshot, lambda *a, **k: "enterprise_snapshot"),
-               weekly.compare_with: counted(weekly.compare_with, lambda *a, **k: "compare_with")}
+               weekly.compare_with: counted(weekly.compare_with, lambda *a, **k: "compare_with"),
+               reasons.reason_codes: counted(reasons.reason_codes, lambda *a, **k: "reason_codes")}
     for name, module in list(sys.modules.items()):
         if name.startswith("fuchan_lib"):
             for attr, value in list(vars(module).items()):
@@ -69,6 +70,7 @@ def test_a_county_run_counts_each_grouping_once_and_reads_and_renders_its_templa
         ("count_by", service, (CATEGORY, "行业")): 1,
         "indicator_growth": 1, "read_template": 1, "render_template": 1,
         "enterprise_snapshot": 1, "compare_with": 1,  # one snapshot, compared once (audit and 周比)
+        "reason_codes": 2,  # the waiting firms' reasons coded once per ledger (facts and audit)
     })
     # the audit's 已复工 is the facts' (one count, read by both)
     assert built.facts["工业.已复工"].value == prepared.groupings.industry.total.resumed
@@ -88,6 +90,7 @@ def test_a_city_build_counts_each_grouping_of_the_combined_ledgers_once(calls, e
         ("count_by", service, CATEGORY): 1, ("count_by", service, TOWN): 1,
         ("count_by", service, (CATEGORY, "行业")): 1,
         ("count_by", industry, COUNTY): 1, ("count_by", service, COUNTY): 1,
+        "reason_codes": 2,
     })
 
 

@@ -53,7 +53,7 @@ def audit_inputs(inputs: Inputs, previous: PreviousRun | None = None,
              + stale_indicator_findings(stale_indicators, indicator_files)
              + week_changes(inputs, change or week_change(inputs.industry, inputs.service, p.as_of, previous)))
     return audit(ledgers, p, previous_resumed=previous.resumed if previous else None,
-                 current_resumed=current, extra=found)
+                 current_resumed=current, extra=found, groupings=groupings)
 
 
 def week_changes(inputs: Inputs, change: WeekChange) -> list:

@@ -19,6 +19,7 @@ from fuchan_lib.core.messages import did_you_mean, did_you_mean_firm, quoted
 from fuchan_lib.core import wording
 from fuchan_lib.core.params import Acknowledgement, Params
 from fuchan_lib.ingest.expected_dates import unreadable
+from fuchan_lib.stats.groupings import Groupings, group_ledger
 from fuchan_lib.stats.lists import county_towns
 from fuchan_lib.stats.reasons import unfilled_by_town
 
@@ -285,9 +286,11 @@ class AuditReport:
 def audit(
     ledgers: dict[str, pd.DataFrame], params: Params, *, previous_resumed: dict[str, int] | None = None,
     current_resumed: dict[str, int] | None = None, extra: list[Finding] | None = None,
+    groupings: Groupings | None = None,
 ) -> AuditReport:
     """Run every rule on every ledger; compare resumed counts with the previous run if given.
-    `extra`: findings made elsewhere (the narrative's firm names), acknowledged the same way."""
+    `extra`: findings made elsewhere (the narrative's firm names), acknowledged the same way.
+    `groupings`: the run's counts of these ledgers (stats.groupings), when counted already."""
     warning_rules = [r.name for r in RULES if r.level == WARNING] + [
         FEWER_RESUMED, UNREPORTED, UNFILLED_REASONS, STALE_INDICATORS, MENTION_UNKNOWN, MENTION_NOT_RESUMED,
         MENTION_OTHER_COUNTY, DIRECTION_MARKS, *WEEK_RULES]
@@ -310,7 +313,7 @@ def audit(
                 FEWER_RESUMED, WARNING, kind, "", None, "（全部企业）", schema.RESUMED_ON,
                 f"已复工企业 {now} 户，少于上次运行的 {before} 户；请核实是否有企业复工日期被删改或重新停产",
             ))
-    found.extend(_unfilled_reasons(ledgers, params))
+    found.extend(_unfilled_reasons(ledgers, params, groupings))
     found.extend(extra or [])
     found = [replace(f, note=_acknowledgement(f, params.acknowledged))
              if f.level == WARNING else f for f in found]
@@ -332,13 +335,20 @@ def stale_indicator_findings(reasons: tuple[str, ...], file: str) -> list[Findin
             for reason in reasons]
 
 
-def _unfilled_reasons(ledgers: dict[str, pd.DataFrame], params: Params) -> list[Finding]:
-    """One warning per 乡镇 and ledger whose firms still waiting did not give a 未复工原因."""
+def _unfilled_reasons(ledgers: dict[str, pd.DataFrame], params: Params,
+                      groupings: Groupings | None) -> list[Finding]:
+    """One warning per 乡镇 and ledger whose firms still waiting did not give a 未复工原因 (their
+    reason codes as `groupings` coded them; coded here when not given)."""
     found = []
     for kind, df in ledgers.items():
         if df is None or not len(df) or kind not in BOTH:
             continue
-        for town, count in unfilled_by_town(df, params.as_of, county_towns(df, listed=params.towns)).items():
+        if groupings is None:
+            grouped = group_ledger(df, kind, params.as_of)
+        else:
+            grouped = groupings.industry if kind == schema.INDUSTRY else groupings.service
+        towns = county_towns(df, listed=params.towns)
+        for town, count in unfilled_by_town(df, grouped.waiting, grouped.reason_codes, towns).items():
             found.append(Finding(
                 UNFILLED_REASONS, WARNING, kind, "", None, f"{town}的未复工企业", schema.REASON,
                 f"{town}有{count}户尚未复工的企业没有填报未复工原因，报告中只能写“另有{count}户未填报原因”；"

@@ -198,8 +198,8 @@ def sector_facts(sector: Sector, ledger: pd.DataFrame, params: CountingBasis, gr
     group_facts(facts, groups, params)
     _return_to_work(facts, sector.prefix, ledger, params)
     at_work.at_work_facts(facts, sector.prefix, ledger, params, groups.states)
-    # the waiting firms' reasons coded once; each group's breakdown tallies its rows' codes
-    late, codes, found = _waiting_codes(ledger, groups.states)
+    # the waiting firms' reasons coded once (groupings); each group's breakdown tallies its rows' codes
+    late, codes, found = groups.waiting, groups.reason_codes, groups.reasons
     names = ledger[schema.NAME].to_numpy(dtype=object)
     _waiting_reasons(facts, sector.prefix, _named(reasons.tally_reasons(codes, found), names, late), params)
     if sector.reasons_by is not None:
@@ -234,13 +234,6 @@ def _scale_facts(facts: FactSet, groups: Grouped, params: CountingBasis) -> None
              for s in schema.SCALES if (c := by_scale.get(s, empty)).rate(params.rate_basis) is not None]
     facts.text("工业.规模复工列表", "，".join(parts) or None,
                "规上、规下工业已复工户数和复工率（没有复工率的不写，无一复工的写“尚未复工”；户数相加等于已复工）")
-
-
-def _waiting_codes(ledger: pd.DataFrame, states: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Positions of the firms still waiting (`states`: rates.states_at), largest first
-    (reasons.largest_first), and their 未复工原因 codes (reasons.reason_codes)."""
-    late = reasons.largest_first(ledger, np.flatnonzero(states == schema.STATE_ON_HOLIDAY))
-    return late, *reasons.reason_codes(ledger[[c for c in (schema.REASON,) if c in ledger]].take(late))
 
 
 def _named(tallied: tuple[dict[str, int], dict[str, np.ndarray]], names: np.ndarray,

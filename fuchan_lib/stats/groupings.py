@@ -19,6 +19,7 @@ import pandas as pd
 
 from fuchan_lib.core import schema
 from fuchan_lib.stats.rates import Resumption, count_by, states_at
+from fuchan_lib.stats.reasons import largest_first, reason_codes
 
 
 @runtime_checkable
@@ -52,6 +53,9 @@ class Grouped:
     by_kind: dict  # industry: per 规模; services: per 类别 (blank keys as 未填)
     by_town: dict  # per 乡镇（园区）
     by_trade: dict  # services: per (类别, 行业); industry: empty
+    waiting: np.ndarray  # positions of the firms still waiting, largest first (reasons.largest_first)
+    reason_codes: np.ndarray  # their 未复工原因 as codes, −1 none given (reasons.reason_codes)
+    reasons: np.ndarray  # the reason each code stands for
 
     @property
     def total(self) -> Resumption:
@@ -68,12 +72,16 @@ class Groupings:
 def group_ledger(ledger: pd.DataFrame, kind: str, as_of: date) -> Grouped:
     """Every grouping of one ledger (`kind`: schema.INDUSTRY or schema.SERVICE)."""
     states = states_at(ledger, as_of)
+    # the firms still waiting and their reasons, coded once: the facts' breakdowns and the
+    # audit's 未复工原因未填 tally these codes
+    waiting = largest_first(ledger, np.flatnonzero(states == schema.STATE_ON_HOLIDAY))
+    codes, found = reason_codes(ledger[[c for c in (schema.REASON,) if c in ledger]].take(waiting))
     if kind == schema.INDUSTRY:
         return Grouped(states, count_by(ledger, schema.SCALE, as_of, states),
-                       count_by(ledger, schema.TOWN, as_of, states), {})
+                       count_by(ledger, schema.TOWN, as_of, states), {}, waiting, codes, found)
     return Grouped(states, count_by(ledger, schema.CATEGORY, as_of, states),
                    count_by(ledger, schema.TOWN, as_of, states),
-                   count_by(ledger, [schema.CATEGORY, schema.TRADE], as_of, states))
+                   count_by(ledger, [schema.CATEGORY, schema.TRADE], as_of, states), waiting, codes, found)
 
 
 def count_groupings(industry: pd.DataFrame, service: pd.DataFrame, as_of: date) -> Groupings:

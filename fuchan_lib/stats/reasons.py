@@ -10,14 +10,13 @@ firms that did not report a reason ("另有2户未填报原因"), never listed a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.wording import format_percent, join_items, round_half_up
-from fuchan_lib.stats.rates import Resumption, not_resumed
+from fuchan_lib.stats.rates import Resumption
 
 NO_REASON = "未填原因"
 UNFILLED_WORDS = "未填报原因"  # how the report says it: a count of firms, never a reason
@@ -80,16 +79,14 @@ def reason_breakdown(counts: Mapping[str, int], named: int = 5) -> str | None:
     return "，".join(parts)
 
 
-def unfilled_by_town(df: pd.DataFrame, as_of: date, towns: list[str]) -> dict[str, int]:
+def unfilled_by_town(df: pd.DataFrame, waiting: np.ndarray, codes: np.ndarray,
+                     towns: list[str]) -> dict[str, int]:
     """How many firms still waiting gave no 未复工原因, per 乡镇 (county order, 未填 last; only
-    townships with any): what the 审核清单 asks each township to fill in."""
-    late = not_resumed(df, as_of, [c for c in (schema.TOWN, schema.REASON) if c in df])
-    blank = late[schema.REASON].isna() if schema.REASON in late else pd.Series(True, index=late.index)
-    if schema.REASON in late:
-        blank |= late[schema.REASON].astype(object).eq("")
-    town = late[schema.TOWN].astype(object).where(late[schema.TOWN].notna(), "未填") if schema.TOWN in late \
-        else pd.Series("未填", index=late.index)
-    counts = town[blank.to_numpy()].value_counts(sort=False)
+    townships with any): what the 审核清单 asks each township to fill in. `waiting`, `codes`:
+    the firms still waiting and their reason codes (−1 none given), as stats.groupings coded them."""
+    rows = np.sort(waiting[codes < 0])  # ledger order
+    town = pd.Series(df[schema.TOWN].array.take(rows) if schema.TOWN in df else [None] * len(rows), dtype=object)
+    counts = town.where(town.notna(), "未填").value_counts(sort=False)
     rank = {t: i for i, t in enumerate(towns)}
     order = sorted(counts.index, key=lambda t: (t == "未填", rank.get(t, len(rank))))
     return {str(t): int(counts[t]) for t in order}
