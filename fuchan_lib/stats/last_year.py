@@ -19,7 +19,8 @@ from fuchan_lib.core.run_folder import WEEK_GROUPS
 from fuchan_lib.core.wording import points_phrase
 from fuchan_lib.stats.facts import FactSet
 from fuchan_lib.stats.rates import Resumption, count_by
-from fuchan_lib.stats.weekly import ledgers_from_snapshot
+from fuchan_lib.stats.ledger_changes import GROUP
+from fuchan_lib.stats.weekly import SNAPSHOT_GROUPS
 
 PREFIX = "上年同期"
 
@@ -45,16 +46,12 @@ def same_day_last_year(params: Params, last_festival: date) -> date:
 
 
 def recount(snapshot: pd.DataFrame, day: date) -> dict[str, Resumption]:
-    """Counts of each compared group (WEEK_GROUPS) from a snapshot's ledgers at `day`."""
-    industry, service = ledgers_from_snapshot(snapshot)
-    by_scale = count_by(industry, schema.SCALE, day) if len(industry) else {}
-    by_category = count_by(service, schema.CATEGORY, day) if len(service) else {}
+    """Counts of each compared group (WEEK_GROUPS) from a snapshot at `day`: one count per
+    规模或类别 label, summed as weekly.SNAPSHOT_GROUPS declares each group."""
+    by_label = count_by(snapshot, GROUP, day) if len(snapshot) else {}
     none = Resumption.none()
-    above, below = (by_scale.get(s, none) for s in schema.SCALES)
-    retail = by_category.get(schema.RETAIL_ABOVE_QUOTA, none) + by_category.get(schema.BIG_INDIVIDUAL, none)
-    return {"工业": Resumption.total_of(by_scale.values()), "工业.规上": above, "工业.规下": below,
-            "限上和大个体": retail, "规上服务业": by_category.get(schema.SERVICE_ABOVE_SCALE, none),
-            "服务业": Resumption.total_of(by_category.values())}
+    return {group: Resumption.total_of(by_label.get(label, none) for label in SNAPSHOT_GROUPS[group])
+            for group in WEEK_GROUPS}
 
 
 def last_year_facts(current: FactSet, params: Params, last: LastYearRun | None) -> FactSet:
