@@ -89,7 +89,8 @@ def test_every_count_table_ends_with_a_total_equal_to_the_facts(example, shape, 
         return (facts[f"{prefix}.企业数"].value or 0) - stopped
 
     groupings = count_groupings(inputs.industry, inputs.service, inputs.params.as_of)
-    town = annex_tables.town_table(groupings, inputs.industry, inputs.service, inputs.params)
+    town = annex_tables.town_table(groupings, inputs.industry, inputs.service, inputs.params,
+                                   inputs.unreported_towns)
     total = town.iloc[-1]
     assert total[(schema.TOWN, "")] == "合计"
     first, second, _rate = annex_tables.town_columns(basis)

@@ -134,7 +134,7 @@ def test_check_lists_skipped_sheets_the_towns_from_sheet_names_and_the_towns_tha
     assert listed[listed["规则"] == "乡镇未报送"]["企业名称"].tolist() == ["青石镇"]
     prepared = prepare(county)
     table = annex_tables.town_table(prepared.groupings, prepared.inputs.industry, prepared.inputs.service,
-                                    prepared.inputs.params)
+                                    prepared.inputs.params, prepared.inputs.unreported_towns)
     towns = table[(schema.TOWN, "")].tolist()
     assert towns[:5] == ["城关镇", "工业园区", "东山镇", "西河镇", "青石镇（未报送）"]
     assert table.iloc[4, 1:].isna().all() and towns[-1] == "合计"

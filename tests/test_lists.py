@@ -115,7 +115,7 @@ def test_tables_use_the_same_orders(tmp_path):
     assert list(zip(trades["类别"], trades["行业"])) == [
         ("限上批零住餐", "批发业"), ("限上批零住餐", "餐饮业"), ("限上批零住餐", "小计"),
         ("规上服务业", "交通运输、仓储和邮政业"), ("规上服务业", "教育"), ("规上服务业", "小计"), ("合计", "")]
-    towns = annex_tables.town_table(groupings, industry, ledger, PARAMS)[("乡镇（园区）", "")]
+    towns = annex_tables.town_table(groupings, industry, ledger, PARAMS, [])[("乡镇（园区）", "")]
     assert towns.tolist() == ["西河镇", "城关镇", "东山镇", "合计"]
     late = annex_tables.not_resumed_table(industry, ledger, PARAMS)
     assert late["企业名称"].tolist() == ["甲", "测试县企业1有限公司", "测试县企业3有限公司"]

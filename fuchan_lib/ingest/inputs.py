@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -43,10 +44,16 @@ class Inputs:
         entries = [path for path, _sheet in self.params.ledger(kind) or []]
         return [f for f in self.read_files if any(f == e or e in f.parents for e in entries)]
 
+    @cached_property
+    def towns_in_ledgers(self) -> frozenset[str]:
+        """Every 乡镇（园区） named in either firm ledger this week (worked out once)."""
+        return frozenset(str(t) for df in (self.industry, self.service) for t in df[schema.TOWN].dropna().unique())
+
+    @cached_property
     def unreported_towns(self) -> list[str]:
-        """Townships listed in params `乡镇` with no row in either firm ledger this week."""
-        present = {str(t) for df in (self.industry, self.service) for t in df[schema.TOWN].dropna().unique()}
-        return [town for town in self.params.towns if town not in present]
+        """Townships listed in params `乡镇` with no row in either firm ledger this week (未报送):
+        the audit's warning, `check`'s line and the 乡镇 table's rows."""
+        return [town for town in self.params.towns if town not in self.towns_in_ledgers]
 
     def raise_for_problems(self) -> None:
         """Every unreadable cell of every ledger, raised together (nothing when all were read)."""

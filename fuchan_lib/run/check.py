@@ -37,11 +37,10 @@ def town_sources(inputs: Inputs) -> list[str]:
     if by_name:
         lines.append("乡镇（园区）取自工作表名或文件名的（台账中有“乡镇（园区）”列的，以该列为准）：")
         lines.extend(f"  {town}：取自{'、'.join(dict.fromkeys(sources))}" for town, sources in by_name.items())
-    in_column = {str(t) for df in (inputs.industry, inputs.service) for t in df[schema.TOWN].dropna().unique()}
-    from_column = [t for t in in_column if t not in by_name]
+    from_column = [t for t in inputs.towns_in_ledgers if t not in by_name]
     if from_column and by_name:
         lines.append(f"  其余{len(from_column)}个乡镇（园区）取自台账的“乡镇（园区）”列")
-    missing = inputs.unreported_towns()
+    missing = inputs.unreported_towns
     if missing:
         lines.append(f"未报送的乡镇（园区）（参数“乡镇”中列出、本期台账中没有企业）：{'、'.join(missing)}")
     return lines

@@ -47,7 +47,7 @@ def audit_inputs(inputs: Inputs, previous: PreviousRun | None = None,
     current = {schema.INDUSTRY: groupings.industry.total.resumed, schema.SERVICE: groupings.service.total.resumed}
     ledgers = {schema.INDUSTRY: inputs.industry, schema.SERVICE: inputs.service}
     indicator_files = "、".join(f.name for f in inputs.files_of(schema.INDICATORS)) or schema.INDICATORS
-    found = (row_issue_findings(inputs.issues) + unreported_findings(inputs.unreported_towns(), p)
+    found = (row_issue_findings(inputs.issues) + unreported_findings(inputs.unreported_towns, p)
              + narrative_mentions(inputs, read_narrative(p) if template is None else template)
              + direction_mark_findings(inputs.layouts)
              + stale_indicator_findings(stale_indicators, indicator_files)

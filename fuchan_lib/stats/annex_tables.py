@@ -8,6 +8,8 @@ numbers are testable here without a kernel.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -101,13 +103,13 @@ def town_table_note(basis: str) -> str:
 
 
 def town_table(groupings: Groupings, industry_ledger: pd.DataFrame, service_ledger: pd.DataFrame,
-               basis: CountingBasis) -> pd.DataFrame:
+               basis: CountingBasis, unreported: Sequence[str]) -> pd.DataFrame:
     """复工率 per 乡镇（园区） for industry and services side by side, then both together, in the
     county's own order (params 乡镇, else the ledgers' order), and the 合计 row: the rates the
-    text quotes per township are its industry and services columns. Ranking is left to the chart."""
+    text quotes per township are its industry and services columns. Ranking is left to the chart.
+    `unreported`: the towns listed in params with no rows this week (ingest.Inputs.unreported_towns),
+    each a row without figures (未报送)."""
     industry, services = groupings.industry.by_town, groupings.service.by_town
-    # listed in params, no rows this week: 未报送, a row without figures
-    unreported = [t for t in basis.towns if t not in industry and t not in services]
     towns = in_county_order(dict.fromkeys([*industry, *services, *unreported]), industry_ledger,
                             service_ledger, listed=basis.towns)
     empty = Resumption.none()

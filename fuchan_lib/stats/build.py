@@ -86,7 +86,7 @@ def attachments(inputs: Inputs, audit: AuditReport, groupings: Groupings) -> Par
     """The report's general facts (县名, dates, 口径), its 附件 tables and charts, the 审核清单."""
     p = inputs.params
     by_category = annex_tables.category_table(groupings, p)
-    by_town = annex_tables.town_table(groupings, inputs.industry, inputs.service, p)
+    by_town = annex_tables.town_table(groupings, inputs.industry, inputs.service, p, inputs.unreported_towns)
     curves, as_of_day = annex_tables.curve_frame(inputs.industry, inputs.service, p)
     chart_rows = by_category[by_category["类别"].isin(CHART_CATEGORIES)]
     tables = {
