@@ -22,7 +22,7 @@ def county(tmp_path) -> Path:
 # --- slow tests are marked: a test that starts a kernel or LibreOffice says so --------------
 # what such a test launches (in this process or as a child command line)
 _LIBREOFFICE = ("soffice", "libreoffice")
-_KERNEL = ("ipykernel_launcher", "ipykernel", "papermill")
+_KERNEL = ("ipykernel_launcher", "ipykernel", "papermill", "fuchan_lib.run.kernel_main")
 _CLI_COMMANDS_WITH_KERNEL = {"run", "汇总", "rollup", "lab"}  # `fuchan run` starts its kernel first
 
 

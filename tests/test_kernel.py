@@ -32,11 +32,11 @@ def test_without_ipykernel_the_run_says_in_chinese_how_to_install_it(monkeypatch
 
 
 CHILD = r"""
-import json, subprocess, sys
+import json, subprocess, sys, time
 seen = {}
 original = subprocess.Popen.__init__
 def recording(self, args, *more, **options):
-    if "ipykernel_launcher" in args:
+    if "fuchan_lib.run.kernel_main" in args:
         seen["jupyter_client imported at launch"] = "jupyter_client" in sys.modules
     original(self, args, *more, **options)
 subprocess.Popen.__init__ = recording
@@ -51,17 +51,28 @@ book = nbformat.v4.new_notebook()
 book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
 cell = nbformat.v4.new_code_cell('params_path = ""\nrun_dir = ""\nas_of = ""')
 cell.metadata["tags"] = ["parameters"]
-book.cells = [cell, nbformat.v4.new_code_cell("import os\nprint(os.getpid())")]
+book.cells = [cell, nbformat.v4.new_code_cell("import os\nprint(os.getpid())"),
+              nbformat.v4.new_code_cell("import multiprocessing, time\n"
+                                        "child = multiprocessing.get_context('fork').Process(target=time.sleep, args=(120,))\n"
+                                        "child.start()\nprint(child.pid)")]
 nbformat.write(book, folder / "t.ipynb")
 (folder / "notebooks").mkdir()
 execute_notebook(folder / "t.ipynb", folder, {"params_path": "p", "run_dir": str(folder), "as_of": ""}, k)
 done = nbformat.read(folder / "notebooks" / "t.ipynb", as_version=4)
-seen["notebook ran in the started kernel"] = done.cells[-1].outputs[0]["text"].strip() == str(k.process.pid)
+seen["notebook ran in the started kernel"] = done.cells[-2].outputs[0]["text"].strip() == str(k.process.pid)
+forked = int(done.cells[-1].outputs[0]["text"])
 seen["papermill started another kernel"] = k.manager.has_kernel
 seen["alive"] = k.process.poll() is None
 k.shutdown()
 seen["ended"] = k.process.poll() is not None
 seen["connection file left"] = k.connection_file.exists()
+def gone(pid):  # no such process, or a zombie left for init to reap
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except FileNotFoundError:
+        return True
+time.sleep(0.5)
+seen["what the kernel forked is gone"] = sys.platform != "linux" or gone(forked)
 print(json.dumps(seen))
 """
 
@@ -73,7 +84,7 @@ def test_the_kernel_starts_before_jupyter_client_is_imported_and_leaves_nothing_
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {
         "jupyter_client imported at launch": False, "notebook ran in the started kernel": True,
         "papermill started another kernel": False, "alive": True, "ended": True,
-        "connection file left": False}
+        "connection file left": False, "what the kernel forked is gone": True}
 
 
 def test_a_kernel_that_cannot_be_attached_is_stopped_and_its_connection_file_removed(tmp_path, monkeypatch):

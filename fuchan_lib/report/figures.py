@@ -339,9 +339,20 @@ def plot_county_rates(rates: pd.DataFrame, path: Path) -> Path:
     return plot_town_rates(rates, path, label_column=schema.COUNTY, title="各县（市、区）复工复产率")
 
 
-def draw_charts(charts: dict[str, tuple], figure_path) -> list[Path]:
-    """Draw a build step's charts (figure file -> plot arguments); `figure_path(name)` says where."""
+def chart_jobs(charts: dict[str, tuple], figure_path) -> list[tuple]:
+    """A build step's charts (figure file -> plot arguments) as (plot function, arguments, PNG
+    path) jobs; `figure_path(name)` says where each goes."""
     plots = {run_folder.FIGURE_CURVE: plot_resumption_curve, run_folder.FIGURE_CATEGORY: plot_category_rates,
              run_folder.FIGURE_TOWN: plot_town_rates, run_folder.FIGURE_INDICATORS: plot_indicators,
              run_folder.FIGURE_TREND: plot_rate_trend, run_folder.FIGURE_COUNTIES: plot_county_rates}
-    return [plots[name](*arguments, figure_path(name)) for name, arguments in charts.items()]
+    return [(plots[name], arguments, figure_path(name)) for name, arguments in charts.items()]
+
+
+def draw_charts(charts: dict[str, tuple], figure_path, ahead=None) -> list[Path]:
+    """Draw a build step's charts; `ahead` (report.charts_ahead) may have drawn some already."""
+    written = []
+    for plot, arguments, path in chart_jobs(charts, figure_path):
+        if ahead is None or not ahead.drawn(path):
+            plot(*arguments, path)
+        written.append(Path(path))
+    return written

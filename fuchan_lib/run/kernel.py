@@ -10,7 +10,7 @@ no pandas, so the kernel starts first.
 
 The kernel process is launched by this module, before jupyter_client is imported (~0.13 s of
 imports, and its kernelspec search imports IPython and ipykernel into this process): it writes a
-connection file with free local ports, starts `python -m ipykernel_launcher -f <file>` as
+connection file with free local ports, starts ipykernel (`run.kernel_main -f <file>`) as
 jupyter_client's launcher would (its own session, stdin a pipe, JPY_PARENT_PID so the kernel
 ends with this process), and then talks to it with jupyter_client's clients, the way a console
 attaches to an existing kernel. Papermill is handed an unstarted kernel manager, and the engine
@@ -19,9 +19,11 @@ below gives it the started kernel's client instead of starting one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -170,12 +172,16 @@ def write_connection_file(kernel_name: str) -> tuple[Path, dict]:
     return Path(name), info
 
 
+KERNEL_MAIN = "fuchan_lib.run.kernel_main"  # ipykernel's launcher without its debugger
+
+
 def launch(connection_file: Path, cwd: Path) -> subprocess.Popen:
-    """`python -m ipykernel_launcher` of this environment, as jupyter_client's launcher starts it:
+    """`python -m fuchan_lib.run.kernel_main` (ipykernel) of this environment, as jupyter_client's
+    launcher starts a kernel:
     in its own session (so an interrupt reaches its children), stdin a pipe, JPY_PARENT_PID set
     (the kernel ends when this process does). On Windows jupyter_client's own launcher, which
     passes the parent as a handle."""
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file),
+    argv = [sys.executable, "-m", KERNEL_MAIN, "-f", str(connection_file),
             "--IPKernelApp.log_level=CRITICAL"]  # no TCP warning on the console
     env = {k: v for k, v in os.environ.items() if k != "PYTHONEXECUTABLE"}
     if sys.platform == "win32":
@@ -250,8 +256,8 @@ class SharedKernel:
                 return
 
     def shutdown(self) -> None:
-        """Stop the kernel (again: a no-op): its clients closed, the process killed and reaped,
-        its connection file removed."""
+        """Stop the kernel (again: a no-op): its clients closed, the process and its children
+        (report.charts_ahead) killed, the process reaped, its connection file removed."""
         if self._stopped:
             return
         self._stopped = True
@@ -261,7 +267,11 @@ class SharedKernel:
             notebook_client.stop_channels()
         _KERNELS.pop(id(self.manager), None)
         try:
-            self.process.kill()
+            if sys.platform == "win32":
+                self.process.kill()
+            else:  # its own session (launch): the group is the kernel and what it forked
+                with contextlib.suppress(ProcessLookupError):  # all of it gone already
+                    os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=5)
             if self.process.stdin is not None:
                 self.process.stdin.close()
@@ -277,7 +287,7 @@ def start_kernel(folder: Path | None = None) -> SharedKernel:
     from fuchan_lib.core.exceptions import NotebookError
 
     try:
-        if find_spec("ipykernel_launcher") is None:
+        if find_spec("ipykernel") is None:
             raise RuntimeError("ipykernel is not installed")
         return SharedKernel(folder or notebooks_dir())
     except (OSError, RuntimeError) as exc:

@@ -23,6 +23,7 @@ from fuchan_lib.core.wording import format_date
 from fuchan_lib.core.run_folder import RunFolder
 from fuchan_lib.core.params import Params, parse_date_text
 from fuchan_lib.core.text import write_csv
+from fuchan_lib.report.charts_ahead import ChartsAhead, can_fork
 from fuchan_lib.run.prepare import Prepared, prepare
 from fuchan_lib.run.transaction import take_hand_off
 from fuchan_lib.stats.annex_tables import cell_text
@@ -35,6 +36,7 @@ class NotebookRun:
     prepared: Prepared
     built: Built
     folder: RunFolder
+    ahead: ChartsAhead | None = None  # the run's charts, drawn by a child of this kernel
 
     @property
     def params(self) -> Params:
@@ -47,7 +49,7 @@ class NotebookRun:
 
     def save(self, part: Part) -> list[Path]:
         """Write a part's 附表 (.xlsx) and figures (.png) into the run folder; return the paths."""
-        return save_part(self.folder, part)
+        return save_part(self.folder, part, self.ahead)
 
     @staticmethod
     def show(frame: pd.DataFrame) -> "Shown":
@@ -100,14 +102,14 @@ def shown_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(dict(enumerate(columns)), index=range(len(frame))).set_axis(frame.columns, axis=1)
 
 
-def save_part(folder: RunFolder, part: Part) -> list[Path]:
+def save_part(folder: RunFolder, part: Part, ahead: ChartsAhead | None = None) -> list[Path]:
     """Write a part's 附表 (.xlsx), snapshot and figures (.png) into `folder`; return the paths."""
     from fuchan_lib.report.figures import draw_charts
 
     written = [save_table(folder.path, name, sheets) for name, sheets in part.tables.items()]
     if part.snapshot is not None:
         written.append(write_csv(part.snapshot, folder.snapshot))
-    return written + draw_charts(part.charts, folder.figure)
+    return written + draw_charts(part.charts, folder.figure, ahead)
 
 
 def save_table(run_dir: str | Path, filename: str, sheets: dict) -> Path:
@@ -128,6 +130,21 @@ def _staged(folder: RunFolder, params_path: Path, as_of: date | None) -> tuple[P
     return prepared, built
 
 
+_AHEAD: dict[Path, ChartsAhead] = {}  # run folder -> its charts being drawn, in this kernel
+
+
+def charts_ahead(folder: RunFolder, built: Built) -> ChartsAhead | None:
+    """The staged run's charts, drawn by a child of this kernel (report.charts_ahead) in the
+    order the section notebooks save them; started by the run's first notebook."""
+    from fuchan_lib.report.figures import chart_jobs
+
+    key = folder.path.resolve()
+    if key not in _AHEAD and can_fork():
+        parts = (built.industry, built.services, built.indicators, built.attachments, built.week_over_week)
+        _AHEAD[key] = ChartsAhead([job for part in parts for job in chart_jobs(part.charts, folder.figure)])
+    return _AHEAD.get(key)
+
+
 def open_run(params_path: str | Path, run_dir: str | Path = "", as_of: str = "") -> NotebookRun:
     """The run a notebook shows: staged by `fuchan run`, else read and built here."""
     folder = RunFolder(run_dir or Path(params_path).resolve().parent / "笔记本试运行")
@@ -135,5 +152,5 @@ def open_run(params_path: str | Path, run_dir: str | Path = "", as_of: str = "")
     staged = _staged(folder, Path(params_path), day)
     if staged is None:
         prepared = prepare(params_path, day)
-        staged = prepared, prepared.build()
-    return NotebookRun(*staged, folder)
+        return NotebookRun(prepared, prepared.build(), folder)
+    return NotebookRun(*staged, folder, charts_ahead(folder, staged[1]))

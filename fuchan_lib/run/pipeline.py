@@ -59,12 +59,14 @@ def _run_notebooks(run_dir: Path, parameters: dict, kernel, say) -> dict[str, fl
     timings: dict[str, float] = {}
     with ThreadPoolExecutor(max_workers=1) as pages:
         written = []
-        for done, name in enumerate(SECTION_NOTEBOOKS, start=1):
-            timings[name] = execute_notebook(folder / name, run_dir, parameters, kernel)
-            written.append(pages.submit(export_html, [executed / name], executed))
-            say(f"  [{done}/{len(SECTION_NOTEBOOKS)}] {name} 完成（{timings[name]:.1f}秒）")
-        waiting = time.perf_counter()
-        kernel.shutdown()  # no more notebooks: stopped while the last page is written
+        try:
+            for done, name in enumerate(SECTION_NOTEBOOKS, start=1):
+                timings[name] = execute_notebook(folder / name, run_dir, parameters, kernel)
+                written.append(pages.submit(export_html, [executed / name], executed))
+                say(f"  [{done}/{len(SECTION_NOTEBOOKS)}] {name} 完成（{timings[name]:.1f}秒）")
+        finally:  # no more notebooks: stopped (with anything it forked) before the run folder
+            waiting = time.perf_counter()  # is kept or moved, and while the last page is written
+            kernel.shutdown()
         for page in written:
             page.result()
     timings["网页"] = time.perf_counter() - waiting  # what the pages added after the last notebook
