@@ -657,3 +657,20 @@ def test_no_template_thumbnail_or_stale_app_properties(sample):
         assert "thumbnail" not in z.read("_rels/.rels").decode()
         app = z.read("docProps/app.xml").decode()
     assert "<Application>fuchan</Application>" in app and "<Pages>" not in app
+
+
+@pytest.mark.parametrize("columns, font, sizes_tried", [
+    (3, 12, 1),  # fits at 小四: the widths of that size are worked out once, for both font and widths
+    (14, 10.5, 2),  # tried at 小四, set in 五号: each size's widths once
+])
+def test_a_tables_widths_are_worked_out_once_per_font_size_tried(monkeypatch, columns, font, sizes_tried):
+    from fuchan_lib.report.gongwen import tables
+
+    seen = []
+    original = tables._width_levels
+    monkeypatch.setattr(tables, "_width_levels", lambda *a: seen.append(a[-1]) or original(*a))
+    header = tuple(f"第{j}列名称" for j in range(columns))
+    rows = [tuple(f"{1000 + j}.5" for j in range(columns))] * 3
+    xml = tables.table_xml(Table(header, rows, smallest_font_pt=10.5), Fonts())
+    assert len(seen) == sizes_tried and seen[-1] == font
+    assert f'<w:sz w:val="{int(font * 2)}"/>' in xml

@@ -80,8 +80,7 @@ def table_block(frame: pd.DataFrame) -> gongwen.Table:
     groups = ()
     if two_levels:
         labels = [str(c[0]) for c in frame.columns]
-        runs = [(label, sum(1 for _ in run)) for label, run in groupby(labels)]
-        groups = tuple((label, span) for label, span in runs)
+        groups = tuple((label, sum(1 for _ in run)) for label, run in groupby(labels))
     merge = names[:2] == [schema.CATEGORY, schema.TRADE]
     if merge:  # the 合计 row has no trade: blank, not "—"
         rows = [[r[0], "" if v == "" else r[1], *r[2:]] for r, v in zip(rows, frame.iloc[:, 1])]

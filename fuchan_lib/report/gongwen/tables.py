@@ -109,13 +109,14 @@ def lines_at_breaks(text: str, capacity: float) -> str:
 
 
 def column_widths(block: Table, header: list[str], rows: list[list[str]],
-                  font_pt: float | None = None) -> list[int]:
+                  levels: list[list[int]] | None = None) -> list[int]:
     """Widths in twips: the caller's (scaled down to 156 mm if wider), else from content.
 
     From content, in order of what gives way first: headers wrap (to two lines, where they
     may), then the longest tenth of a text column's values (so that a few long 行业 names do
     not take the width every enterprise name needs), then long names down to 4 字; numbers
-    never wrap, nor does a merged first column (a category)."""
+    never wrap, nor does a merged first column (a category). `levels`: the `_width_levels` at
+    the table's font when `table_font` worked them out already."""
     n_cols = len(header)
     total = TEXT_WIDTH.twips
     if block.col_widths_mm is not None:
@@ -125,7 +126,7 @@ def column_widths(block: Table, header: list[str], rows: list[list[str]],
         if sum(widths) > total:
             widths = [round(w * total / sum(widths)) for w in widths]
         return widths
-    levels = _width_levels(block, header, rows, font_pt or block.font_pt)
+    levels = _width_levels(block, header, rows, block.font_pt) if levels is None else levels
     for natural, floor in zip(levels, levels[1:]):  # give way one step at a time
         if sum(floor) <= total:
             return fit_widths(natural, floor, total)
@@ -151,16 +152,20 @@ def _width_levels(block: Table, header: list[str], rows: list[list[str]], font_p
     return [[round(w * char) + padding for w in ws] for ws in (full, values_only, typical, minimum)]
 
 
-def table_font(block: Table, header: list[str], rows: list[list[str]]) -> float:
+def table_font(block: Table, header: list[str], rows: list[list[str]]) -> tuple[float, list[list[int]] | None]:
     """block.font_pt, or a smaller size down to block.smallest_font_pt (by 小四 12 -> 五号 10.5
     -> 小五 9) when the numbers, the headers at their breaks and the text at its usual width do
-    not fit the 版心 side by side."""
+    not fit the 版心 side by side; with the `_width_levels` at that size (for column_widths;
+    None for given widths)."""
+    if block.col_widths_mm is not None:
+        return block.font_pt, None
     sizes = [block.font_pt] + [s for s in (10.5, 9) if block.smallest_font_pt and
                                block.smallest_font_pt <= s < block.font_pt]
     for size in sizes:
-        if block.col_widths_mm is not None or sum(_width_levels(block, header, rows, size)[2]) <= TEXT_WIDTH.twips:
-            return size
-    return sizes[-1]
+        levels = _width_levels(block, header, rows, size)
+        if sum(levels[2]) <= TEXT_WIDTH.twips:
+            return size, levels
+    return sizes[-1], levels
 
 
 def _wrapped(text: str, width_twips: int, font_pt: float) -> str:
@@ -213,9 +218,10 @@ def table_xml(block: Table, fonts: Fonts) -> str:
     for i, row in enumerate(rows, start=1):
         if len(row) != n_cols:
             raise FuchanError(f"表格第{i}行有{len(row)}列，表头有{n_cols}列")
-    font_pt = table_font(block, [h or g for h, g in zip(header, _group_names(block, n_cols))], rows)
+    named = [h or g for h, g in zip(header, _group_names(block, n_cols))]  # a blank name: its group's
+    font_pt, levels = table_font(block, named, rows)
     block = replace(block, font_pt=font_pt)
-    widths = column_widths(block, [h or g for h, g in zip(header, _group_names(block, n_cols))], rows)
+    widths = column_widths(block, named, rows, levels)
     size = size_xml(font_pt)
     body_rpr = f"<w:rPr>{rfonts_xml(fonts.body)}{size}</w:rPr>"
     head_rpr = f"<w:rPr>{rfonts_xml(fonts.heading1)}<w:b/><w:bCs/>{size}</w:rPr>"
