@@ -135,3 +135,25 @@ def test_the_expected_dates_are_read_once_per_ledger_for_the_audit_the_facts_and
     assert sum(parts) == waiting and built.facts["工业.逾期未复工"].value
     assert sum(df[OVERDUE].notna().sum() for df in lists.values()) == sum(
         built.facts[f"{sector}.逾期未复工"].value or 0 for sector in ("工业", "服务业"))
+
+
+def test_each_input_file_is_hashed_once_per_run(monkeypatch, example):
+    """The 经济指标 check (run.history) and the manifest's 输入文件 read one digest per file."""
+    from fuchan_lib.ingest import inputs as inputs_mod
+    from fuchan_lib.run import history
+    from fuchan_lib.run.prepare import prepare_from
+
+    hashed = Counter()
+    original = inputs_mod.sha256
+
+    def counted(path):
+        hashed[path.name] += 1
+        return original(path)
+
+    for module in (inputs_mod, history):
+        monkeypatch.setattr(module, "sha256", counted)
+    prepared = prepare_from(run_params(example / "示例县_2023Q1.yaml", None))
+    assert hashed == Counter({"经济指标.xlsx": 1})  # for the stale-figures check
+    listed = [prepared.inputs.digest(f) for f in prepared.inputs.files()]  # as the manifest lists them
+    assert listed == [original(f) for f in prepared.inputs.files()]
+    assert set(hashed.values()) == {1} and len(hashed) == len(prepared.inputs.files()) == 4

@@ -34,6 +34,14 @@ class Inputs:
     read_files: tuple[Path, ...] = ()  # every ledger file opened
     problems: tuple[LedgerError, ...] = field(default=(), compare=False)  # unreadable cells
     unlisted: dict = field(default_factory=dict, compare=False)  # problems past those listed
+    digests: dict = field(default_factory=dict, compare=False, repr=False)  # file -> sha256, see digest
+
+    def digest(self, path: Path) -> str:
+        """The sha256 of a file the run read, hashed once however often asked: run.history
+        compares the 经济指标 files with earlier runs', the manifest lists every input's."""
+        if path not in self.digests:
+            self.digests[path] = sha256(path)
+        return self.digests[path]
 
     def files(self) -> list[Path]:
         """The ledger files actually read, for the manifest."""

@@ -7,6 +7,7 @@ good run of the same county and 春节 (the same period) with an earlier as-of d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -162,12 +163,14 @@ def _indicator_period(manifest: Manifest) -> date | None:
         return None
 
 
-def stale_indicators(params: Params, runs: list[RunRecord], files: list[Path]) -> tuple[str, ...]:
+def stale_indicators(params: Params, runs: list[RunRecord], files: list[Path],
+                     digest: Callable[[Path], str] = sha256) -> tuple[str, ...]:
     """Why this run's 经济指标 (`files`, as read) are not this period's (empty when nothing says
     so): 指标期末 before the period began, or every file byte-identical (sha256) to an input of a
-    run of this county with an earlier 指标期末, i.e. last period's figures under this period's name."""
+    run of this county with an earlier 指标期末, i.e. last period's figures under this period's name.
+    `digest`: the run's file hashes (ingest.Inputs.digest: each file hashed once per run)."""
     found = [reason] if (reason := before_period(params.indicator_period, params.as_of)) else []
-    digests = {sha256(f) for f in files}
+    digests = {digest(f) for f in files}
     for record in runs if digests else []:
         end = _indicator_period(record.manifest)
         if (record.manifest.county == params.county and end is not None and end < params.indicator_period
@@ -219,7 +222,8 @@ def last_year_run(params: Params, runs: list[RunRecord]) -> tuple[LastYearRun | 
                   "报告不写与上年同期的比较")
 
 
-def load_history(params: Params, indicator_files: tuple[Path, ...] | list[Path] = (), say=print) -> History:
+def load_history(params: Params, indicator_files: tuple[Path, ...] | list[Path] = (), say=print,
+                 digest: Callable[[Path], str] = sha256) -> History:
     """The previous run (facts, snapshot), the headline rates of every earlier run, and whether
     the 经济指标 (`indicator_files`, as read) are this period's. A run
     folder that cannot be read is skipped with a one-line warning (`say`); the comparison is
@@ -241,7 +245,7 @@ def load_history(params: Params, indicator_files: tuple[Path, ...] | list[Path] 
         say(skipped.warning)
     last_year, note = last_year_run(params, records)
     return History(previous=previous, earlier_rates=rates,
-                   stale_indicators=stale_indicators(params, records, list(indicator_files)),
+                   stale_indicators=stale_indicators(params, records, list(indicator_files), digest),
                    last_year=last_year, last_year_note=note)
 
 

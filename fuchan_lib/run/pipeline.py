@@ -20,7 +20,7 @@ from fuchan_lib.core import run_folder
 from fuchan_lib.core.exceptions import FuchanError, FuchanInputError, NotebookError
 from fuchan_lib.core.run_folder import InputFile, Manifest, RunFolder
 from fuchan_lib.core.params import Params
-from fuchan_lib.ingest.inputs import Inputs, run_params, sha256
+from fuchan_lib.ingest.inputs import Inputs, run_params
 from fuchan_lib.run.prepare import Prepared, UnreadableCells, prepare_from, render_narrative
 from fuchan_lib.run.transaction import RunTransaction, manifest_fields
 from fuchan_lib.stats.audit import STALE_INDICATORS
@@ -80,7 +80,7 @@ def _manifest(inputs: Inputs, name: str, timings: dict, built: Built, report: Pa
     return Manifest(
         status=run_folder.STATUS_OK, run=name, county=p.county, as_of=p.as_of,
         **manifest_fields(p, timings, report, gaps),
-        inputs=[InputFile(path=str(f), sha256=sha256(f), size=f.stat().st_size) for f in inputs.files()],
+        inputs=[InputFile(path=str(f), sha256=inputs.digest(f), size=f.stat().st_size) for f in inputs.files()],
         audit={"错误": len(audit.errors), "警告": len(audit.warnings), "已说明": len(audit.acknowledged)},
         headline={k: facts[k].value for k in run_folder.HEADLINE_KEYS if k in facts},
     )

@@ -143,7 +143,7 @@ def prepare_from(params: Params) -> Prepared:
     from fuchan_lib.run.history import load_history
 
     inputs = read_inputs(params)
-    prepared = prepare_inputs(inputs, load_history(inputs.params, inputs.files_of(schema.INDICATORS)))
+    prepared = prepare_inputs(inputs, load_history(inputs.params, inputs.files_of(schema.INDICATORS), digest=inputs.digest))
     if inputs.problems:
         raise UnreadableCells(prepared)
     return prepared
