@@ -266,3 +266,22 @@ def test_report_tables_show_the_build_steps_percentages(tmp_path):
     assert "规上工业|2|0|0|2|1|50.0%" in rows
     assert "规上服务业|1|1|0|0|0|—" in rows
     assert any(r.startswith("乙厂|城关镇|规上工业|") for r in rows)
+
+
+def test_a_countys_own_runs_are_told_apart_from_its_neighbours_and_other_festivals():
+    """history.own_runs: the one filter of `fuchan list`, the history and the 下发 workbooks."""
+    from types import SimpleNamespace
+
+    from fuchan_lib.run.history import RunRecord, Unreadable, own_runs
+
+    def record(county, festival, name):
+        return RunRecord(Path(name), SimpleNamespace(county=county, spring_festival=festival))
+
+    records = [record("示例县", "2023-01-22", "a"), record("示例县二", "2023-01-22", "b"),
+               record("示例县", "2022-02-01", "c"), record("西岭县", "2023-01-22", "d")]
+    unreadable = [Unreadable(Path(f"{n}_截至20230215_20230216-090000"), "坏") for n in ("示例县", "示例县二", "西岭县")]
+    runs, broken = own_runs("示例县", records, unreadable)
+    assert [r.folder.name for r in runs] == ["a", "c"]
+    assert [u.folder.name[:4] for u in broken] == ["示例县_"]  # not 示例县二's
+    runs, broken = own_runs("示例县", records, (), date(2023, 1, 22))
+    assert [r.folder.name for r in runs] == ["a"] and broken == []

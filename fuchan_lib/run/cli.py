@@ -88,7 +88,7 @@ def _run(args) -> int:
 def _list(args) -> int:
     from fuchan_lib.core.city_params import is_city_params, load_city_params
     from fuchan_lib.core.params import load_params
-    from fuchan_lib.run.history import format_runs, scan_runs
+    from fuchan_lib.run.history import format_runs, own_runs, scan_runs
 
     path = _params_path(args.params)
     city = is_city_params(path)
@@ -96,8 +96,7 @@ def _list(args) -> int:
     runs, unreadable = scan_runs(params.output_path, include_failed=True)
     if args.params:  # a county's (or city's) params: its own runs, not its neighbours' in the folder
         name = params.city if city else params.county
-        runs = [r for r in runs if r.manifest.county == name]
-        unreadable = [u for u in unreadable if u.folder.name.startswith(f"{name}_")]
+        runs, unreadable = own_runs(name, runs, unreadable)
         print(f"{name}的运行（输出文件夹：{params.output_path}）：")
     print(format_runs(runs, unreadable))
     return 0

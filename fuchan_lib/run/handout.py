@@ -24,7 +24,7 @@ from fuchan_lib.core.run_folder import RunFolder
 from fuchan_lib.core.xlsx import keep_text, save_workbook
 from fuchan_lib.ingest.blank_ledgers import DATE_FORMAT, ledger_workbook
 from fuchan_lib.report.follow_up_books import file_part
-from fuchan_lib.run.history import RunRecord, list_runs, read_snapshot
+from fuchan_lib.run.history import RunRecord, list_runs, own_runs, read_snapshot
 from fuchan_lib.stats.follow_up import TOWN_BLANK, town_order
 from fuchan_lib.stats.ledger_changes import comparable
 from fuchan_lib.stats.rates import status_flags
@@ -35,10 +35,9 @@ KINDS = (schema.INDUSTRY, schema.SERVICE)
 
 def latest_run(params: Params) -> RunRecord:
     """The newest good run of this county and 春节 in the output folder."""
-    for record in list_runs(params.output_path):
-        if record.manifest.county == params.county and \
-                record.manifest.spring_festival == params.spring_festival.isoformat():
-            return record
+    own, _unreadable = own_runs(params.county, list_runs(params.output_path), (), params.spring_festival)
+    if own:
+        return own[0]
     raise FuchanInputError(
         f"输出文件夹“{params.output_path}”中没有{params.county}（春节{params.spring_festival:%Y年}）"
         "成功的运行，无法下发台账。请先运行 fuchan run 参数文件")

@@ -104,14 +104,18 @@ def list_runs(output: Path, *, include_failed: bool = False) -> list[RunRecord]:
     return scan_runs(output, include_failed)[0]
 
 
+def own_runs(county: str, records: list[RunRecord], unreadable: list[Unreadable] = (),
+             spring_festival: date | None = None) -> tuple[list[RunRecord], list[Unreadable]]:
+    """A county's (or city's) own runs among an output folder's (of one 春节 when given) and
+    its own unreadable folders (named "<county>_截至…" by the run): not its neighbours'."""
+    runs = [r for r in records if r.manifest.county == county
+            and (spring_festival is None or r.manifest.spring_festival == spring_festival.isoformat())]
+    return runs, [u for u in unreadable if u.folder.name.startswith(f"{county}_")]
+
+
 def earlier_runs(output: Path, county: str, as_of: date, spring_festival: date) -> list[RunRecord]:
     """Good runs of this county (or city) and 春节 with an earlier as-of date, newest first."""
-    return _earlier(list_runs(output), county, as_of, spring_festival)
-
-
-def _earlier(records: list[RunRecord], county: str, as_of: date, spring_festival: date) -> list[RunRecord]:
-    return [r for r in records if r.manifest.county == county and r.as_of < as_of
-            and r.manifest.spring_festival == spring_festival.isoformat()]
+    return [r for r in own_runs(county, list_runs(output), (), spring_festival)[0] if r.as_of < as_of]
 
 
 def previous_run(output: Path, county: str, as_of: date, spring_festival: date) -> RunRecord | None:
@@ -229,8 +233,8 @@ def load_history(params: Params, indicator_files: tuple[Path, ...] | list[Path] 
     folder that cannot be read is skipped with a one-line warning (`say`); the comparison is
     with the latest run that can be read."""
     records, unreadable = scan_runs(params.output_path, False)
-    unreadable = [u for u in unreadable if u.folder.name.startswith(f"{params.county}_")]  # its own
-    earlier = _earlier(records, params.county, params.as_of, params.spring_festival)
+    own, unreadable = own_runs(params.county, records, unreadable, params.spring_festival)
+    earlier = [r for r in own if r.as_of < params.as_of]
     rates: dict[date, dict] = {}
     for record in reversed(earlier):  # oldest first, so the newest run of a date wins
         rates[record.as_of] = {k: record.manifest.headline.get(k) for k in HEADLINE_KEYS}
