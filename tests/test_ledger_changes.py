@@ -14,7 +14,7 @@ from fuchan_lib.ingest.inputs import Inputs
 from fuchan_lib.run.prepare import audit_inputs
 from fuchan_lib.stats import audit, facts as facts_mod, weekly
 from fuchan_lib.ingest.firms import name_keys
-from fuchan_lib.stats.ledger_changes import compare
+from fuchan_lib.stats.ledger_changes import change_findings, compare
 from fuchan_lib.stats.weekly import PreviousRun
 from kept_runs import finished_run
 
@@ -243,3 +243,29 @@ def test_the_third_week_compares_with_the_second_whose_facts_hold_phrases(county
     said = []
     history = load_history(run_params(county, "2023-02-15"), say=said.append)
     assert history.previous.as_of.isoformat() == "2023-02-08" and said == []
+
+
+def test_each_groups_comparison_is_made_once_for_the_facts_and_the_changes_table(monkeypatch):
+    from collections import Counter
+
+    from fuchan_lib.stats.ledger_changes import Comparison
+
+    made = Counter()
+    original = Comparison._count
+    monkeypatch.setattr(Comparison, "_count", lambda self, labels: made.update([labels]) or original(self, labels))
+    *_, comparison = week_facts((BEFORE, NO_SERVICE), (NOW, NO_SERVICE))
+    tables = weekly.changes_tables(comparison)
+    assert made[weekly.ALL_LABELS] == 1 and set(made.values()) == {1}  # the facts' count, read by the 附表
+    assert len(made) == len({weekly.SNAPSHOT_GROUPS[g] for g in WEEK_GROUPS} | {weekly.ALL_LABELS})
+    assert len(tables["新复工"]) == 3 and len(tables["不再计入"]) == 4
+
+
+def test_the_audit_and_the_dropped_list_give_the_same_reason_for_a_withdrawn_date():
+    *_, comparison = week_facts((BEFORE, NO_SERVICE), (NOW, NO_SERVICE))
+    dropped = weekly.changes_tables(comparison)["不再计入"].set_index("企业名称")["原因"]
+    found = {f.enterprise: f.message for f in change_findings(comparison, pd.DataFrame())
+             if f.rule == audit.DATE_WITHDRAWN}
+    assert set(found) == {"乙厂", "丙厂"}
+    for name, message in found.items():
+        assert f"本次{dropped[name]}，不再计入已复工" in message
+

@@ -19,6 +19,7 @@ import pandas as pd
 from fuchan_lib.core import schema, wording
 from fuchan_lib.ingest.firms import name_keys
 from fuchan_lib.stats import audit
+from fuchan_lib.stats.rates import RESUMED, states_at
 
 GROUP = "规模或类别"
 LEDGER = "台账"
@@ -48,13 +49,6 @@ def match_firms(previous: pd.DataFrame, current: pd.DataFrame) -> tuple[np.ndarr
     by_name = rest_p.merge(rest_c, on="name")[["p", "c"]]
     pairs = pd.concat([by_code, by_name], ignore_index=True)
     return pairs["p"].to_numpy(dtype=np.int64), pairs["c"].to_numpy(dtype=np.int64)
-
-
-def resumed_mask(snapshot: pd.DataFrame, as_of: date) -> np.ndarray:
-    """已复工 as the report counts it: on holiday over 春节 and resumed on or before `as_of`."""
-    on_holiday = snapshot[schema.STATUS].astype(object).isin(schema.ON_HOLIDAY).to_numpy()
-    day = pd.to_datetime(snapshot[schema.RESUMED_ON])
-    return on_holiday & (day <= pd.Timestamp(as_of)).fillna(False).to_numpy(dtype=bool)
 
 
 def comparable(snapshot: pd.DataFrame | None) -> bool:
@@ -97,18 +91,23 @@ class Comparison:
 
     @cached_property
     def resumed(self) -> tuple[np.ndarray, np.ndarray]:
-        return (resumed_mask(self.previous, self.previous_as_of), resumed_mask(self.current, self.as_of))
+        """已复工 as the report counts it (rates.states_at), in each snapshot at its as-of date."""
+        return (states_at(self.previous, self.previous_as_of) == RESUMED,
+                states_at(self.current, self.as_of) == RESUMED)
 
-    @property
-    def left(self) -> pd.DataFrame:
-        return self.previous[self.partner[0] < 0]
-
-    @property
-    def new(self) -> pd.DataFrame:
-        return self.current[self.partner[1] < 0]
+    @cached_property
+    def counts(self) -> dict[tuple[str, ...], Counted]:
+        """Each group's `counted`, made once (the 附表 and the facts both read all firms')."""
+        return {}
 
     def counted(self, labels: tuple[str, ...]) -> Counted:
         """已复工 firms of the group whose 规模或类别 is one of `labels`, last week and now."""
+        labels = tuple(labels)
+        if labels not in self.counts:
+            self.counts[labels] = self._count(labels)
+        return self.counts[labels]
+
+    def _count(self, labels: tuple[str, ...]) -> Counted:
         in_before = self.resumed[0] & self.previous[GROUP].astype(object).isin(labels).to_numpy()
         in_now = self.resumed[1] & self.current[GROUP].astype(object).isin(labels).to_numpy()
         of_previous, of_current = self.partner
@@ -129,13 +128,22 @@ class Comparison:
             return "已从台账中删除"
         was, now = self.previous.iloc[row], self.current.iloc[at]
         if str(now[schema.STATUS]) not in schema.ON_HOLIDAY:
-            return f"春节期间状态由“{was[schema.STATUS]}”改为“{_shown(now[schema.STATUS])}”"
+            return _changed("春节期间状态", was[schema.STATUS], _shown(now[schema.STATUS]))
         if str(now[GROUP]) not in labels:
-            return f"{_group_word(now)}由“{was[GROUP]}”改为“{_shown(now[GROUP])}”"
-        day = now[schema.RESUMED_ON]
-        if pd.isna(day):
-            return "复工日期已清空"
-        return f"复工日期改为{wording.format_date(day.date())}，晚于截止日期"
+            return _changed(_group_word(now), was[GROUP], _shown(now[GROUP]))
+        return _date_withdrawn(now[schema.RESUMED_ON])
+
+
+def _changed(what: str, old, new) -> str:
+    """'春节期间状态由“停产放假”改为“正常生产”': the words of a changed value (不再计入 and 审核)."""
+    return f"{what}由“{old}”改为“{new}”"
+
+
+def _date_withdrawn(day) -> str:
+    """Why a firm resumed last week is not now, by its 复工日期 (不再计入 and 审核)."""
+    if pd.isna(day):
+        return "复工日期已清空"
+    return f"复工日期改为{wording.format_date(day.date())}，晚于截止日期"
 
 
 def _shown(value) -> str:
@@ -162,8 +170,10 @@ def change_findings(comparison: Comparison, provenance: pd.DataFrame) -> list[au
     `provenance`: the current snapshot's rows' file, sheet and row (SOURCE_* columns)."""
     was = wording.format_date(comparison.previous_as_of)
     found = []
-    for _, row in comparison.left.iterrows():
-        state = "已复工" if _resumed_at(row, comparison.previous_as_of) else _shown(row[schema.STATUS])
+    was_resumed = comparison.resumed[0]
+    for i in np.flatnonzero(comparison.partner[0] < 0):  # last week's firms that left the ledger
+        row = comparison.previous.iloc[i]
+        state = "已复工" if was_resumed[i] else _shown(row[schema.STATUS])
         found.append(audit.Finding(
             audit.LEFT_LEDGER, audit.WARNING, str(row[LEDGER]), "", None, str(row[schema.NAME]), "",
             f"上次运行（截至{was}）台账中有这户企业（{_shown(row[schema.TOWN])}，{_shown(row[GROUP])}，"
@@ -186,13 +196,12 @@ def change_findings(comparison: Comparison, provenance: pd.DataFrame) -> list[au
                 what = _group_word(row)
                 cell = schema.SCALE if row[LEDGER] == schema.INDUSTRY else schema.CATEGORY
             found.append(_at(audit.CLASS_CHANGED, provenance, c[i], row, cell,
-                             f"{what}由“{olds[i]}”改为“{news[i]}”（上次运行截至{was}）；请核实是更正还是填错"))
+                             f"{_changed(what, olds[i], news[i])}（上次运行截至{was}）；请核实是更正还是填错"))
     before, now = comparison.resumed
     on_holiday = comparison.current[schema.STATUS].astype(object).isin(schema.ON_HOLIDAY).to_numpy()
     for i in np.flatnonzero(before[p] & ~now[c] & on_holiday[c]):
         old, new = comparison.previous.iloc[p[i]], comparison.current.iloc[c[i]]
-        day = new[schema.RESUMED_ON]
-        what = "复工日期已清空" if pd.isna(day) else f"复工日期改为{wording.format_date(day.date())}，晚于截止日期"
+        what = _date_withdrawn(new[schema.RESUMED_ON])
         found.append(_at(audit.DATE_WITHDRAWN, provenance, c[i], new, schema.RESUMED_ON,
                          f"上次运行（截至{was}）已复工（复工日期{wording.format_date(old[schema.RESUMED_ON].date())}），"
                          f"本次{what}，不再计入已复工；请核实"))
@@ -203,11 +212,6 @@ def _texts(column: pd.Series) -> np.ndarray:
     """A column as comparable text: blanks read （空）."""
     values = column.astype(object)
     return values.where(values.notna(), "（空）").astype(str).to_numpy(dtype=object)
-
-
-def _resumed_at(row: pd.Series, as_of: date) -> bool:
-    day = row[schema.RESUMED_ON]
-    return str(row[schema.STATUS]) in schema.ON_HOLIDAY and pd.notna(day) and day <= pd.Timestamp(as_of)
 
 
 def _at(rule: str, provenance: pd.DataFrame, i: int, row: pd.Series, column: str,
