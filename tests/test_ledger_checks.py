@@ -176,3 +176,23 @@ def test_a_hidden_copy_beside_a_visible_ledger_is_skipped_and_listed(tmp_path):
     read = read_entries([(path, None)], IND)
     assert len(read.frame) == 1 and read.issues == ()
     assert [(s.sheet, s.reason) for s in read.skipped] == [("旧", "隐藏的工作表")]
+
+
+@pytest.mark.parametrize("name, towns, town", [
+    ("城关镇", ("城关镇",), "城关镇"),
+    ("01_城关镇工业企业台账", (), "城关镇"),  # a number to sort by, then the ledger's own words
+    ("示例县工业园区台账", ("园区", "工业园区"), "工业园区"),  # the longest listed one
+    ("城 关 镇", ("城关镇",), "城关镇"),  # spaces do not count
+    ("ＸＸ镇台账", ("XX镇",), "XX镇"),  # nor full-width forms
+    ("3.东山镇", (), "东山镇"),
+    ("汇总", (), None),
+    ("东山镇服务业", ("", " ", "西河镇"), None),  # blank listed names match nothing
+])
+def test_the_township_a_sheet_or_file_name_stands_for(monkeypatch, name, towns, town):
+    from fuchan_lib.ingest import names, values
+
+    compacted = []
+    original = values.compact
+    monkeypatch.setattr(values, "compact", lambda text: compacted.append(text) or original(text))
+    assert names.town_of_name(name, towns) == town
+    assert compacted == [name, *towns]  # the name and each listed town compacted once

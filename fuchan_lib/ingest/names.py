@@ -44,9 +44,9 @@ def town_of_name(name: str, towns: tuple[str, ...] = ()) -> str | None:
     """The township a sheet or file name stands for: the longest listed township it contains,
     else the part before the ledger's own words when it reads like one (…镇, …乡, …园区)."""
     text = values.compact(name)
-    listed = [t for t in towns if values.compact(t) and values.compact(t) in text]
+    listed = [(t, key) for t in towns if (key := values.compact(t)) and key in text]  # each compacted once
     if listed:
-        return max(listed, key=lambda t: len(values.compact(t)))
+        return max(listed, key=lambda pair: len(pair[1]))[0]
     head = _LEDGER_WORDS.split(text)
     candidate = next((part for part in head if part), "")
     candidate = re.sub(r"^\d{1,3}(?=[-_—.、 ]|\D)", "", candidate)  # "01_城关镇", "3.东山镇": a number to sort by
