@@ -13,10 +13,10 @@ import re
 
 from pydantic import AfterValidator
 
+from fuchan_lib.core.text import BIDI
+
 MAX_NAME_LENGTH = 30
 FORBIDDEN = '/\\:*?"<>|'
-# bidi embedding/override/isolate marks and the direction marks: they reorder what is displayed
-BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 

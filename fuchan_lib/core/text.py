@@ -22,7 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from fuchan_lib.core.names import BIDI
+# bidi embedding/override/isolate marks and the direction marks: they reorder what is displayed
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 
 EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # and the direction marks (U+202E …), which no report text needs: names lose them on reading

@@ -45,7 +45,7 @@ import pandas as pd
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.messages import quoted
-from fuchan_lib.core.names import BIDI
+from fuchan_lib.core.text import BIDI
 from fuchan_lib.core.text import DATE_YMD
 
 # placeholders that mean "no value" in number and date columns
