@@ -9,8 +9,8 @@ import pytest
 from fuchan_lib.core import schema
 from fuchan_lib.stats import rates
 from fuchan_lib.stats.rates import (
-    Resumption, count_by, count_resumption, not_resumed,
-    return_to_work,
+    Resumption, count_by, count_resumption,
+    return_to_work, waiting_rows,
 )
 
 AS_OF = date(2023, 2, 15)
@@ -101,8 +101,8 @@ def test_curve_is_cumulative_by_day_since_spring_festival():
     assert curve[24] == 60 and curve[25] == 80 and curve[30] == 80
 
 
-def test_not_resumed_list():
-    assert list(not_resumed(SAMPLE, AS_OF)[schema.NAME]) == ["企业3", "企业4"]
+def test_the_firms_still_waiting_are_those_needing_resumption_not_resumed_by_as_of():
+    assert list(SAMPLE[schema.NAME].take(waiting_rows(SAMPLE, AS_OF))) == ["企业3", "企业4"]
 
 
 def test_curves_per_group_and_combined_series():

@@ -241,13 +241,6 @@ def resumption_curves(
     return pd.DataFrame(result, index=pd.Index(np.arange(last_day + 1), name="节后天数"))
 
 
-def not_resumed(df: pd.DataFrame, as_of: date, columns: list[str] | None = None) -> pd.DataFrame:
-    """Enterprises needing resumption that had not resumed by the as-of date (未复工企业清单);
-    `columns` copies only those columns of them."""
-    rows = waiting_rows(df, as_of)
-    return (df if columns is None else df[columns]).take(rows)  # df[columns]: no copy (CoW)
-
-
 def waiting_rows(df: pd.DataFrame, as_of: date) -> np.ndarray:
     """Positions of the firms needing resumption that had not resumed by as_of."""
     return np.flatnonzero(states_at(df, as_of) == schema.STATE_ON_HOLIDAY)
