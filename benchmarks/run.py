@@ -14,6 +14,10 @@ cheapest thing that does the same kind of work with public tools, and only the r
                 child process (ru_maxrss); time per row
 3. reading      `ingest.read_ledger` on a 10^5-row .xlsx ÷ `pandas.read_excel` on the same file
 4. report       `gongwen.write_gongwen` with a 10^4-row table ÷ openpyxl writing the same rows
+5. province     `fuchan 汇总` on 100 generated counties against fixed limits (issue 14)
+6. narrative    `narrative.render_template` on one line of 10^5 placeholders (1.2 million
+                characters) ÷ 10 × the same on 10^4: about 1 where rendering grows linearly,
+                10 where it grows quadratically (joining runs pairwise did: 0.8 MB took 7 s)
 
 Usage (from the project folder, in the project's environment):
 
@@ -639,10 +643,31 @@ def bench_province(results: Results) -> None:
                  f"(the rest is fixed cost: kernel start, imports, the .docx)")
 
 
+# --------------------------------------------------------------------------- 6. narrative
+
+NARRATIVE_REPEATS = (10_000, 100_000)  # "a{{b{工业.企业数}" repeated on one line
+
+
+def bench_narrative(results: Results) -> None:
+    small, big = NARRATIVE_REPEATS
+    print(f"6. narrative (one template line of {small:,} and {big:,} placeholders: "
+          "render_template, linear growth)", flush=True)
+    from fuchan_lib.report.narrative import render_template
+    from fuchan_lib.stats.facts import FactSet
+
+    facts = FactSet()
+    facts.count("工业.企业数", 1200, "工业企业数")
+    line = "a{{b{工业.企业数}"
+    render_template(line, facts)  # warm-up (regex, imports)
+    seconds = {n: median_time(lambda n=n: render_template(line * n, facts), REPEATS) for n in (small, big)}
+    results.add(f"render_template, {big:,} placeholders on one line ({len(line) * big / 1e6:.1f} million "
+                f"characters) ÷ {big // small} × {small:,}", seconds[big], big // small * seconds[small], 2.0)
+
+
 # --------------------------------------------------------------------------- main
 
 BENCHES = {"weekly": bench_weekly, "size": bench_size, "reading": bench_reading,
-           "report": bench_report, "province": bench_province}
+           "report": bench_report, "province": bench_province, "narrative": bench_narrative}
 
 
 def write_doc(results: Results, info: dict, started: datetime, seconds: float, argv: list[str]) -> None:
