@@ -11,12 +11,24 @@ ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["pytester"]  # test_slow_marks runs the guard below on a throwaway test file
 
 
+def copy_county(into: Path) -> Path:
+    """A copy of params/, data/example/ and narrative/ in `into`; returns the params file."""
+    for folder in ("params", "data/example", "narrative"):
+        shutil.copytree(ROOT / folder, into / folder)
+    return into / "params" / "示例县_2023Q1.yaml"
+
+
 @pytest.fixture
 def county(tmp_path) -> Path:
-    """A copy of params/, data/example/ and narrative/ in tmp_path; returns the params file."""
-    for folder in ("params", "data/example", "narrative"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    return tmp_path / "params" / "示例县_2023Q1.yaml"
+    """A private copy of the example county (copy_county) for one test, free to edit."""
+    return copy_county(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def module_county(tmp_path_factory) -> Path:
+    """One copy of the example county for a module's read-only work (what several tests read or
+    build from the unchanged example, made once); a test that edits files takes `county`."""
+    return copy_county(tmp_path_factory.mktemp("county"))
 
 
 # --- slow tests are marked: a test that starts a kernel or LibreOffice says so --------------

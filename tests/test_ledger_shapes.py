@@ -3,6 +3,7 @@ per-township files, a YAML list of files and folders, the seed's four status led
 made from the example county's clean ledgers and must give the same firms and the same facts."""
 
 import re
+from functools import cache
 from pathlib import Path
 
 import openpyxl
@@ -10,20 +11,22 @@ import pandas as pd
 import pytest
 
 from fuchan_lib.core import schema
-from fuchan_lib.ingest.inputs import load_inputs
+from fuchan_lib.ingest.inputs import Inputs, load_inputs
 from fuchan_lib.run.prepare import prepare
 from fuchan_lib.stats.build import build_all
 from workbooks import write_book
 
+ROOT = Path(__file__).resolve().parent.parent
 IND, SRV = schema.INDUSTRY, schema.SERVICE
 CANONICAL = {kind: [c.name for c in schema.COLUMNS_BY_KIND[kind]] for kind in (IND, SRV)}
 
 
-def example_rows(county: Path, kind: str) -> list[tuple]:
-    """Header and rows of the example ledger exactly as the cells hold them."""
-    book = openpyxl.load_workbook(county.parent.parent / "data" / "example" / f"{kind}.xlsx", read_only=True)
-    return list(book.active.iter_rows(values_only=True))
-
+@cache
+def example_rows(kind: str) -> tuple[tuple, ...]:
+    """Header and rows of the example ledger exactly as the cells hold them (read once; every
+    test's copy of the example holds the same file)."""
+    book = openpyxl.load_workbook(ROOT / "data" / "example" / f"{kind}.xlsx", read_only=True)
+    return tuple(book.active.iter_rows(values_only=True))
 
 
 def without(rows: list[tuple], column: str) -> list[tuple]:
@@ -51,17 +54,19 @@ def with_data(county: Path, industry: str, service: str, towns: list[str]) -> Pa
     return county
 
 
-def towns_of(county: Path) -> list[str]:
+def towns_of() -> list[str]:
     order = {}
     for kind in (IND, SRV):
-        for town in by_town(example_rows(county, kind)):
+        for town in by_town(example_rows(kind)):
             order.setdefault(town, None)
     return list(order)
 
 
-def facts_of(params: Path) -> pd.DataFrame:
+def read_shape(params: Path) -> tuple[Inputs, pd.DataFrame]:
+    """The firms as `load_inputs` gives them and the facts a run builds from them, read once
+    (`prepare` reads with the same `read_inputs` and raises any unreadable cell too)."""
     prepared = prepare(params)
-    return build_all(prepared.inputs, prepared.audit, prepared.history).facts.to_frame()
+    return prepared.inputs, build_all(prepared.inputs, prepared.audit, prepared.history).facts.to_frame()
 
 
 def clean_facts(county: Path, shaped) -> pd.DataFrame:
@@ -70,13 +75,13 @@ def clean_facts(county: Path, shaped) -> pd.DataFrame:
     firms in ledger order, so the order must match for the facts to."""
     data, lines = county.parent.parent / "data", {}
     for kind, frame in ((IND, shaped.industry), (SRV, shaped.service)):
-        rows = example_rows(county, kind)
+        rows = example_rows(kind)
         order = {name: i for i, name in enumerate(frame[schema.NAME])}
         write_book(data / f"一张表{kind}.xlsx", {kind: [rows[0]] + sorted(rows[1:], key=lambda r: order[r[0]])})
         lines[kind] = f"  {kind}: ../data/一张表{kind}.xlsx\n"
     params = county.with_name("一张表.yaml")
     params.write_text(county.read_text(encoding="utf-8"), encoding="utf-8")
-    return facts_of(with_data(params, lines[IND], lines[SRV], []))
+    return read_shape(with_data(params, lines[IND], lines[SRV], []))[1]
 
 
 def same_firms(a: pd.DataFrame, b: pd.DataFrame, kind: str) -> None:
@@ -86,13 +91,23 @@ def same_firms(a: pd.DataFrame, b: pd.DataFrame, kind: str) -> None:
     pd.testing.assert_frame_equal(left.astype(object), right.astype(object))
 
 
+def list_towns(params: Path, towns: list[str]) -> None:
+    params.write_text(params.read_text(encoding="utf-8") + f"乡镇: [{', '.join(towns)}]\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def example_firms(module_county):
+    """The example's firms read with 乡镇 listed, and its townships (read once for the module)."""
+    towns = towns_of()
+    list_towns(module_county, towns)
+    return load_inputs(module_county), towns
+
+
 @pytest.fixture
-def clean(county):
+def clean(county, example_firms):
     """The example params with 乡镇 listed, its firms and townships: the firms every shape must give."""
-    towns = towns_of(county)
-    text = county.read_text(encoding="utf-8")
-    county.write_text(text + f"乡镇: [{', '.join(towns)}]\n", encoding="utf-8")
-    return load_inputs(county), towns
+    list_towns(county, example_firms[1])
+    return example_firms
 
 
 def test_a_workbook_with_a_sheet_per_township_gives_the_same_firms_and_facts(county, clean):
@@ -100,13 +115,13 @@ def test_a_workbook_with_a_sheet_per_township_gives_the_same_firms_and_facts(cou
     data = county.parent.parent / "data"
     for kind in (IND, SRV):
         sheets = {"填报说明": [["各乡镇请按表头填写"], ["不要改动表头"]], "空表": []}
-        write_book(data / f"分乡镇{kind}.xlsx", sheets | by_town(example_rows(county, kind)))
+        write_book(data / f"分乡镇{kind}.xlsx", sheets | by_town(example_rows(kind)))
     params = with_data(county, f"  {IND}: ../data/分乡镇{IND}.xlsx\n",
                        f"  {SRV}: ../data/分乡镇{SRV}.xlsx\n", towns)
-    shaped = load_inputs(params)
+    shaped, facts = read_shape(params)
     same_firms(shaped.industry, inputs.industry, IND)
     same_firms(shaped.service, inputs.service, SRV)
-    pd.testing.assert_frame_equal(facts_of(params), clean_facts(county, shaped))
+    pd.testing.assert_frame_equal(facts, clean_facts(county, shaped))
     assert len([m for m in shaped.layouts if m.kind in (IND, SRV)]) == 20  # ten townships, two ledgers
     skipped = sorted((s.file, s.sheet, s.reason) for s in shaped.skipped)
     assert skipped == sorted([(f"分乡镇{k}.xlsx", "填报说明", f"表头不是{k}的表头") for k in (IND, SRV)]
@@ -119,15 +134,15 @@ def test_a_folder_of_township_files_gives_the_same_firms_and_facts(county, clean
     inputs, towns = clean
     data = county.parent.parent / "data"
     for kind, folder in ((IND, "工业"), (SRV, "服务业")):
-        for town, rows in by_town(example_rows(county, kind)).items():
+        for town, rows in by_town(example_rows(kind)).items():
             write_book(data / folder / f"{town}{kind}.xlsx", {"Sheet1": rows})
         (data / folder / f"~${towns[0]}{kind}.xlsx").write_bytes(b"lock")  # Excel's lock file
         (data / folder / "说明.txt").write_text("各乡镇一个文件", encoding="utf-8")
     params = with_data(county, f"  {IND}: ../data/工业\n", f"  {SRV}: ../data/服务业/\n", towns)
-    shaped = load_inputs(params)
+    shaped, facts = read_shape(params)
     same_firms(shaped.industry, inputs.industry, IND)
     same_firms(shaped.service, inputs.service, SRV)
-    pd.testing.assert_frame_equal(facts_of(params), clean_facts(county, shaped))
+    pd.testing.assert_frame_equal(facts, clean_facts(county, shaped))
     files = [m.file for m in shaped.layouts if m.kind == IND]
     assert files == sorted(files) and len(files) == 10  # read in sorted order, the lock file ignored
     assert [(s.file, s.reason) for s in shaped.skipped] == [("说明.txt", "不是 .xlsx、.xls 或 .csv 文件")] * 2
@@ -140,17 +155,17 @@ def test_a_yaml_list_of_files_and_folders_gives_the_same_firms_and_facts(county,
     data = county.parent.parent / "data"
     entries = {}
     for kind in (IND, SRV):
-        parts = list(by_town(example_rows(county, kind)).items())
+        parts = list(by_town(example_rows(kind)).items())
         write_book(data / f"前五个乡镇{kind}.xlsx", dict(parts[:5]))
         for town, rows in parts[5:]:
             write_book(data / f"其余{kind}" / f"{town}.xlsx", {"Sheet1": rows})
         entries[kind] = (f"  {kind}:\n    - ../data/前五个乡镇{kind}.xlsx\n"
                          f"    - 路径: ../data/其余{kind}\n")
     params = with_data(county, entries[IND], entries[SRV], towns)
-    shaped = load_inputs(params)
+    shaped, facts = read_shape(params)
     same_firms(shaped.industry, inputs.industry, IND)
     same_firms(shaped.service, inputs.service, SRV)
-    pd.testing.assert_frame_equal(facts_of(params), clean_facts(county, shaped))
+    pd.testing.assert_frame_equal(facts, clean_facts(county, shaped))
     assert len([f for f in shaped.files() if "example" not in f.parts]) == 2 * (1 + 5)
 
 
@@ -174,19 +189,19 @@ def status_sheets(rows: list[tuple]) -> dict[str, list[tuple]]:
 def test_the_four_status_ledgers_without_a_status_column_give_the_same_firms_and_facts(county, clean):
     inputs, towns = clean
     data = county.parent.parent / "data"
-    write_book(data / "四本台账.xlsx", status_sheets(example_rows(county, IND)))
+    write_book(data / "四本台账.xlsx", status_sheets(example_rows(IND)))
     params = with_data(county, f"  {IND}: ../data/四本台账.xlsx\n",
                        f"  {SRV}: ../data/example/{SRV}.xlsx\n", towns)
-    shaped = load_inputs(params)
+    shaped, facts = read_shape(params)
     same_firms(shaped.industry, inputs.industry, IND)
-    pd.testing.assert_frame_equal(facts_of(params), clean_facts(county, shaped))
+    pd.testing.assert_frame_equal(facts, clean_facts(county, shaped))
     assert [m.named for m in shaped.layouts if m.kind == IND][3] == (
         (schema.STATUS, "长期停产", "工作表名“不能复产企业台账”"),)
 
 
 def test_a_status_that_contradicts_its_status_ledger_is_an_audit_error(county, clean):
     _, towns = clean
-    rows = example_rows(county, IND)
+    rows = example_rows(IND)
     data = county.parent.parent / "data"
     running = [rows[0]] + [r for r in rows[1:] if r[4] == "正常生产"]
     running[1] = running[1][:4] + ("长期停产",) + running[1][5:]
