@@ -3,9 +3,15 @@
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+# nbformat in this process as on the run path (run.kernel.import_papermill_lean, html_export):
+# without rfc3987-syntax, which jsonschema's format checkers would load for formats notebooks
+# never use (~1.2 s of every test session, at collection)
+sys.modules.setdefault("rfc3987_syntax", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["pytester"]  # test_slow_marks runs the guard below on a throwaway test file

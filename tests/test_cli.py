@@ -9,8 +9,22 @@ from fuchan_lib.run import cli
 
 
 def fuchan(*args, cwd=None):
+    """`fuchan` as its own process, as the statistician starts it."""
     return subprocess.run([sys.executable, "-m", "fuchan_lib.run.cli", *map(str, args)], capture_output=True,
                           text=True, encoding="utf-8", cwd=cwd, timeout=300)
+
+
+@pytest.fixture
+def fuchan_here(capsys):
+    """`fuchan` in this process: `cli.main`, which the console script and `python -m` call and
+    exit with, so the exit code and both streams are the process's (one test above starts the
+    process itself)."""
+    def run(*args):
+        code = cli.main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(["fuchan", *map(str, args)], code, out, err)
+
+    return run
 
 
 def test_check_prints_the_example_summary():
@@ -20,8 +34,8 @@ def test_check_prints_the_example_summary():
     assert "截止日期：2023年2月15日" in result.stdout and result.stdout.rstrip().endswith("检查通过。")
 
 
-def test_check_with_as_of_override(county):
-    result = fuchan("check", county, "--as-of", "2023-02-08")
+def test_check_with_as_of_override(county, fuchan_here):
+    result = fuchan_here("check", county, "--as-of", "2023-02-08")
     assert result.returncode == 0 and "截止日期：2023年2月8日" in result.stdout
 
 
@@ -34,15 +48,15 @@ def test_check_with_as_of_override(county):
          "找不到工业企业台账文件"),
     ],
 )
-def test_bad_params_exit_2_with_a_chinese_message(county, edit, message):
+def test_bad_params_exit_2_with_a_chinese_message(county, edit, message, fuchan_here):
     county.write_text(edit(county.read_text(encoding="utf-8")), encoding="utf-8")
-    result = fuchan("check", county)
+    result = fuchan_here("check", county)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr + result.stdout
 
 
 @pytest.mark.parametrize("command", ["check", pytest.param("run", marks=pytest.mark.slow)])  # run: a kernel
-def test_audit_error_stops_check_and_run(county, command):
+def test_audit_error_stops_check_and_run(county, command, fuchan_here):
     import pandas as pd
 
     ledger = county.parent.parent / "data" / "example" / "工业企业台账.xlsx"
@@ -50,7 +64,7 @@ def test_audit_error_stops_check_and_run(county, command):
     df.loc[4, "已返岗人数"] = df.loc[4, "从业人员"] + 5
     df["复工日期"] = pd.to_datetime(df["复工日期"])
     df.to_excel(ledger, index=False)
-    result = fuchan(command, county)
+    result = (fuchan if command == "run" else fuchan_here)(command, county)  # run: its own kernel
     assert result.returncode == 2, result.stderr
     assert "返岗人数超过从业人员" in result.stderr and "第6行" in result.stderr
     assert "Traceback" not in result.stderr
@@ -58,8 +72,8 @@ def test_audit_error_stops_check_and_run(county, command):
         (county.parent.parent / "outputs").glob("*/manifest.json"))
 
 
-def test_bad_as_of_is_refused():
-    result = fuchan("check", "--as-of", "2023-2-30")
+def test_bad_as_of_is_refused(fuchan_here):
+    result = fuchan_here("check", "--as-of", "2023-2-30")
     assert result.returncode == 2 and "不是有效日期" in result.stderr
 
 
