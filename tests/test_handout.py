@@ -1,6 +1,7 @@
 """`fuchan 下发`: next week's ledgers per township, pre-filled from the latest good run, that
 read back (unchanged) to the same report."""
 
+import shutil
 from datetime import datetime
 
 import openpyxl
@@ -36,10 +37,26 @@ def report_facts(built) -> dict[str, str | None]:
             for f in part.facts}
 
 
-def test_the_workbooks_returned_unchanged_give_the_same_report(county):
-    week = finished_run(county, "2023-02-15")
-    folder = county.parent.parent / "下发"
-    files = write_handout(county, folder)
+@pytest.fixture(scope="module")
+def handed_out_once(module_county):
+    """The example county kept as a good 2月15日 run and handed out from it, made once for the
+    module: the county folder, that week's build and the workbooks `write_handout` returned."""
+    week = finished_run(module_county, "2023-02-15")
+    return module_county.parent.parent, week, write_handout(module_county, module_county.parent.parent / "下发")
+
+
+@pytest.fixture
+def handed_out(handed_out_once, tmp_path):
+    """A private copy of `handed_out_once` (tests read back, edit and write beside it): the
+    params file, the kept week's build and the workbooks, in the copy's 下发 folder."""
+    tree, week, files = handed_out_once
+    copy = shutil.copytree(tree, tmp_path / tree.name)
+    return copy / "params" / "示例县_2023Q1.yaml", week, [copy / "下发" / f.name for f in files]
+
+
+def test_the_workbooks_returned_unchanged_give_the_same_report(handed_out):
+    county, week, files = handed_out
+    folder = files[0].parent
     # the example county's ten townships, in the order they first appear, one workbook each
     assert [f.name for f in files][:3] == ["01_工业园区.xlsx", "02_高坪乡.xlsx", "03_城关镇.xlsx"]
     assert len(files) == 10
@@ -83,8 +100,8 @@ def test_without_a_run_there_is_nothing_to_hand_out(county, tmp_path, capsys):
     assert not (tmp_path / "下发").exists()
 
 
-def test_handed_out_workbooks_are_never_overwritten(county, tmp_path, capsys):
-    finished_run(county, "2023-02-15")
+def test_handed_out_workbooks_are_never_overwritten(handed_out, tmp_path, capsys):
+    county = handed_out[0]  # kept as a good 2月15日 run
     assert main(["下发", str(county), "--输出", str(tmp_path / "下发")]) == 0
     printed = capsys.readouterr().out.splitlines()
     assert len(printed) == 10 and printed[0].endswith("01_工业园区.xlsx")
@@ -94,12 +111,11 @@ def test_handed_out_workbooks_are_never_overwritten(county, tmp_path, capsys):
     assert (tmp_path / "下发" / "01_工业园区.xlsx").read_bytes() == b"filled in by the township"
 
 
-def test_a_firm_added_without_a_township_takes_its_workbooks(county):
+def test_a_firm_added_without_a_township_takes_its_workbooks(handed_out):
     """The workbooks are numbered to keep the county's order ("01_工业园区.xlsx"); a firm a
     township adds with 乡镇 left blank belongs to that township, not to "01_工业园区"."""
-    finished_run(county, "2023-02-15")
-    folder = county.parent.parent / "下发"
-    first = write_handout(county, folder)[0]
+    county, _, files = handed_out  # handed out from the 2月15日 run
+    folder, first = files[0].parent, files[0]
     book = openpyxl.load_workbook(first)
     book[schema.INDUSTRY].append(["示例县新开厂", None, None, "规下", "停产放假", datetime(2023, 2, 14)])
     book.save(first)
