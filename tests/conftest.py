@@ -111,3 +111,12 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         report.longrepr = (f"{item.nodeid} starts {', '.join(dict.fromkeys(started))} "
                            "but is not marked @pytest.mark.slow")
+
+
+def pytest_collection_finish(session):
+    """Everything imported is old: leave it out of the garbage collector's scans (as the run does
+    after its imports), which otherwise walk every module's objects again and again."""
+    import gc
+
+    gc.collect()  # what collection left behind goes first
+    gc.freeze()
