@@ -182,7 +182,8 @@ def launch(connection_file: Path, cwd: Path) -> subprocess.Popen:
     (the kernel ends when this process does). On Windows jupyter_client's own launcher, which
     passes the parent as a handle."""
     argv = [sys.executable, "-m", KERNEL_MAIN, "-f", str(connection_file),
-            "--IPKernelApp.log_level=CRITICAL"]  # no TCP warning on the console
+            "--IPKernelApp.log_level=CRITICAL",  # no TCP warning on the console
+            "--HistoryManager.enabled=False"]  # the run's code is not the user's IPython history
     env = {k: v for k, v in os.environ.items() if k != "PYTHONEXECUTABLE"}
     if sys.platform == "win32":
         from jupyter_client.launcher import launch_kernel

@@ -58,7 +58,9 @@ def _run_notebooks(run_dir: Path, parameters: dict, kernel, say) -> dict[str, fl
     executed.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     with ThreadPoolExecutor(max_workers=1) as pages:
-        written = []
+        # the page writer built (nbconvert, its templates: ~0.4 s, once) while the first notebook
+        # runs, so that no page is still waiting for it when the last notebook is done
+        written = [pages.submit(export_html, [], executed)]
         try:
             for done, name in enumerate(SECTION_NOTEBOOKS, start=1):
                 timings[name] = execute_notebook(folder / name, run_dir, parameters, kernel)
