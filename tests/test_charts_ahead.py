@@ -61,3 +61,16 @@ def test_when_the_child_is_gone_every_chart_not_yet_drawn_is_drawn_in_place(tmp_
     assert ahead.drawn(tmp_path / "a.png") is False
     assert drawn == [tmp_path / "b.png"] and (tmp_path / "b.png").read_bytes()[:4] == b"\x89PNG"
     assert ahead._process.exitcode == -signal.SIGKILL
+
+
+def test_a_child_that_says_nothing_for_too_long_is_stopped_and_the_chart_drawn_in_place(tmp_path, monkeypatch):
+    import time
+
+    from fuchan_lib.report import charts_ahead
+
+    monkeypatch.setattr(charts_ahead, "STUCK_AFTER", 0.5)
+    stuck = lambda path: time.sleep(60)
+    started = time.monotonic()
+    ahead = ChartsAhead([(stuck, (), tmp_path / "a.png")])
+    assert ahead.drawn(tmp_path / "a.png") is False
+    assert time.monotonic() - started < 10 and ahead._process.exitcode == -signal.SIGKILL

@@ -21,6 +21,9 @@ import warnings
 from pathlib import Path
 
 
+STUCK_AFTER = 60  # seconds without word from the child (a chart takes well under one)
+
+
 class ChartsAhead:
     """One child drawing `jobs` (draw function, its arguments, the PNG path) one after another."""
 
@@ -39,6 +42,8 @@ class ChartsAhead:
         path = Path(path)
         while path in self._pending and path not in self._drawn:
             try:
+                if not self._results.poll(STUCK_AFTER):  # a lock held at the fork, say
+                    self._process.kill()
                 done, clean = self._results.recv()
             except (EOFError, OSError):  # the child is gone: the rest is drawn in the notebook
                 self._pending = set()
