@@ -37,6 +37,17 @@ def module_county(tmp_path_factory) -> Path:
     return copy_county(tmp_path_factory.mktemp("county"))
 
 
+@pytest.fixture(scope="session")
+def bad_input_corpus(tmp_path_factory) -> tuple[Path, dict[str, Path]]:
+    """The messy-input corpus (scripts/make_bad_inputs.py) written once for the session: its
+    folder and case name -> file. Never edited: test_bad_inputs reads the cases,
+    test_bad_inputs_cli also writes its params files and 审核清单 beside them."""
+    import make_bad_inputs
+
+    out = tmp_path_factory.mktemp("corpus")
+    return out, make_bad_inputs.write_cases(out)
+
+
 # --- slow tests are marked: a test that starts a kernel or LibreOffice says so --------------
 # what such a test launches (in this process or as a child command line)
 _LIBREOFFICE = ("soffice", "libreoffice")

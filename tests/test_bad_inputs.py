@@ -1,10 +1,8 @@
 """The messy-input corpus (scripts/make_bad_inputs.py) and random garbage in a clean ledger."""
 
 import datetime as dt
-import importlib.util
-import sys
-from pathlib import Path
 
+import make_bad_inputs as corpus
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,24 +12,12 @@ from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import LedgerError
 from fuchan_lib.ingest.ledger import ledger_from_rows, read_ledger
 
-_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "make_bad_inputs.py"
-_spec = importlib.util.spec_from_file_location("make_bad_inputs", _SCRIPT)
-corpus = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = corpus  # dataclasses look their module up there
-_spec.loader.exec_module(corpus)
-
 CANONICAL = {kind: [c.name for c in cols] for kind, cols in schema.COLUMNS_BY_KIND.items()}
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory):
-    out = tmp_path_factory.mktemp("corpus")
-    return out, corpus.write_cases(out)
-
-
-@pytest.fixture(scope="module")
-def references(written):
-    out, _ = written
+def references(bad_input_corpus):
+    out, _ = bad_input_corpus
     return {
         kind: read_ledger(out / f"reference_{kind}.xlsx", kind)
         for kind in (schema.INDUSTRY, schema.SERVICE, schema.INDICATORS)
@@ -61,8 +47,8 @@ def test_the_clean_reference_reads_back_to_the_synthetic_frames(references):
 
 
 @pytest.mark.parametrize("case", corpus.CASES, ids=lambda c: c.name)
-def test_each_case_loads_the_same_or_is_refused_where_expected(case, written, references):
-    _, paths = written
+def test_each_case_loads_the_same_or_is_refused_where_expected(case, bad_input_corpus, references):
+    _, paths = bad_input_corpus
     path = paths[case.name]
     if case.expect == "same":
         frame = read_ledger(path, case.kind, sheet=case.sheet, year=case.year)

@@ -1,30 +1,15 @@
 """`fuchan check` on every corpus case, as the statistician would meet it: exit 0 for a file that
 reads to the clean numbers, exit 2 with file, sheet, row and column for one that is refused."""
 
-import importlib.util
-import sys
 from pathlib import Path
 
+import make_bad_inputs as corpus
 import pytest
 
 from fuchan_lib.run import cli
 from fuchan_lib.core import schema
 
-_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "make_bad_inputs.py"
-if "make_bad_inputs" not in sys.modules:
-    _spec = importlib.util.spec_from_file_location("make_bad_inputs", _SCRIPT)
-    _module = importlib.util.module_from_spec(_spec)
-    sys.modules[_spec.name] = _module
-    _spec.loader.exec_module(_module)
-corpus = sys.modules["make_bad_inputs"]
-
 KEYS = {schema.INDUSTRY: "工业企业台账", schema.SERVICE: "服务业企业台账", schema.INDICATORS: "经济指标"}
-
-
-@pytest.fixture(scope="module")
-def written(tmp_path_factory):
-    out = tmp_path_factory.mktemp("corpus_cli")
-    return out, corpus.write_cases(out)
 
 
 def params_for(folder: Path, case, path: Path) -> Path:
@@ -41,10 +26,10 @@ def params_for(folder: Path, case, path: Path) -> Path:
 
 
 @pytest.mark.parametrize("case", corpus.CASES, ids=lambda c: c.name)
-def test_check_gives_the_documented_result(case, written, capsys):
+def test_check_gives_the_documented_result(case, bad_input_corpus, capsys):
     if case.name == "date_without_year_no_year_given":
         pytest.skip("the CLI always knows the year (from 春节 in the params); a library-only case")
-    folder, paths = written
+    folder, paths = bad_input_corpus
     code = cli.main(["check", str(params_for(folder, case, paths[case.name]))])
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
