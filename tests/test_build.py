@@ -4,6 +4,7 @@ seven-enterprise county with hand-computed answers (no kernel, no Excel)."""
 import json
 from dataclasses import replace
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import docx
@@ -144,6 +145,12 @@ def test_rates_of_another_basis_are_not_compared_but_counts_are():
     assert facts["周比.工业.新增复工"].value == 1
 
 
+@cache
+def kept_facts(as_of: date) -> FactSet:
+    """The facts of `built(as_of)`, built once: what earlier runs keep (write_run only reads them)."""
+    return built(as_of).facts
+
+
 def write_run(output: Path, name: str, as_of: date, facts: FactSet, status=run_folder.STATUS_OK,
               county="测试县") -> Path:
     folder = output / name
@@ -158,8 +165,7 @@ def write_run(output: Path, name: str, as_of: date, facts: FactSet, status=run_f
 def test_history_takes_the_latest_earlier_good_run_of_the_same_county(tmp_path):
     params = PARAMS.model_copy(update={"base_dir": tmp_path})
     output = params.output_path
-    week1 = built(date(2023, 2, 1)).facts
-    week2 = built(date(2023, 2, 8)).facts
+    week1, week2 = kept_facts(date(2023, 2, 1)), kept_facts(date(2023, 2, 8))
     write_run(output, "a", date(2023, 2, 1), week1)
     write_run(output, "b", date(2023, 2, 8), week2)
     write_run(output, "c", date(2023, 2, 10), week2, status=run_folder.STATUS_FAILED)
@@ -185,8 +191,8 @@ def test_history_takes_the_latest_earlier_good_run_of_the_same_county(tmp_path):
 def test_an_unreadable_earlier_run_is_skipped_with_a_warning_naming_it(tmp_path, damage, reason):
     params = PARAMS.model_copy(update={"base_dir": tmp_path / "params"})  # outputs in tmp_path
     output = params.output_path
-    write_run(output, "测试县_第一周", date(2023, 2, 1), built(date(2023, 2, 1)).facts)
-    damage(write_run(output, "测试县_第二周", date(2023, 2, 8), built(date(2023, 2, 8)).facts))
+    write_run(output, "测试县_第一周", date(2023, 2, 1), kept_facts(date(2023, 2, 1)))
+    damage(write_run(output, "测试县_第二周", date(2023, 2, 8), kept_facts(date(2023, 2, 8))))
     said = []
     history = load_history(params, say=said.append)
     assert history.previous.as_of == date(2023, 2, 1)  # the last run that can be read
@@ -207,8 +213,8 @@ def test_an_earlier_run_with_text_progress_and_dates_is_read_not_skipped(tmp_pat
 
 
 def test_fuchan_list_shows_an_unreadable_run_as_such(tmp_path):
-    write_run(tmp_path, "测试县_第一周", date(2023, 2, 1), built(date(2023, 2, 1)).facts)
-    _edit_manifest(write_run(tmp_path, "测试县_第二周", date(2023, 2, 8), built(date(2023, 2, 8)).facts),
+    write_run(tmp_path, "测试县_第一周", date(2023, 2, 1), kept_facts(date(2023, 2, 1)))
+    _edit_manifest(write_run(tmp_path, "测试县_第二周", date(2023, 2, 8), kept_facts(date(2023, 2, 8))),
                    {"主要数字": {"工业.复工率": [1, 2]}})
     text = format_runs(*scan_runs(tmp_path, include_failed=True))
     assert "2023-02-01　测试县　成功" in text
