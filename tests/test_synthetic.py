@@ -25,6 +25,12 @@ def county():
 
 
 @pytest.fixture(scope="module")
+def as_xlsx(county, tmp_path_factory) -> list[Path]:
+    """The county written as .xlsx once (write_county's paths), for the tests that read it back."""
+    return write_county(county, tmp_path_factory.mktemp("xlsx"))
+
+
+@pytest.fixture(scope="module")
 def industry(county):
     return county[schema.INDUSTRY]
 
@@ -215,24 +221,23 @@ def test_a_hundred_thousand_rows_stay_unique_and_valid():
     assert creditcode.valid_mask(frames[schema.INDUSTRY][schema.CREDIT_CODE]).all()
 
 
-def test_xlsx_round_trips_the_data_and_is_byte_stable(county, tmp_path):
-    paths = write_county(county, tmp_path / "a")
+def test_xlsx_round_trips_the_data_and_is_byte_stable(county, as_xlsx, tmp_path):
+    paths = as_xlsx
     assert sorted(p.name for p in paths) == sorted(f"{k}.xlsx" for k in county)
     again = write_county(make_county(), tmp_path / "b")
     assert [p.read_bytes() for p in paths] == [p.read_bytes() for p in again]
     for key, frame in county.items():
-        back = pd.read_excel(tmp_path / "a" / f"{key}.xlsx", sheet_name=key, engine="openpyxl")
+        back = pd.read_excel(paths[0].parent / f"{key}.xlsx", sheet_name=key, engine="openpyxl")
         assert list(back.columns) == list(frame.columns)
         dated = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
         back[dated] = back[dated].astype("datetime64[s]")  # the reader picks its own resolution
         pd.testing.assert_frame_equal(back, frame, check_dtype=False)
 
 
-def test_xlsx_dates_are_formatted_as_dates(county, tmp_path):
+def test_xlsx_dates_are_formatted_as_dates(as_xlsx):
     import openpyxl
 
-    write_county(county, tmp_path)
-    sheet = openpyxl.load_workbook(tmp_path / f"{schema.INDUSTRY}.xlsx")[schema.INDUSTRY]
+    sheet = openpyxl.load_workbook(as_xlsx[0].parent / f"{schema.INDUSTRY}.xlsx")[schema.INDUSTRY]
     column = [c.name for c in schema.INDUSTRY_COLUMNS].index(schema.RESUMED_ON) + 1
     dated = [row[0] for row in sheet.iter_rows(min_row=2, min_col=column, max_col=column) if row[0].value]
     assert dated and all(cell.is_date and cell.number_format == "yyyy-mm-dd" for cell in dated)
