@@ -14,7 +14,7 @@ from fuchan_lib.ingest.ledger import read_entries
 from fuchan_lib.run import cli
 from fuchan_lib.run.prepare import prepare
 from fuchan_lib.stats import annex_tables
-from workbooks import write_book
+from workbooks import example_rows, write_book
 
 IND = schema.INDUSTRY
 HEADER = ["企业名称", "统一社会信用代码", "乡镇（园区）", "企业规模", "春节期间状态", "复工日期"]
@@ -28,13 +28,6 @@ def edit_example(county, edits, kind=IND):
         book.active[cell] = value
     book.save(path)
     return book.active
-
-
-def example_rows(county) -> list[tuple]:
-    book = openpyxl.load_workbook(county.parent.parent / "data" / "example" / f"{IND}.xlsx", read_only=True)
-    rows = list(book.active.iter_rows(values_only=True))
-    book.close()
-    return rows
 
 
 def run_check(capsys, *args):
@@ -73,7 +66,7 @@ def test_two_different_names_are_two_firms():
 
 
 def test_a_firm_twice_across_files_is_counted_once_and_stops_the_run_naming_both_places(county, capsys):
-    rows = example_rows(county)
+    rows = example_rows(IND)
     twice = rows[5][:1] + (None,) + rows[5][2:]  # the 5th firm again, without its code
     folder = county.parent.parent / "data" / "工业"
     write_book(folder / "a.xlsx", {"Sheet1": rows})
@@ -113,7 +106,7 @@ def test_one_check_lists_an_unreadable_cell_a_duplicate_code_and_an_audit_error_
 
 
 def test_check_lists_skipped_sheets_the_towns_from_sheet_names_and_the_towns_that_did_not_report(county, capsys):
-    rows = example_rows(county)
+    rows = example_rows(IND)
     j = rows[0].index(schema.TOWN)
     header = rows[0][:j] + rows[0][j + 1:]
     sheets = {"填报说明": [["请各乡镇按表头填写"]], "空白": []}

@@ -3,10 +3,8 @@ per-township files, a YAML list of files and folders, the seed's four status led
 made from the example county's clean ledgers and must give the same firms and the same facts."""
 
 import re
-from functools import cache
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pytest
 
@@ -14,19 +12,10 @@ from fuchan_lib.core import schema
 from fuchan_lib.ingest.inputs import Inputs, load_inputs
 from fuchan_lib.run.prepare import prepare
 from fuchan_lib.stats.build import build_all
-from workbooks import write_book
+from workbooks import example_rows, write_book
 
-ROOT = Path(__file__).resolve().parent.parent
 IND, SRV = schema.INDUSTRY, schema.SERVICE
 CANONICAL = {kind: [c.name for c in schema.COLUMNS_BY_KIND[kind]] for kind in (IND, SRV)}
-
-
-@cache
-def example_rows(kind: str) -> tuple[tuple, ...]:
-    """Header and rows of the example ledger exactly as the cells hold them (read once; every
-    test's copy of the example holds the same file)."""
-    book = openpyxl.load_workbook(ROOT / "data" / "example" / f"{kind}.xlsx", read_only=True)
-    return tuple(book.active.iter_rows(values_only=True))
 
 
 def without(rows: list[tuple], column: str) -> list[tuple]:
