@@ -38,6 +38,15 @@ def module_county(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def example_inputs():
+    """The example county's ledgers as `load_inputs` reads them from the repo's params, once per
+    session for the modules that only read them (never edit these frames: copy first)."""
+    from fuchan_lib.ingest.inputs import load_inputs
+
+    return load_inputs(ROOT / "params" / "示例县_2023Q1.yaml")
+
+
+@pytest.fixture(scope="session")
 def bad_input_corpus(tmp_path_factory) -> tuple[Path, dict[str, Path]]:
     """The messy-input corpus (scripts/make_bad_inputs.py) written once for the session: its
     folder and case name -> file. Never edited: test_bad_inputs reads the cases,

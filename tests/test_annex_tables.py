@@ -11,7 +11,7 @@ import pytest
 import synthetic
 from fuchan_lib.core import schema
 from fuchan_lib.core.params import RATE_BASIS_INCLUDING_RUNNING, RATE_BASIS_NEEDING
-from fuchan_lib.ingest.inputs import Inputs, load_inputs
+from fuchan_lib.ingest.inputs import Inputs
 from fuchan_lib.report.document import BREAKS, build_report
 from fuchan_lib.report.gongwen.text import break_pieces
 from fuchan_lib.stats.groupings import count_groupings
@@ -20,14 +20,13 @@ from fuchan_lib.stats.audit import AuditReport
 from fuchan_lib.stats.build import build_all
 from fuchan_lib.stats.weekly import History
 
-ROOT = Path(__file__).resolve().parent.parent
 COUNT_TABLES = ("分类表", "行业表", "乡镇表")
 QUOTED = re.compile(r"(工业企业复工复产率|服务业企业复工营业率)较低的乡镇（园区）是(.*?)。")
 
 
 @pytest.fixture(scope="module")
-def example():
-    return load_inputs(ROOT / "params" / "示例县_2023Q1.yaml")
+def example(example_inputs):
+    return example_inputs
 
 
 def county(example, shape: str, basis: str) -> Inputs:

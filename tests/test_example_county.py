@@ -7,16 +7,14 @@ import pandas as pd
 import pytest
 
 from fuchan_lib.stats import facts as facts_mod
-from fuchan_lib.ingest.inputs import load_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
-PARAMS = ROOT / "params" / "示例县_2023Q1.yaml"
 AS_OF = pd.Timestamp("2023-02-15")
 
 
 @pytest.fixture(scope="module")
-def computed():
-    inputs = load_inputs(PARAMS)
+def computed(example_inputs):
+    inputs = example_inputs
     p = inputs.params
     both = facts_mod.industry_facts(inputs.industry, p).merge(facts_mod.service_facts(inputs.service, p))
     rows = facts_mod.indicator_rows(inputs.indicators, inputs.enterprise_indicators, p)

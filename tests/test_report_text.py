@@ -2,20 +2,18 @@
 differently: no 【待补充】 the ledgers could fill, and every generated list adds up."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 import synthetic
 from fuchan_lib.core import schema
-from fuchan_lib.ingest.inputs import Inputs, load_inputs, with_states
+from fuchan_lib.ingest.inputs import Inputs, with_states
 from fuchan_lib.report.narrative import count_gaps, default_template_text, read_template, render_template
 from fuchan_lib.stats.audit import AuditReport
 from fuchan_lib.stats.build import build_all
 from fuchan_lib.stats.facts import county_level
 from fuchan_lib.stats.weekly import History
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def all_facts(inputs: Inputs):
@@ -38,8 +36,8 @@ def counts(listing: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def example():
-    return load_inputs(ROOT / "params" / "示例县_2023Q1.yaml")
+def example(example_inputs):
+    return example_inputs
 
 
 def test_example_narrative_has_no_gap_and_its_lists_add_up(example):
@@ -65,12 +63,11 @@ def test_example_narrative_names_no_firm_the_ledgers_contradict(example):
 
 
 @pytest.mark.parametrize("seed", [1, 7])
-def test_default_template_on_a_synthetic_county_without_indicators(tmp_path, seed):
+def test_default_template_on_a_synthetic_county_without_indicators(example, seed):
     """Another county, another mix, no 经济指标 file: the indicator sentences are left out
     (no gap, no dangling words) and the lists still add up to their totals."""
     frames = synthetic.make_county(300, 80, seed=seed, county="测试县")
-    inputs = Inputs(load_inputs(ROOT / "params" / "示例县_2023Q1.yaml").params,
-                    frames[schema.INDUSTRY], frames[schema.SERVICE], None, None)
+    inputs = Inputs(example.params, frames[schema.INDUSTRY], frames[schema.SERVICE], None, None)
     printed = text_of(render_template(default_template_text(), all_facts(inputs)))
     assert "力争3月底前" not in printed and "1月份，全县" not in printed
     assert "人员组织等工作。二是强化重点企业支撑" in printed
