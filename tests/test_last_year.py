@@ -10,7 +10,7 @@ import synthetic
 from fuchan_lib.core import run_folder, schema
 from fuchan_lib.core.exceptions import ParamsError
 from fuchan_lib.core.run_folder import Manifest
-from fuchan_lib.ingest.inputs import load_inputs, with_states
+from fuchan_lib.ingest.inputs import load_inputs, run_params, with_states
 from fuchan_lib.report.narrative import read_template, render_template
 from fuchan_lib.run.history import load_history
 from fuchan_lib.stats.audit import AuditReport
@@ -93,12 +93,12 @@ def test_params_can_name_last_years_run_elsewhere(county, tmp_path):
     folder = write_run(tmp_path / "去年", last_year_frames(), date(2022, 3, 10))
     params_text = county.read_text(encoding="utf-8") + f"上年同期运行: {folder}\n"
     county.write_text(params_text, encoding="utf-8")
-    assert load_history(load_inputs(county).params).last_year.folder == folder.name
+    assert load_history(run_params(county)).last_year.folder == folder.name
     county.write_text(params_text.replace(str(folder), str(tmp_path / "没有这个文件夹")), encoding="utf-8")
     with pytest.raises(ParamsError, match="参数“上年同期运行”写的.*不是一次运行的结果文件夹"):
-        load_history(load_inputs(county).params)
+        load_history(run_params(county))
 
 
 def test_without_any_run_of_last_year_nothing_is_said(county):
-    history = load_history(load_inputs(county).params)
+    history = load_history(run_params(county))
     assert history.last_year is None and history.last_year_note is None

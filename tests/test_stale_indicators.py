@@ -9,7 +9,7 @@ import pytest
 
 from fuchan_lib.core import run_folder
 from fuchan_lib.core.run_folder import InputFile, Manifest
-from fuchan_lib.ingest.inputs import load_inputs, sha256
+from fuchan_lib.ingest.inputs import load_inputs, run_params, sha256
 from fuchan_lib.report.narrative import default_template_text, render_template
 from fuchan_lib.run.history import load_history, stale_indicators
 from fuchan_lib.stats.indicators import before_period, period_start
@@ -93,7 +93,7 @@ def test_a_run_of_the_same_period_or_another_file_is_not_stale(next_quarter, tmp
 def test_check_warns_and_says_which_sentences_are_left_out(next_quarter):
     from fuchan_lib.run.check import check_inputs
 
-    p = load_inputs(next_quarter).params
+    p = run_params(next_quarter)
     _earlier_run(p.output_path, p.ledger("经济指标")[0][0], "2023-01-31")
     said = check_inputs(next_quarter, say=lambda _text: None)
     assert "经济指标不是本期的数：报告不写经济指标的句子（原因见警告“经济指标不是本期的”）" in said
