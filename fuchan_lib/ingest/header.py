@@ -8,6 +8,7 @@ are read, and what a missing-column message lists.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from fuchan_lib.core import schema
@@ -35,9 +36,22 @@ class Header(NamedTuple):
 
 def normalize_label(text) -> str:
     """A header cell as compared with names: NFKC, no spaces/line breaks, no '*' marks."""
+    return _label(text)[1]
+
+
+@lru_cache(maxsize=8192)
+def _cell_label(text, _type) -> tuple[str, str]:
     if text is None:
-        return ""
-    return values.compact(values.show(text) if not isinstance(text, str) else text).strip("*")
+        return "", ""
+    shown = values.show(text)
+    return shown.strip(), values.compact(text if isinstance(text, str) else shown).strip("*")
+
+
+def _label(text) -> tuple[str, str]:
+    """(as shown, normalised) of one header cell; worked out once per distinct cell text, as
+    the header search tries each of the first rows several ways, on every sheet of every file
+    (1 and 1.0 and True are different cells: the cache keys on the type too)."""
+    return _cell_label(text, type(text))
 
 
 def _name_lookup(columns: tuple[schema.Column, ...]) -> dict[str, str]:
@@ -66,17 +80,16 @@ def _header_labels(grid: list[list], top: int, bottom: int) -> list[tuple[str, l
     width = max(len(grid[top]), len(grid[bottom]))
     top_row = [grid[top][j] if j < len(grid[top]) else "" for j in range(width)]
     if top == bottom:
-        return [(values.show(v).strip(), [normalize_label(v)]) for v in top_row]
+        return [(shown, [name]) for shown, name in map(_label, top_row)]
     bottom_row = [grid[bottom][j] if j < len(grid[bottom]) else "" for j in range(width)]
     out, carried = [], ""
     for upper, lower in zip(top_row, bottom_row):
-        up, low = normalize_label(upper), normalize_label(lower)
+        (shown_up, up), (shown_low, low) = _label(upper), _label(lower)
         carried = up or carried  # a merged top cell is filled only in its first column
         if low:
-            shown = (values.show(upper).strip() + " " if up else "") + values.show(lower).strip()
-            out.append((shown, [low, carried + low, up]))
+            out.append(((shown_up + " " if up else "") + shown_low, [low, carried + low, up]))
         else:
-            out.append((values.show(upper).strip(), [up]))
+            out.append((shown_up, [up]))
     return out
 
 
