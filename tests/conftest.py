@@ -114,6 +114,9 @@ def _guarded(original):
 
 def pytest_configure(config):
     subprocess.Popen.__init__ = _guarded(subprocess.Popen.__init__)
+    import property_examples
+
+    property_examples.fast_loop = config.getoption("markexpr", "").replace(" ", "") == "notslow"
 
 
 def pytest_unconfigure(config):

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from property_examples import examples
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.exceptions import LedgerError
@@ -89,7 +90,7 @@ def clean_ledger(clean_grid):
     return ledger_from_rows(clean_grid, schema.INDUSTRY, file="x.xlsx", sheet="S")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_garbage_in_cells_is_refused_at_a_touched_cell_or_leaves_other_rows_unchanged(
     clean_grid, clean_ledger, data

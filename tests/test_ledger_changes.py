@@ -6,6 +6,7 @@ from datetime import date
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from property_examples import examples
 
 from fuchan_lib.core import schema
 from fuchan_lib.core.params import Params
@@ -180,7 +181,7 @@ def two_weeks(draw):
     return (industry_before, service_before), (industry_now, service_now)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(two_weeks())
 def test_last_weeks_figure_plus_new_minus_no_longer_counted_is_this_weeks(weeks):
     before, now = weeks

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from property_examples import examples
 
 import small_counties
 from fuchan_lib.core import schema
@@ -65,7 +66,7 @@ shapes = st.fixed_dictionaries({key: group_sizes for key in (*schema.SCALES, sch
                                                              schema.BIG_INDIVIDUAL, schema.SERVICE_ABOVE_SCALE)})
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shape=shapes, reason_pick=st.integers(0, 11), basis=st.sampled_from(["需复工", "含正常生产"]))
 def test_no_sentence_states_an_empty_group_on_any_county_shape(shape, reason_pick, basis):
     industry, service = county(shape, reason_pick)
