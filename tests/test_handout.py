@@ -73,9 +73,8 @@ def test_the_workbooks_returned_unchanged_give_the_same_report(handed_out):
     assert (facts["周比.工业.新增复工"].value, facts["周比.工业.不再计入"].value) == (0, None)
 
 
-def test_a_township_workbook_holds_its_firms_with_dates_only_where_resumed(county, tmp_path):
-    finished_run(county, "2023-02-08")
-    files = write_handout(county, tmp_path / "下发")
+def test_a_township_workbook_holds_its_firms_with_dates_only_where_resumed(handed_out_once):
+    _, _, files = handed_out_once  # handed out from the 2月15日 run (read only here)
     book = openpyxl.load_workbook(files[0])
     assert book.sheetnames == [schema.INDUSTRY, schema.SERVICE, NOTES_SHEET, LISTS_SHEET]
     assert book[LISTS_SHEET].sheet_state == "hidden"
@@ -84,12 +83,13 @@ def test_a_township_workbook_holds_its_firms_with_dates_only_where_resumed(count
     assert header == [c.name for c in schema.INDUSTRY_COLUMNS]
     rows = {r[0]: dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert all(r[schema.TOWN] == "工业园区" for r in rows.values())
-    # the first firm of the example ledger: 停产放假, 复工日期 2023-03-05, after the run's 2月8日
+    # the first firm of the example ledger: 停产放假, 复工日期 2023-03-05, after the run's 2月15日
     late = rows["示例县瑞元金属制品有限公司"]
     assert late[schema.STATUS] == "停产放假" and late[schema.RESUMED_ON] is None
     assert (late[schema.STAFF], late[schema.RETURNED], late[schema.REASON]) == (24, 2, "订单不足")
     resumed = [r for r in rows.values() if r[schema.RESUMED_ON] is not None]
-    assert resumed and all(r[schema.RESUMED_ON] <= datetime(2023, 2, 8) for r in resumed)
+    assert resumed and all(r[schema.RESUMED_ON] <= datetime(2023, 2, 15) for r in resumed)
+    assert any(r[schema.RESUMED_ON] > datetime(2023, 2, 8) for r in resumed)  # this run's, not an older one's
     validated = {str(v.sqref).split(":")[0] for v in sheet.data_validations.dataValidation}
     assert {"C2", "D2", "E2", "F2"} <= validated  # 乡镇, 规模 and 状态 dropdowns, the date check
 
