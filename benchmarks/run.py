@@ -400,7 +400,7 @@ def child_size(n: int) -> dict:
         facts.service_facts(inputs.service, params, groupings.service)
         annex_tables.category_table(groupings, params)
         annex_tables.trade_table(groupings, params)
-        annex_tables.town_table(groupings, inputs.industry, inputs.service, params)
+        annex_tables.town_table(groupings, inputs.industry, inputs.service, params, inputs.unreported_towns)
         annex_tables.not_resumed_table(inputs.industry, inputs.service, params)
         annex_tables.curve_frame(inputs.industry, inputs.service, params)
 
