@@ -136,8 +136,8 @@ def test_fuchan_lab_serves_the_weekly_notebook_in_chinese_and_stops_on_ctrl_c(co
     server = subprocess.Popen(
         [sys.executable, "-m", "fuchan_lib.run.cli", "lab", str(county), "--port", str(port),
          "--no-browser"], cwd=elsewhere, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, encoding="utf-8")
-    watchdog = threading.Timer(300, server.kill)  # never hang the test run
+        text=True, encoding="utf-8", start_new_session=True)  # its group: fuchan and JupyterLab
+    watchdog = threading.Timer(300, os.killpg, (server.pid, signal.SIGKILL))  # never hang the run
     watchdog.start()
     try:
         printed = []
@@ -173,11 +173,13 @@ def test_fuchan_lab_serves_the_weekly_notebook_in_chinese_and_stops_on_ctrl_c(co
         server.send_signal(signal.SIGINT)  # what Ctrl+C does in the console
         assert server.wait(60) == 0
         assert "JupyterLab 已停止" in server.stdout.read()
-    finally:
+    finally:  # a failed test leaves no JupyterLab serving behind it
         watchdog.cancel()
-        if server.poll() is None:
-            server.kill()
-            server.wait()
+        try:
+            os.killpg(server.pid, signal.SIGKILL)  # whatever is left of the group
+        except ProcessLookupError:
+            pass
+        server.wait()
         server.stdout.close()
         server.stderr.close()
     with socket.socket() as probe:
