@@ -39,19 +39,14 @@ def normalize_label(text) -> str:
     return _label(text)[1]
 
 
-@lru_cache(maxsize=8192)
-def _cell_label(text, _type) -> tuple[str, str]:
+@lru_cache(maxsize=8192, typed=True)  # typed: 1, 1.0 and True are different cells
+def _label(text) -> tuple[str, str]:
+    """(as shown, normalised) of one header cell; worked out once per distinct cell text, as
+    the header search tries each of the first rows several ways, on every sheet of every file."""
     if text is None:
         return "", ""
     shown = values.show(text)
     return shown.strip(), values.compact(text if isinstance(text, str) else shown).strip("*")
-
-
-def _label(text) -> tuple[str, str]:
-    """(as shown, normalised) of one header cell; worked out once per distinct cell text, as
-    the header search tries each of the first rows several ways, on every sheet of every file
-    (1 and 1.0 and True are different cells: the cache keys on the type too)."""
-    return _cell_label(text, type(text))
 
 
 def _name_lookup(columns: tuple[schema.Column, ...]) -> dict[str, str]:
