@@ -1,6 +1,7 @@
 """`fuchan lab`: the working folder, the notebook copy, the Chinese settings, and a real server
 started and stopped the way a user does (no browser: the REST API answers what the page shows)."""
 
+import contextlib
 import hashlib
 import json
 import os
@@ -118,6 +119,39 @@ def _free_local_port() -> int:
         return probe.getsockname()[1]
 
 
+@contextlib.contextmanager
+def lab_server(county: Path, port: int, cwd: Path, runtime: Path, stderr=subprocess.DEVNULL, **options):
+    """`fuchan lab` as a user starts it, in its own session (fuchan and its JupyterLab one process
+    group), killed whole when the test ends however it went, and after 300 s at the latest."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "fuchan_lib.run.cli", "lab", str(county), "--port", str(port),
+         "--no-browser"], cwd=cwd, env=os.environ | {"JUPYTER_RUNTIME_DIR": str(runtime)},
+        stdout=subprocess.PIPE, stderr=stderr, text=True, encoding="utf-8", start_new_session=True,
+        **options)
+    watchdog = threading.Timer(300, os.killpg, (server.pid, signal.SIGKILL))  # never hang the run
+    watchdog.start()
+    try:
+        yield server
+    finally:
+        watchdog.cancel()
+        with contextlib.suppress(ProcessLookupError):  # the group may have ended already
+            os.killpg(server.pid, signal.SIGKILL)  # whatever is left of it
+        server.wait()
+        server.stdout.close()
+        if server.stderr is not None:
+            server.stderr.close()
+
+
+def greeting(server) -> list[str]:
+    """What `fuchan lab` prints up to its last greeting line (the one naming Ctrl+C)."""
+    printed = []
+    for line in server.stdout:
+        printed.append(line)
+        if "Ctrl+C" in line:
+            break
+    return printed
+
+
 def _get_json(url: str) -> dict:
     with urllib.request.urlopen(url, timeout=30) as answer:
         assert answer.status == 200
@@ -132,19 +166,8 @@ def test_fuchan_lab_serves_the_weekly_notebook_in_chinese_and_stops_on_ctrl_c(co
     elsewhere = tmp_path / "别的文件夹"
     elsewhere.mkdir()
     port = _free_local_port()
-    env = os.environ | {"JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "fuchan_lib.run.cli", "lab", str(county), "--port", str(port),
-         "--no-browser"], cwd=elsewhere, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, encoding="utf-8", start_new_session=True)  # its group: fuchan and JupyterLab
-    watchdog = threading.Timer(300, os.killpg, (server.pid, signal.SIGKILL))  # never hang the run
-    watchdog.start()
-    try:
-        printed = []
-        for line in server.stdout:
-            printed.append(line)
-            if "Ctrl+C" in line:  # the greeting's last line
-                break
+    with lab_server(county, port, elsewhere, tmp_path / "runtime", stderr=subprocess.PIPE) as server:
+        printed = greeting(server)
         url = next((line.strip() for line in printed if "token=" in line), None)
         assert url, "".join(printed) + server.stderr.read()
         assert "Ctrl+C" in "".join(printed) and "运行 → 运行所有单元格" in "".join(printed)
@@ -173,15 +196,6 @@ def test_fuchan_lab_serves_the_weekly_notebook_in_chinese_and_stops_on_ctrl_c(co
         server.send_signal(signal.SIGINT)  # what Ctrl+C does in the console
         assert server.wait(60) == 0
         assert "JupyterLab 已停止" in server.stdout.read()
-    finally:  # a failed test leaves no JupyterLab serving behind it
-        watchdog.cancel()
-        try:
-            os.killpg(server.pid, signal.SIGKILL)  # whatever is left of the group
-        except ProcessLookupError:
-            pass
-        server.wait()
-        server.stdout.close()
-        server.stderr.close()
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0  # nothing listens any more
     assert _sha256(committed) == before
@@ -216,17 +230,8 @@ def test_a_port_in_use_is_named_before_anything_starts(county, capsys):
 def test_fuchan_lab_stopped_with_kill_stops_jupyterlab_too(county, tmp_path):
     """`kill` (SIGTERM) used to end fuchan alone, leaving JupyterLab serving the port."""
     port = _free_local_port()
-    env = os.environ | {"JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "fuchan_lib.run.cli", "lab", str(county), "--port", str(port),
-         "--no-browser"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL, text=True, encoding="utf-8", start_new_session=True)
-    watchdog = threading.Timer(300, os.killpg, (server.pid, signal.SIGKILL))
-    watchdog.start()
-    try:
-        for line in server.stdout:
-            if "Ctrl+C" in line:
-                break
+    with lab_server(county, port, tmp_path, tmp_path / "runtime") as server:
+        greeting(server)
         server.terminate()
         assert server.wait(60) == 0
         assert "JupyterLab 已停止" in server.stdout.read()
@@ -234,14 +239,6 @@ def test_fuchan_lab_stopped_with_kill_stops_jupyterlab_too(county, tmp_path):
             assert probe.connect_ex(("127.0.0.1", port)) != 0  # nothing listens any more
         with pytest.raises(ProcessLookupError):  # and no process of the session is left
             os.killpg(server.pid, 0)
-    finally:
-        watchdog.cancel()
-        try:
-            os.killpg(server.pid, signal.SIGKILL)  # whatever is left of the group
-        except ProcessLookupError:
-            pass
-        server.wait()
-        server.stdout.close()
 
 
 @pytest.mark.slow
@@ -250,18 +247,9 @@ def test_fuchan_lab_started_by_a_script_stops_in_seconds_not_after_the_timeout(c
     """A script's background job ignores SIGINT, and JupyterLab inherited that: stopping it with
     SIGINT waited the whole STOP_TIMEOUT (24 s measured) before the server was terminated."""
     port = _free_local_port()
-    env = os.environ | {"JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "fuchan_lib.run.cli", "lab", str(county), "--port", str(port),
-         "--no-browser"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        text=True, encoding="utf-8", start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
-    watchdog = threading.Timer(300, os.killpg, (server.pid, signal.SIGKILL))
-    watchdog.start()
-    try:
-        for line in server.stdout:
-            if "Ctrl+C" in line:
-                break
+    with lab_server(county, port, tmp_path, tmp_path / "runtime",
+                    preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) as server:
+        greeting(server)
         started = time.monotonic()
         server.terminate()
         assert server.wait(60) == 0
@@ -269,11 +257,3 @@ def test_fuchan_lab_started_by_a_script_stops_in_seconds_not_after_the_timeout(c
         assert stopped < 5, stopped  # 0.5 s on an idle machine, 3–4 s with load 6–9 on 2 cores
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", port)) != 0
-    finally:
-        watchdog.cancel()
-        try:
-            os.killpg(server.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        server.wait()
-        server.stdout.close()
